@@ -12,5 +12,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // CI asks for a JSON report too, turned into a one-line summary by build/test-summary.mjs.
+    reporters: process.env.REDIAL_TEST_SUMMARY ? ['default', 'json'] : ['default'],
+    outputFile: process.env.REDIAL_TEST_SUMMARY ? { json: process.env.REDIAL_TEST_SUMMARY } : undefined,
   },
 });

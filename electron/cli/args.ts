@@ -1,0 +1,249 @@
+// Command-line parsing for `redial` (pure: argv in, a validated command or a usage error out).
+import { parseArgs } from 'node:util';
+import type { AuthMethodName } from '../core/iax2/engine-api.js';
+import type { CodecName } from '../core/media/codec.js';
+import { isIaxUri, parseIaxUri, splitHostPort } from '../core/iax2/iax-uri.js';
+
+export const CODEC_NAMES: readonly CodecName[] = ['ulaw', 'alaw', 'gsm', 'g722', 'slin', 'slin16', 'opus'];
+const AUTH_NAMES: readonly AuthMethodName[] = ['md5', 'plaintext', 'rsa'];
+
+export interface ServerAccount {
+  readonly server: string;
+  readonly username: string;
+  /** Where the secret comes from; the value itself is resolved later (env var or prompt), never kept in args. */
+  readonly secret: { readonly kind: 'arg'; readonly value: string } | { readonly kind: 'env'; readonly name: string }
+    | { readonly kind: 'prompt' } | { readonly kind: 'none' };
+  readonly auth: readonly AuthMethodName[];
+  readonly refreshSeconds: number;
+  readonly callerIdName?: string;
+  readonly callerIdNumber?: string;
+}
+
+export interface CommonOptions {
+  readonly json: boolean;
+  readonly debug: boolean;
+  readonly pcap?: string;
+  readonly localPort: number;
+  readonly codecs: readonly CodecName[];
+  readonly inputDevice?: string;
+  readonly outputDevice?: string;
+}
+
+export type Command =
+  | { readonly kind: 'help'; readonly topic?: string }
+  | { readonly kind: 'version' }
+  | { readonly kind: 'devices'; readonly common: CommonOptions }
+  | { readonly kind: 'register'; readonly common: CommonOptions; readonly account: ServerAccount; readonly once: boolean }
+  | {
+      readonly kind: 'call'; readonly common: CommonOptions; readonly account: ServerAccount; readonly number: string;
+      readonly play?: string; readonly record?: string; readonly dtmf?: string; readonly dtmfDelaySeconds: number;
+      readonly text?: string; readonly hangupAfterSeconds?: number; readonly answerTimeoutSeconds: number;
+    }
+  | {
+      readonly kind: 'listen'; readonly common: CommonOptions; readonly account?: ServerAccount;
+      readonly answer: 'auto' | 'reject' | 'busy'; readonly play?: string; readonly record?: string;
+      readonly hangupAfterSeconds?: number; readonly maxCalls?: number; readonly dtmf?: string;
+    };
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+const OPTIONS = {
+  server: { type: 'string' }, user: { type: 'string' }, secret: { type: 'string' },
+  'secret-env': { type: 'string' }, 'secret-prompt': { type: 'boolean' }, auth: { type: 'string' },
+  refresh: { type: 'string' }, 'caller-id': { type: 'string' }, once: { type: 'boolean' },
+  codec: { type: 'string' }, play: { type: 'string' }, record: { type: 'string' }, dtmf: { type: 'string' },
+  'dtmf-delay': { type: 'string' }, text: { type: 'string' }, 'hangup-after': { type: 'string' },
+  'answer-timeout': { type: 'string' }, answer: { type: 'string' }, port: { type: 'string' },
+  'max-calls': { type: 'string' }, json: { type: 'boolean' }, debug: { type: 'boolean' }, pcap: { type: 'string' },
+  'input-device': { type: 'string' }, 'output-device': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>['values'];
+
+export function parseCommand(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const { values, positionals } = parsed;
+  const [verb, ...rest] = positionals;
+  if (values.version || verb === 'version') return { kind: 'version' };
+  if (values.help || verb === undefined || verb === 'help') return { kind: 'help', ...(rest[0] ? { topic: rest[0] } : verb && verb !== 'help' ? { topic: verb } : {}) };
+  const common = commonOptions(values);
+  switch (verb) {
+    case 'devices':
+      noPositionals(verb, rest);
+      return { kind: 'devices', common };
+    case 'register': {
+      noPositionals(verb, rest);
+      const account = serverAccount(values, env, undefined, true);
+      if (!account) throw new UsageError('register needs --server and --user');
+      return { kind: 'register', common, account, once: values.once === true };
+    }
+    case 'call': {
+      if (rest.length !== 1) throw new UsageError('call needs exactly one NUMBER or iax:user@host[:port]/number');
+      const target = rest[0] as string;
+      let number = target;
+      let fromUri: { user?: string; server?: string } = {};
+      if (isIaxUri(target)) {
+        const r = parseIaxUri(target);
+        if (!r.ok) throw new UsageError(r.error);
+        if (!r.uri.number) throw new UsageError(`the URI '${target}' names no number to call (iax:user@host/number)`);
+        number = r.uri.number;
+        fromUri = {
+          ...(r.uri.user !== undefined ? { user: r.uri.user } : {}),
+          server: r.uri.port !== undefined ? joinHostPort(r.uri.host, r.uri.port) : r.uri.host,
+        };
+      }
+      validateNumber(number);
+      const account = serverAccount(values, env, fromUri, true);
+      if (!account) throw new UsageError('call needs --server and --user (or an iax:user@host/number URI)');
+      const dtmf = values.dtmf === undefined ? undefined : validateDtmf(values.dtmf);
+      return {
+        kind: 'call', common, account, number,
+        ...(values.play !== undefined ? { play: values.play } : {}),
+        ...(values.record !== undefined ? { record: values.record } : {}),
+        ...(dtmf !== undefined ? { dtmf } : {}),
+        dtmfDelaySeconds: seconds(values['dtmf-delay'], '--dtmf-delay', 1),
+        ...(values.text !== undefined ? { text: values.text } : {}),
+        ...(values['hangup-after'] !== undefined ? { hangupAfterSeconds: seconds(values['hangup-after'], '--hangup-after', 0) } : {}),
+        answerTimeoutSeconds: seconds(values['answer-timeout'], '--answer-timeout', 60),
+      };
+    }
+    case 'listen': {
+      noPositionals(verb, rest);
+      const account = serverAccount(values, env, undefined, false);
+      const answer = values.answer ?? 'auto';
+      if (answer !== 'auto' && answer !== 'reject' && answer !== 'busy') {
+        throw new UsageError(`--answer must be auto, reject or busy (got '${answer}')`);
+      }
+      const dtmf = values.dtmf === undefined ? undefined : validateDtmf(values.dtmf);
+      return {
+        kind: 'listen', common, ...(account ? { account } : {}), answer,
+        ...(values.play !== undefined ? { play: values.play } : {}),
+        ...(values.record !== undefined ? { record: values.record } : {}),
+        ...(values['hangup-after'] !== undefined ? { hangupAfterSeconds: seconds(values['hangup-after'], '--hangup-after', 0) } : {}),
+        ...(values['max-calls'] !== undefined ? { maxCalls: positiveInt(values['max-calls'], '--max-calls') } : {}),
+        ...(dtmf !== undefined ? { dtmf } : {}),
+      };
+    }
+    default:
+      throw new UsageError(`unknown command '${verb}' (try: register, call, listen, devices, help)`);
+  }
+}
+
+function commonOptions(values: Values): CommonOptions {
+  const codecs = values.codec === undefined ? (['ulaw', 'alaw'] as CodecName[]) : parseCodecs(values.codec);
+  return {
+    json: values.json === true,
+    debug: values.debug === true,
+    ...(values.pcap !== undefined ? { pcap: values.pcap } : {}),
+    localPort: values.port === undefined ? 4569 : portNumber(values.port, '--port'),
+    codecs,
+    ...(values['input-device'] !== undefined ? { inputDevice: values['input-device'] } : {}),
+    ...(values['output-device'] !== undefined ? { outputDevice: values['output-device'] } : {}),
+  };
+}
+
+export function parseCodecs(text: string): CodecName[] {
+  const names = text.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
+  if (names.length === 0) throw new UsageError('--codec needs at least one codec');
+  const out: CodecName[] = [];
+  for (const n of names) {
+    const alias = n === 'mulaw' || n === 'pcmu' ? 'ulaw' : n === 'pcma' ? 'alaw' : n;
+    if (!(CODEC_NAMES as readonly string[]).includes(alias)) {
+      throw new UsageError(`unknown codec '${n}' (known: ${CODEC_NAMES.join(', ')})`);
+    }
+    if (!out.includes(alias as CodecName)) out.push(alias as CodecName);
+  }
+  return out;
+}
+
+function serverAccount(
+  values: Values, env: Readonly<Record<string, string | undefined>>,
+  fromUri: { user?: string; server?: string } | undefined, secretAllowed: boolean,
+): ServerAccount | undefined {
+  const server = values.server ?? fromUri?.server;
+  const username = values.user ?? fromUri?.user;
+  if (server === undefined && username === undefined) return undefined;
+  if (server === undefined) throw new UsageError('--user given without --server');
+  if (username === undefined || username === '') throw new UsageError('--server given without --user');
+  const hp = splitHostPort(server);
+  if (!hp.ok) throw new UsageError(`--server: ${hp.error}`);
+  let auth: AuthMethodName[] = ['md5'];
+  if (values.auth !== undefined) {
+    auth = values.auth.split(',').map((s) => s.trim()).filter((s) => s !== '') as AuthMethodName[];
+    for (const a of auth) {
+      if (!AUTH_NAMES.includes(a)) throw new UsageError(`--auth: unknown method '${a}' (md5, plaintext)`);
+    }
+    if (auth.length === 0) throw new UsageError('--auth needs md5 and/or plaintext');
+  }
+  const secretEnv = values['secret-env'] ?? 'REDIAL_SECRET';
+  let secret: ServerAccount['secret'];
+  if (values.secret !== undefined) secret = values.secret === '-' ? { kind: 'prompt' } : { kind: 'arg', value: values.secret };
+  else if (values['secret-prompt']) secret = { kind: 'prompt' };
+  else if (env[secretEnv] !== undefined) secret = { kind: 'env', name: secretEnv };
+  else if (values['secret-env'] !== undefined) throw new UsageError(`--secret-env: environment variable ${secretEnv} is not set`);
+  else secret = { kind: 'none' };
+  if (!secretAllowed && secret.kind === 'none') secret = { kind: 'none' };
+  const callerId = values['caller-id'] === undefined ? undefined : parseCallerId(values['caller-id']);
+  return {
+    server, username, secret, auth,
+    refreshSeconds: values.refresh === undefined ? 60 : positiveInt(values.refresh, '--refresh'),
+    ...(callerId?.name !== undefined ? { callerIdName: callerId.name } : {}),
+    ...(callerId?.number !== undefined ? { callerIdNumber: callerId.number } : {}),
+  };
+}
+
+/** "Alice <1001>", "Alice", "<1001>" or "1001". */
+export function parseCallerId(text: string): { name?: string; number?: string } {
+  const m = /^\s*(.*?)\s*<([^>]*)>\s*$/.exec(text);
+  if (m) {
+    return { ...(m[1] ? { name: m[1] } : {}), ...(m[2] ? { number: m[2] } : {}) };
+  }
+  const t = text.trim();
+  return /^[0-9*#+]+$/.test(t) ? { number: t } : { name: t };
+}
+
+function validateNumber(number: string): void {
+  if (number === '') throw new UsageError('the number to call is empty');
+  // Asterisk extensions: digits, letters, * # + and a few pattern-safe characters; no spaces or control characters.
+  if (!/^[A-Za-z0-9*#+_.-]+$/.test(number)) throw new UsageError(`'${number}' is not a valid extension to dial`);
+  if (number.length > 80) throw new UsageError('the number to call is longer than 80 characters');
+}
+
+export function validateDtmf(text: string): string {
+  const digits = text.replace(/\s+/g, '').toUpperCase();
+  if (!/^[0-9*#A-D,]*$/.test(digits)) throw new UsageError(`--dtmf: only 0-9 * # A-D (and ',' for a pause) are DTMF digits, got '${text}'`);
+  return digits;
+}
+
+function seconds(text: string | undefined, name: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const v = Number(text);
+  if (!Number.isFinite(v) || v < 0) throw new UsageError(`${name} must be a number of seconds ≥ 0 (got '${text}')`);
+  return v;
+}
+
+function positiveInt(text: string, name: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${name} must be a whole number ≥ 1 (got '${text}')`);
+  return Number(text);
+}
+
+function portNumber(text: string, name: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new UsageError(`${name} must be a UDP port 0-65535 (got '${text}')`);
+  return Number(text);
+}
+
+function noPositionals(verb: string, rest: readonly string[]): void {
+  if (rest.length > 0) throw new UsageError(`${verb} takes no argument '${rest[0]}'`);
+}
+
+export function joinHostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}

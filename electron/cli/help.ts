@@ -1,0 +1,29 @@
+// `redial help` text. Kept beside the parser so the two are edited together.
+export const HELP = `redial — IAX2 softphone for Asterisk, headless
+
+Usage:
+  redial register --server HOST[:PORT] --user NAME [--secret SECRET | --secret-prompt] [--auth md5|plaintext]
+                  [--refresh SECONDS] [--once]
+  redial call NUMBER|iax:user@host[:port]/number --server … --user … [--secret …]
+                  [--codec ulaw,alaw,g722,gsm,opus,slin,slin16] [--play in.wav] [--record out.wav]
+                  [--dtmf 123#] [--dtmf-delay S] [--text MSG] [--hangup-after S] [--answer-timeout S]
+  redial listen [--server … --user … --secret …] [--port 4569] [--answer auto|reject|busy]
+                  [--play in.wav] [--record out.wav] [--hangup-after S] [--max-calls N] [--dtmf 123]
+  redial devices
+
+Common options:
+  --json            one JSON event per line on stdout (registered, ringing, answered, dtmf, text, stats, hangup…)
+  --debug           print every IAX2 frame sent and received, like Asterisk's 'iax2 set debug on' (stderr)
+  --pcap FILE       also write every frame to a pcap file that Wireshark/tshark read
+  --port N          local UDP port (default 4569; an ephemeral port is used when it is taken)
+  --input-device K  microphone (a key from 'redial devices', or 'fake'); default: the system default
+  --output-device K speaker (as above)
+
+Secrets: --secret on the command line is visible to other users of the machine (ps). Prefer the environment
+variable REDIAL_SECRET (or the one named by --secret-env VAR) or --secret-prompt (or --secret -), which reads it
+from the terminal without echo.
+
+Exit codes: 0 ok (registered / call answered and ended), 3 busy, 4 congestion, 5 rejected, 6 authentication
+failed, 7 no answer / timeout, 8 call token refused, 9 no common codec, 10 DNS failure, 11 network error,
+64 usage error, 70 internal error.
+`;

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommand, parseCallerId, parseCodecs, UsageError, validateDtmf } from '../../../electron/cli/args.js';
+import { parseIaxUri, splitHostPort } from '../../../electron/core/iax2/iax-uri.js';
+import { ExitCode, exitCodeFor } from '../../../electron/cli/exit-codes.js';
+
+describe('redial command line', () => {
+  it('parses register with defaults', () => {
+    const c = parseCommand(['register', '--server', 'pbx.example.org:4570', '--user', '1001', '--secret', 's3', '--once']);
+    expect(c.kind).toBe('register');
+    if (c.kind !== 'register') return;
+    expect(c.once).toBe(true);
+    expect(c.account).toMatchObject({ server: 'pbx.example.org:4570', username: '1001', auth: ['md5'], refreshSeconds: 60 });
+    expect(c.account.secret).toEqual({ kind: 'arg', value: 's3' });
+    expect(c.common.localPort).toBe(4569);
+    expect(c.common.codecs).toEqual(['ulaw', 'alaw']);
+  });
+
+  it('takes the secret from the environment when it is not on the command line', () => {
+    const c = parseCommand(['register', '--server', 'h', '--user', 'u'], { REDIAL_SECRET: 'x' });
+    expect(c.kind === 'register' && c.account.secret).toEqual({ kind: 'env', name: 'REDIAL_SECRET' });
+    const p = parseCommand(['register', '--server', 'h', '--user', 'u', '--secret', '-']);
+    expect(p.kind === 'register' && p.account.secret).toEqual({ kind: 'prompt' });
+    expect(() => parseCommand(['register', '--server', 'h', '--user', 'u', '--secret-env', 'NOPE'], {})).toThrow(/NOPE is not set/);
+  });
+
+  it('parses a call given as an iax: URI', () => {
+    const c = parseCommand(['call', 'iax:alice@127.0.0.1:4570/600', '--codec', 'alaw,ulaw', '--dtmf', '12#', '--json']);
+    expect(c.kind).toBe('call');
+    if (c.kind !== 'call') return;
+    expect(c.number).toBe('600');
+    expect(c.account.server).toBe('127.0.0.1:4570');
+    expect(c.account.username).toBe('alice');
+    expect(c.common.codecs).toEqual(['alaw', 'ulaw']);
+    expect(c.dtmf).toBe('12#');
+    expect(c.common.json).toBe(true);
+  });
+
+  it('rejects bad input with a clear usage error', () => {
+    expect(() => parseCommand(['call', '600'])).toThrow(UsageError);
+    expect(() => parseCommand(['call', '6 00', '--server', 'h', '--user', 'u'])).toThrow(/not a valid extension/);
+    expect(() => parseCommand(['call', '600', '--server', 'h:99999', '--user', 'u'])).toThrow(/out of range/);
+    expect(() => parseCommand(['listen', '--answer', 'maybe'])).toThrow(/auto, reject or busy/);
+    expect(() => parseCommand(['frobnicate'])).toThrow(/unknown command/);
+    expect(() => parseCommand(['register', '--bogus'])).toThrow(UsageError);
+    expect(() => parseCodecs('ulaw,speex')).toThrow(/unknown codec 'speex'/);
+    expect(() => validateDtmf('12x')).toThrow(/DTMF/);
+  });
+
+  it('parses caller ids and codec aliases', () => {
+    expect(parseCallerId('Alice <1001>')).toEqual({ name: 'Alice', number: '1001' });
+    expect(parseCallerId('1001')).toEqual({ number: '1001' });
+    expect(parseCallerId('Bob')).toEqual({ name: 'Bob' });
+    expect(parseCodecs('PCMU,pcma,ulaw')).toEqual(['ulaw', 'alaw']);
+  });
+
+  it('maps every engine failure to a distinct documented exit code', () => {
+    expect(exitCodeFor({ code: 'busy', message: '' })).toBe(ExitCode.BUSY);
+    expect(exitCodeFor({ code: 'auth-failed', message: '' })).toBe(ExitCode.AUTH_FAILED);
+    expect(exitCodeFor({ code: 'no-answer', message: '' })).toBe(ExitCode.TIMEOUT);
+    expect(exitCodeFor({ code: 'congestion', message: '' })).toBe(ExitCode.CONGESTION);
+    expect(exitCodeFor({ code: 'no-route', message: '' })).toBe(ExitCode.REJECTED);
+  });
+});
+
+describe('iax: URIs (RFC 5456 §2)', () => {
+  it('parses user, host, port, number and context', () => {
+    expect(parseIaxUri('iax:bob@pbx.example.com:4570/123?ctx')).toEqual({
+      ok: true, uri: { user: 'bob', host: 'pbx.example.com', port: 4570, number: '123', context: 'ctx' },
+    });
+    expect(parseIaxUri('iax:[2001:db8::1]:4569/9')).toEqual({ ok: true, uri: { host: '2001:db8::1', port: 4569, number: '9' } });
+    expect(parseIaxUri('iax2:host')).toEqual({ ok: true, uri: { host: 'host' } });
+    expect(parseIaxUri('sip:host').ok).toBe(false);
+    expect(parseIaxUri('iax:@host/1').ok).toBe(false);
+  });
+  it('splits host and port strictly', () => {
+    expect(splitHostPort('10.0.0.1:4569')).toEqual({ ok: true, host: '10.0.0.1', port: 4569 });
+    expect(splitHostPort('host:0').ok).toBe(false);
+    expect(splitHostPort('ho st').ok).toBe(false);
+  });
+});
