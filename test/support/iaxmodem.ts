@@ -24,6 +24,8 @@ export class IaxModem {
   private proc: ChildProcess | undefined;
   private fd: number | undefined;
   private buffer = '';
+  /** iaxmodem answers every NEW with REJECT "Busy" for 5 s after any hang-up, ATZ included (test-peers.md). */
+  private busyUntil = 0;
   readonly device: string;
 
   constructor(private readonly opts: IaxModemOptions) {
@@ -51,7 +53,19 @@ export class IaxModem {
     // The pty must be raw (no echo, no line discipline) for AT commands.
     spawnSync('stty', ['-F', this.device, 'raw', '-echo']);
     this.fd = openSync(this.device, constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK);
+    await this.reset();
+  }
+
+  /** ATZ: hangs up whatever is going on; the modem then refuses calls for 5 s. */
+  async reset(): Promise<void> {
     await this.command('ATZ', 'OK');
+    this.busyUntil = Date.now() + 5500;
+  }
+
+  /** Waits out the modem's post-hang-up busy period, so the next NEW is answered. */
+  async idle(): Promise<void> {
+    const wait = this.busyUntil - Date.now();
+    if (wait > 0) await sleep(wait);
   }
 
   /** Sends an AT command and waits until `expect` appears in the modem's output. */

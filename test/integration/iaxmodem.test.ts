@@ -1,0 +1,111 @@
+// Interop with an independent IAX2 implementation: Debian's iaxmodem (libiax2). Runs the real `redial` command
+// against it in both directions, checks the audio it sends reaches our recording, and has Wireshark's dissector
+// (tshark) decode every frame redial sent.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IaxModem, iaxmodemAvailable } from '../support/iaxmodem.js';
+import { ensureBuilt, startCli, type RunningCli } from '../support/cli.js';
+import { tsharkAvailable, tsharkDecodeFile, tsharkProblems, field } from '../support/tshark.js';
+import { decodeWav } from '../../electron/core/media/wav.js';
+import { toneAmplitude } from '../support/signals.js';
+
+const available = iaxmodemAvailable() && tsharkAvailable();
+// CI installs both (.ci/run); elsewhere the suite is skipped rather than failing on a missing package.
+if (process.env.CI && !available) throw new Error('iaxmodem and tshark must be installed for CI (see .ci/run)');
+
+async function freeUdpPort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** Every frame redial sent (source port = ours) decodes in tshark as IAX2 with nothing malformed or unknown. */
+async function expectCleanCapture(pcap: string, ourPort: number, peerPort: number): Promise<number> {
+  const packets = await tsharkDecodeFile(pcap, { ports: [ourPort, peerPort] });
+  const ours = packets.filter((p) => field(p, 'udp.srcport') === String(ourPort));
+  expect(ours.length).toBeGreaterThan(10);
+  for (const p of ours) expect(tsharkProblems(p), `frame ${p.number}`).toEqual([]);
+  return ours.length;
+}
+
+function recordedLevels(path: string, freqs: readonly number[]): { seconds: number; amp: Record<number, number> } {
+  const wav = decodeWav(readFileSync(path));
+  const pcm = wav.channels[0] as Int16Array;
+  const amp: Record<number, number> = {};
+  for (const f of freqs) amp[f] = toneAmplitude(pcm, wav.sampleRate, f);
+  return { seconds: pcm.length / wav.sampleRate, amp };
+}
+
+describe.skipIf(!available)('redial against iaxmodem (libiax2)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'redial-iaxmodem-'));
+  let modem: IaxModem | undefined;
+  let cli: RunningCli | undefined;
+
+  beforeAll(() => ensureBuilt(), 120_000);
+  afterEach(async () => {
+    cli?.kill('SIGKILL');
+    await modem?.stop();
+    modem = undefined;
+    cli = undefined;
+  });
+
+  it('calls iaxmodem, records its 2100 Hz answer tone, and hangs up', async () => {
+    const modemPort = await freeUdpPort();
+    const ourPort = await freeUdpPort();
+    modem = new IaxModem({ name: `rdm${process.pid}a`, port: modemPort, serverPort: ourPort });
+    await modem.start();
+    await modem.autoAnswer();
+    await modem.idle();
+    const rec = join(dir, 'out-a.wav');
+    const pcap = join(dir, 'out-a.pcap');
+    cli = startCli(['call', `iax:redial@127.0.0.1:${modemPort}/100`, '--port', String(ourPort), '--json',
+      '--codec', 'ulaw', '--record', rec, '--pcap', pcap, '--hangup-after', '5']);
+    const answered = await cli.waitForEvent((e) => e.event === 'answered');
+    expect(answered.codec).toBe('ulaw');
+    const code = await cli.exited();
+    expect(code, cli.stderr()).toBe(0);
+    const hangup = cli.events.find((e) => e.event === 'hangup');
+    expect(hangup).toMatchObject({ by: 'local' });
+    expect(Number(hangup?.durationSeconds)).toBeGreaterThan(4);
+    const stats = cli.events.filter((e) => e.event === 'stats').at(-1);
+    expect(Number(stats?.framesReceived)).toBeGreaterThan(150);
+    // CED: the fax answer tone, 2100 Hz, for about 3 s after answering (test-peers.md).
+    const { seconds, amp } = recordedLevels(rec, [2100, 1000, 400]);
+    expect(seconds).toBeGreaterThan(4);
+    expect(amp[2100]).toBeGreaterThan(500);
+    expect(amp[2100]).toBeGreaterThan(20 * Math.max(amp[1000] ?? 0, amp[400] ?? 0));
+    await expectCleanCapture(pcap, ourPort, modemPort);
+  }, 60_000);
+
+  it('receives a call from iaxmodem on `redial listen`, answers it, and sees the caller hang up', async () => {
+    const modemPort = await freeUdpPort();
+    const ourPort = await freeUdpPort();
+    const rec = join(dir, 'out-b.wav');
+    const pcap = join(dir, 'out-b.pcap');
+    cli = startCli(['listen', '--port', String(ourPort), '--json', '--answer', 'auto', '--record', rec,
+      '--pcap', pcap, '--max-calls', '1']);
+    await cli.waitForEvent((e) => e.event === 'started');
+    modem = new IaxModem({ name: `rdm${process.pid}b`, port: modemPort, serverPort: ourPort });
+    await modem.start();
+    await modem.dial('600');
+    const incoming = await cli.waitForEvent((e) => e.event === 'incoming');
+    expect(incoming.number).toBe('600');
+    expect(incoming.from).toBe('5551000');
+    await cli.waitForEvent((e) => e.event === 'answered');
+    // Let the calling modem send its CNG tone (1100 Hz, 0.5 s on / 3 s off), then hang up from its side.
+    await new Promise((r) => setTimeout(r, 4500));
+    await modem.reset();
+    const hangup = await cli.waitForEvent((e) => e.event === 'hangup', 15_000);
+    expect(hangup.by).toBe('remote');
+    expect(await cli.exited()).toBe(0);
+    const { amp } = recordedLevels(rec, [1100, 2100, 500]);
+    expect(amp[1100]).toBeGreaterThan(200);
+    expect(amp[1100]).toBeGreaterThan(5 * Math.max(amp[2100] ?? 0, amp[500] ?? 0));
+    await expectCleanCapture(pcap, ourPort, modemPort);
+  }, 60_000);
+});
