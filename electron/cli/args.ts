@@ -43,6 +43,8 @@ export type Command =
       readonly kind: 'listen'; readonly common: CommonOptions; readonly account?: ServerAccount;
       readonly answer: 'auto' | 'reject' | 'busy'; readonly play?: string; readonly record?: string;
       readonly hangupAfterSeconds?: number; readonly maxCalls?: number; readonly dtmf?: string;
+      /** Let the call ring this long before answering (auto mode). */
+      readonly answerAfterSeconds: number;
     };
 
 export class UsageError extends Error {
@@ -55,7 +57,7 @@ const OPTIONS = {
   refresh: { type: 'string' }, 'caller-id': { type: 'string' }, once: { type: 'boolean' },
   codec: { type: 'string' }, play: { type: 'string' }, record: { type: 'string' }, dtmf: { type: 'string' },
   'dtmf-delay': { type: 'string' }, text: { type: 'string' }, 'hangup-after': { type: 'string' },
-  'answer-timeout': { type: 'string' }, answer: { type: 'string' }, port: { type: 'string' },
+  'answer-timeout': { type: 'string' }, answer: { type: 'string' }, 'answer-after': { type: 'string' }, port: { type: 'string' },
   'max-calls': { type: 'string' }, json: { type: 'boolean' }, debug: { type: 'boolean' }, pcap: { type: 'string' },
   'input-device': { type: 'string' }, 'output-device': { type: 'string' }, help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -130,6 +132,7 @@ export function parseCommand(argv: readonly string[], env: Readonly<Record<strin
         ...(values['hangup-after'] !== undefined ? { hangupAfterSeconds: seconds(values['hangup-after'], '--hangup-after', 0) } : {}),
         ...(values['max-calls'] !== undefined ? { maxCalls: positiveInt(values['max-calls'], '--max-calls') } : {}),
         ...(dtmf !== undefined ? { dtmf } : {}),
+        answerAfterSeconds: seconds(values['answer-after'], '--answer-after', 0),
       };
     }
     default:

@@ -7,7 +7,7 @@ Usage:
   redial call NUMBER|iax:user@host[:port]/number --server … --user … [--secret …]
                   [--codec ulaw,alaw,g722,gsm,opus,slin,slin16] [--play in.wav] [--record out.wav]
                   [--dtmf 123#] [--dtmf-delay S] [--text MSG] [--hangup-after S] [--answer-timeout S]
-  redial listen [--server … --user … --secret …] [--port 4569] [--answer auto|reject|busy]
+  redial listen [--server … --user … --secret …] [--port 4569] [--answer auto|reject|busy] [--answer-after S]
                   [--play in.wav] [--record out.wav] [--hangup-after S] [--max-calls N] [--dtmf 123]
   redial devices
 

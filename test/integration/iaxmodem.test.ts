@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IaxModem, iaxmodemAvailable } from '../support/iaxmodem.js';
 import { ensureBuilt, startCli, type RunningCli } from '../support/cli.js';
-import { tsharkAvailable, tsharkDecodeFile, tsharkProblems, field } from '../support/tshark.js';
+import { tsharkAvailable, tsharkDecodeFile, tsharkProblems } from '../support/tshark.js';
 import { decodeWav } from '../../electron/core/media/wav.js';
 import { toneAmplitude } from '../support/signals.js';
 
@@ -27,7 +27,7 @@ async function freeUdpPort(): Promise<number> {
 /** Every frame redial sent (source port = ours) decodes in tshark as IAX2 with nothing malformed or unknown. */
 async function expectCleanCapture(pcap: string, ourPort: number, peerPort: number): Promise<number> {
   const packets = await tsharkDecodeFile(pcap, { ports: [ourPort, peerPort] });
-  const ours = packets.filter((p) => field(p, 'udp.srcport') === String(ourPort));
+  const ours = packets.filter((p) => p.allFields.get('udp.srcport')?.[0] === String(ourPort));
   expect(ours.length).toBeGreaterThan(10);
   for (const p of ours) expect(tsharkProblems(p), `frame ${p.number}`).toEqual([]);
   return ours.length;
@@ -35,7 +35,8 @@ async function expectCleanCapture(pcap: string, ourPort: number, peerPort: numbe
 
 function recordedLevels(path: string, freqs: readonly number[]): { seconds: number; amp: Record<number, number> } {
   const wav = decodeWav(readFileSync(path));
-  const pcm = wav.channels[0] as Int16Array;
+  expect(wav.channels).toBe(1);
+  const pcm = wav.samples;
   const amp: Record<number, number> = {};
   for (const f of freqs) amp[f] = toneAmplitude(pcm, wav.sampleRate, f);
   return { seconds: pcm.length / wav.sampleRate, amp };
@@ -64,13 +65,14 @@ describe.skipIf(!available)('redial against iaxmodem (libiax2)', () => {
     const rec = join(dir, 'out-a.wav');
     const pcap = join(dir, 'out-a.pcap');
     cli = startCli(['call', `iax:redial@127.0.0.1:${modemPort}/100`, '--port', String(ourPort), '--json',
-      '--codec', 'ulaw', '--record', rec, '--pcap', pcap, '--hangup-after', '5']);
+      '--codec', 'ulaw', '--record', rec, '--pcap', pcap, '--hangup-after', '5', '--input-device', 'fake']);
     const answered = await cli.waitForEvent((e) => e.event === 'answered');
     expect(answered.codec).toBe('ulaw');
     const code = await cli.exited();
     expect(code, cli.stderr()).toBe(0);
     const hangup = cli.events.find((e) => e.event === 'hangup');
     expect(hangup).toMatchObject({ by: 'local' });
+    await modem.waitFor('NO CARRIER', 5000);
     expect(Number(hangup?.durationSeconds)).toBeGreaterThan(4);
     const stats = cli.events.filter((e) => e.event === 'stats').at(-1);
     expect(Number(stats?.framesReceived)).toBeGreaterThan(150);
@@ -82,13 +84,13 @@ describe.skipIf(!available)('redial against iaxmodem (libiax2)', () => {
     await expectCleanCapture(pcap, ourPort, modemPort);
   }, 60_000);
 
-  it('receives a call from iaxmodem on `redial listen`, answers it, and sees the caller hang up', async () => {
+  it('receives a call from iaxmodem on `redial listen`, answers it, records its calling tone, and hangs up', async () => {
     const modemPort = await freeUdpPort();
     const ourPort = await freeUdpPort();
     const rec = join(dir, 'out-b.wav');
     const pcap = join(dir, 'out-b.pcap');
     cli = startCli(['listen', '--port', String(ourPort), '--json', '--answer', 'auto', '--record', rec,
-      '--pcap', pcap, '--max-calls', '1']);
+      '--pcap', pcap, '--max-calls', '1', '--hangup-after', '5', '--input-device', 'fake']);
     await cli.waitForEvent((e) => e.event === 'started');
     modem = new IaxModem({ name: `rdm${process.pid}b`, port: modemPort, serverPort: ourPort });
     await modem.start();
@@ -96,15 +98,18 @@ describe.skipIf(!available)('redial against iaxmodem (libiax2)', () => {
     const incoming = await cli.waitForEvent((e) => e.event === 'incoming');
     expect(incoming.number).toBe('600');
     expect(incoming.from).toBe('5551000');
+    expect(incoming.fromName).toBe('IAXmodem');
     await cli.waitForEvent((e) => e.event === 'answered');
-    // Let the calling modem send its CNG tone (1100 Hz, 0.5 s on / 3 s off), then hang up from its side.
-    await new Promise((r) => setTimeout(r, 4500));
-    await modem.reset();
+    // libiax2 (as iaxmodem packages it) never sends HANGUP from its side, not on ATZ, DTR drop or SIGTERM, so the
+    // far-end hang-up is covered by the scripted-peer and Asterisk checks; here redial hangs up and the modem
+    // must see it ("NO CARRIER").
     const hangup = await cli.waitForEvent((e) => e.event === 'hangup', 15_000);
-    expect(hangup.by).toBe('remote');
+    expect(hangup.by).toBe('local');
     expect(await cli.exited()).toBe(0);
+    await modem.waitFor('NO CARRIER', 5000);
+    // CNG: the calling fax tone, 1100 Hz, 0.5 s on / 3 s off.
     const { amp } = recordedLevels(rec, [1100, 2100, 500]);
-    expect(amp[1100]).toBeGreaterThan(200);
+    expect(amp[1100]).toBeGreaterThan(100);
     expect(amp[1100]).toBeGreaterThan(5 * Math.max(amp[2100] ?? 0, amp[500] ?? 0));
     await expectCleanCapture(pcap, ourPort, modemPort);
   }, 60_000);

@@ -116,6 +116,11 @@ export class IaxModem {
     this.send(`ATDT${number}`);
   }
 
+  /** Drops DTR the way a modem user hangs up a connected call: closes our side of the pty (AT&D2 behaviour). */
+  dropDtr(): void {
+    if (this.fd !== undefined) { try { closeSync(this.fd); } catch { /* already closed */ } this.fd = undefined; }
+  }
+
   async stop(): Promise<void> {
     if (this.fd !== undefined) { try { closeSync(this.fd); } catch { /* already closed */ } this.fd = undefined; }
     const p = this.proc;

@@ -48,7 +48,12 @@ export async function runListen(cmd: Extract<Command, { kind: 'listen' }>, secre
       ...(cmd.hangupAfterSeconds !== undefined ? { hangupAfterSeconds: cmd.hangupAfterSeconds } : {}),
       statsEverySeconds: cmd.common.json ? 5 : 0,
     });
-    call.answer();
+    if (cmd.answerAfterSeconds > 0) {
+      const t = setTimeout(() => { if (call.state === 'ringing') call.answer(); }, cmd.answerAfterSeconds * 1000);
+      call.on('ended', () => clearTimeout(t));
+    } else {
+      call.answer();
+    }
     void ended.then(() => countEnded());
   });
 

@@ -84,6 +84,34 @@ export interface VoiceFrameIn {
   readonly payload: Uint8Array;
 }
 
+/** Something the user should know about during a call that is neither a state change nor its end. */
+export interface CallNotice {
+  /**
+   * - 'transfer-may-have-failed': we sent TRANSFER and the server did not hang up our leg within ~5 s (spec P25).
+   * - 'transfer-requested': the server asked us to go elsewhere (TRANSFER to us, spec §5.7 MAY); not followed.
+   * - 'unsupported': the peer answered one of our frames with UNSUPPORT.
+   */
+  readonly kind: 'transfer-may-have-failed' | 'transfer-requested' | 'unsupported';
+  readonly message: string;
+  readonly target?: string;
+}
+
+/**
+ * What the media layer knows about reception better than the engine (its jitter buffer): used for the RR IEs of
+ * our PONGs (spec §2.2 PONG, IEs 46-51). Fields left out fall back to the engine's own estimates.
+ */
+export interface ReceptionReport {
+  readonly jitterMs?: number;
+  readonly lossPercent?: number;
+  readonly framesLost?: number;
+  readonly framesReceived?: number;
+  /** Current playout (jitter buffer) delay, RR_DELAY. */
+  readonly delayMs?: number;
+  /** Frames dropped by the jitter buffer (late), RR_DROPPED. */
+  readonly dropped?: number;
+  readonly outOfOrder?: number;
+}
+
 export type CallEvents = {
   state: CallState;
   voice: VoiceFrameIn;
@@ -93,6 +121,9 @@ export type CallEvents = {
   /** CONTROL 0xFF: stop local ringback/busy tones (spec P18). */
   'stop-tones': null;
   'remote-hold': boolean;
+  /** A CNG (comfort noise) frame: silence at this level in -dBov (spec §2.4); timestamp as for voice. */
+  cng: { timestamp: number; levelDbov: number };
+  notice: CallNotice;
   ended: CallEndInfo;
 };
 
@@ -107,6 +138,8 @@ export interface CallHandle {
   readonly codec?: CodecName;
   /** Incoming NEW carried AUTOANSWER (spec C-9). */
   readonly autoAnswerRequested: boolean;
+  /** Local mute: sendVoice() drops frames; nothing is signalled to the far end. */
+  readonly muted: boolean;
 
   answer(): void;
   reject(reason?: 'busy' | 'declined'): void;
@@ -116,6 +149,12 @@ export interface CallHandle {
   hold(): void;
   unhold(): void;
   transfer(target: string): void;
+  setMuted(muted: boolean): void;
+  /**
+   * Let the media layer supply the reception report sent in our PONGs (undefined: engine estimates only).
+   * Optional so test doubles of CallHandle need not implement it: call as `call.setReceptionReportSource?.(…)`.
+   */
+  setReceptionReportSource?(source: (() => ReceptionReport) | undefined): void;
   /** One encoded frame in the negotiated codec; `durationMs` drives the predicted timestamps (spec §4.6). */
   sendVoice(payload: Uint8Array, durationMs: number): void;
   stats(): CallStats;

@@ -74,7 +74,11 @@ export interface FullFrame {
   readonly frameType: number;
   /** Uncompressed subclass (spec §1.2): 0xFF → -1; for VOICE/VIDEO a power of two, possibly above 2^31 (bigint-safe via subclassBit). */
   readonly subclass: number;
-  /** For compressed subclasses, the power of two (0-63). Lets VOICE formats above bit 31 (Opus, 34) be exact. */
+  /**
+   * For compressed subclasses, the power of two (0-63). Lets VOICE formats above bit 31 (Opus, 34) be exact.
+   * On decoded VOICE/VIDEO frames it is always the format bit, also for bits 0-6 which travel uncompressed.
+   * On encode it wins over `subclass` and is written in canonical form (bits 0-6 as the plain value).
+   */
   readonly subclassBit?: number;
   /** VIDEO only: Asterisk's end-of-frame marker (bit 6 of the subclass byte). */
   readonly videoMarker?: boolean;

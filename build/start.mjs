@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// `npm start`: launches the desktop app with the Electron binary on dist/electron/main/index.js.
+// Where the binary is absent (Electron installed for its types only, ELECTRON_SKIP_BINARY_DOWNLOAD=1, or an
+// offline machine) it stops with a clear message and points at the headless ways to run Redial. It never
+// downloads anything: `require('electron')` would try to (stack-notes §3.4), so the binary is located by hand.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const entry = join(root, 'dist/electron/main/index.js');
+
+/** The Electron executable as the electron package records it (path.txt), or ELECTRON_OVERRIDE_DIST_PATH. */
+export function findElectronBinary(env = process.env, platform = process.platform) {
+  const override = env.ELECTRON_OVERRIDE_DIST_PATH;
+  const names = { darwin: 'Electron.app/Contents/MacOS/Electron', win32: 'electron.exe' };
+  if (override) {
+    const p = join(override, names[platform] ?? 'electron');
+    return existsSync(p) ? p : undefined;
+  }
+  const pkg = join(root, 'node_modules/electron');
+  const pathTxt = join(pkg, 'path.txt');
+  if (!existsSync(pathTxt)) return undefined;
+  const p = join(pkg, 'dist', readFileSync(pathTxt, 'utf8').trim());
+  return existsSync(p) ? p : undefined;
+}
+
+function main() {
+  if (!existsSync(entry)) {
+    console.error(`npm start: ${entry} is missing; run \`npm run build\` first.`);
+    process.exit(1);
+  }
+  const binary = findElectronBinary();
+  if (!binary) {
+    console.error([
+      'npm start: the Electron binary is not installed here (the electron package has no dist/).',
+      'Nothing is downloaded automatically. To run Redial:',
+      '  • desktop app: install Electron on a machine with network access',
+      '      (npm install electron, without ELECTRON_SKIP_BINARY_DOWNLOAD), then `npm start`;',
+      '  • without Electron, in a browser: `npm run harness` and open the printed http://127.0.0.1 URL;',
+      '  • on the command line: `npx redial register|call|listen …` (see README "Command line").',
+    ].join('\n'));
+    process.exit(2);
+  }
+  const env = { ...process.env };
+  delete env.ELECTRON_RUN_AS_NODE; // would make Electron behave as plain Node
+  const child = spawn(binary, [root, ...process.argv.slice(2)], { stdio: 'inherit', env });
+  child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

@@ -1,0 +1,153 @@
+// The CallManager the engine drives (transport/call-host.ts): places outgoing calls, takes incoming NEWs, keeps
+// the list of live calls, and hangs them all up at shutdown.
+import type { CodecName } from '../../media/codec.js';
+import type { AccountConfig, CallHandle, DialOptions } from '../engine-api.js';
+import { acceptFormats, buildOffer, chooseIncomingCodec } from '../codec-negotiation.js';
+import type { CallHost, CallManager, CallManagerFactory } from '../transport/call-host.js';
+import type { Dialog } from '../transport/dialog.js';
+import { IeReader, IeWriter } from '../wire/ies.js';
+import { ControlSubclass, FrameType, IaxSubclass, IeType, type FullFrame } from '../wire/types.js';
+import { Call } from './call.js';
+import { buildOutgoingNewIes, parseIncomingNew } from './new-ies.js';
+
+/** The account's codecs, or the engine default (engine-api.ts AccountConfig.codecs). */
+export const DEFAULT_CODECS: readonly CodecName[] = ['ulaw', 'alaw'];
+
+/** How long shutdown waits for HANGUP acknowledgements (call-host.ts: "at most ~3 s"). */
+const HANGUP_ALL_WAIT_MS = 3000;
+
+/**
+ * The codecs a call may use: the dial options' list, restricted to what the account lists (the engine only offers
+ * codecs the account lists), in the options' order; without options, the account's list.
+ */
+export function codecsForCall(account: AccountConfig | undefined, requested: readonly CodecName[] | undefined): CodecName[] {
+  const accountCodecs = account?.codecs && account.codecs.length > 0 ? account.codecs : DEFAULT_CODECS;
+  if (!requested || requested.length === 0) return [...new Set(accountCodecs)];
+  return [...new Set(requested.filter((c) => accountCodecs.includes(c)))];
+}
+
+class DefaultCallManager implements CallManager {
+  private readonly live = new Map<string, Call>();
+  private counter = 0;
+
+  constructor(private readonly host: CallHost) {}
+
+  dial(options: DialOptions, account: AccountConfig | undefined): CallHandle {
+    const codecs = codecsForCall(account, options.codecs);
+    const call = new Call({
+      id: this.nextId('out'),
+      host: this.host,
+      direction: 'outgoing',
+      number: options.number,
+      remote: { number: options.number },
+      ...(account ? { accountId: account.id, account } : {}),
+      offered: codecs,
+      onEnded: (c) => this.live.delete(c.id),
+    });
+    this.live.set(call.id, call);
+    // Failures are reported through the handle's 'ended' event: defer so the caller can attach listeners first.
+    queueMicrotask(() => { void this.placeOutgoing(call, options, account, codecs); });
+    return call;
+  }
+
+  private async placeOutgoing(call: Call, options: DialOptions, account: AccountConfig | undefined, codecs: CodecName[]): Promise<void> {
+    if (!account) {
+      call.failBeforeDialog({ code: 'internal', message: `No account${options.accountId ? ` '${options.accountId}'` : ''} to place the call with.` });
+      return;
+    }
+    if (codecs.length === 0) {
+      call.failBeforeDialog({ code: 'no-common-codec',
+        message: `None of the requested codecs (${(options.codecs ?? []).join(', ')}) is enabled on account ${account.id}.` });
+      return;
+    }
+    if (options.number.trim() === '') {
+      call.failBeforeDialog({ code: 'invalid-number', message: 'No number to call.' });
+      return;
+    }
+    const resolved = await this.host.resolveServer(account.server);
+    if (call.state === 'ended') return; // hung up while resolving
+    if (!resolved.ok) { call.failBeforeDialog(resolved.error); return; }
+    const [first, ...others] = resolved.endpoints;
+    if (!first) { call.failBeforeDialog({ code: 'dns', message: `${account.server} has no address.` }); return; }
+    const dialog = this.host.openDialog(first, { alternateAddresses: others.map((e) => e.address) });
+    const ies = buildOutgoingNewIes({
+      calledNumber: options.number,
+      offer: buildOffer(codecs),
+      ...(account.callerIdNumber ? { callingNumber: account.callerIdNumber } : {}),
+      ...(account.callerIdName ? { callingName: account.callerIdName } : {}),
+      username: account.username,
+    });
+    call.startOutgoing(dialog, ies);
+  }
+
+  incoming(dialog: Dialog, newFrame: FullFrame, account: AccountConfig | undefined): CallHandle | undefined {
+    const parsed = IeReader.fromPayload(newFrame.payload);
+    if (!parsed.ok) {
+      this.host.warn(`Incoming call from ${dialog.peer.address}:${dialog.peer.port} refused: undecodable NEW (${parsed.error}).`);
+      rejectWith(dialog, 'Undecodable NEW', 111 /* protocol error, unspecified */);
+      return undefined;
+    }
+    const info = parseIncomingNew(parsed.value.ies);
+    if (info.version !== undefined && info.version > 2) {
+      rejectWith(dialog, `Unsupported IAX version ${info.version}`, 111);
+      return undefined;
+    }
+    const ours = codecsForCall(account, undefined);
+    const choice = chooseIncomingCodec(info.codecs, ours);
+    if (!choice.ok) {
+      // Spec §5.3: no overlap → REJECT "Unable to negotiate codec" 58, and no handle for the user.
+      this.host.warn(`Incoming call from ${info.callingNumber ?? 'unknown'} refused: no common codec.`);
+      rejectWith(dialog, choice.cause, choice.causeCode);
+      return undefined;
+    }
+    // ACCEPT first (its iseqno ACKs the NEW), carrying exactly one codec in FORMAT and FORMAT2 (spec §6.5, C-3),
+    // then RINGING so the caller hears ringback (spec §5.3).
+    const f = acceptFormats(choice.codec);
+    dialog.sendReliable({ frameType: FrameType.IAX, subclass: IaxSubclass.ACCEPT,
+      payload: new IeWriter().u32(IeType.FORMAT, f.format32).versionedU64(IeType.FORMAT2, f.format64).finish() });
+    dialog.sendReliable({ frameType: FrameType.CONTROL, subclass: ControlSubclass.RINGING });
+    const call = new Call({
+      id: this.nextId('in'),
+      host: this.host,
+      direction: 'incoming',
+      number: info.calledNumber,
+      remote: {
+        ...(info.callingNumber !== undefined ? { number: info.callingNumber } : {}),
+        ...(info.callingName !== undefined ? { name: info.callingName } : {}),
+      },
+      ...(account ? { accountId: account.id, account } : {}),
+      offered: ours,
+      autoAnswerRequested: info.autoAnswer,
+      onEnded: (c) => this.live.delete(c.id),
+    });
+    call.startIncoming(dialog, choice.codec);
+    this.live.set(call.id, call);
+    return call;
+  }
+
+  calls(): CallHandle[] {
+    return [...this.live.values()];
+  }
+
+  async hangupAll(): Promise<void> {
+    const all = [...this.live.values()];
+    for (const c of all) c.hangup();
+    const settled = Promise.all(all.map((c) => c.settled)).then(() => undefined);
+    await new Promise<void>((resolve) => {
+      const cancel = this.host.clock.setTimer(HANGUP_ALL_WAIT_MS, resolve);
+      void settled.then(() => { cancel(); resolve(); });
+    });
+  }
+
+  private nextId(prefix: string): string {
+    this.counter++;
+    return `${prefix}-${this.counter}-${this.host.random.int(0x1000, 0xffff).toString(16)}`;
+  }
+}
+
+function rejectWith(dialog: Dialog, cause: string, code: number): void {
+  dialog.sendReliable({ frameType: FrameType.IAX, subclass: IaxSubclass.REJECT,
+    payload: new IeWriter().string(IeType.CAUSE, cause).u8(IeType.CAUSECODE, code).finish() }, { final: true });
+}
+
+export const createCallManager: CallManagerFactory = (host) => new DefaultCallManager(host);

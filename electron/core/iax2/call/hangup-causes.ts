@@ -1,0 +1,118 @@
+// Maps what the far end said when it ended or refused a call (CAUSECODE, a Q.850 value, plus the CAUSE text) to a
+// UserFacingError. Spec §5.2 ("Hangup causes from the server"), §5.5 (the rejection table) and §3.4 (the
+// apathetic REJECT that means "call token required").
+import type { UserFacingError } from '../engine-api.js';
+
+/** Q.850 cause values used by Asterisk chan_iax2 (spec §3.3 HANGUP/REJECT, §5.2, §5.5). */
+export const Q850 = {
+  UNALLOCATED_NUMBER: 1,
+  NO_ROUTE_DESTINATION: 3,
+  NORMAL_CLEARING: 16,
+  USER_BUSY: 17,
+  NO_USER_RESPONSE: 18,
+  NO_ANSWER: 19,
+  CALL_REJECTED: 21,
+  DESTINATION_OUT_OF_ORDER: 27,
+  INVALID_NUMBER_FORMAT: 28,
+  FACILITY_REJECTED: 29,
+  NORMAL_CIRCUIT_CONGESTION: 34,
+  SWITCH_CONGESTION: 42,
+  SUBSCRIBER_ABSENT: 20,
+  NO_AUTHORITY: 50, // Asterisk's "No authority found" (AST_CAUSE_FACILITY_NOT_SUBSCRIBED)
+  BEARER_CAPABILITY_NOT_AVAILABLE: 58, // "Unable to negotiate codec"
+} as const;
+
+export interface RemoteCause {
+  /** CAUSE IE text, if any. */
+  readonly cause?: string;
+  /** CAUSECODE IE value, if any. */
+  readonly causeCode?: number;
+}
+
+function err(code: UserFacingError['code'], message: string, rc: RemoteCause): UserFacingError {
+  return {
+    code, message,
+    ...(rc.cause !== undefined ? { cause: rc.cause } : {}),
+    ...(rc.causeCode !== undefined ? { causeCode: rc.causeCode } : {}),
+  };
+}
+
+function detail(rc: RemoteCause): string {
+  return rc.cause ? ` (server said: "${rc.cause}")` : '';
+}
+
+/**
+ * The error for a REJECT received on an outgoing call. `apathetic` = it came from source call number 1 and carried
+ * no IEs: Asterisk's stateless refusal when the call token is missing, invalid or late, or the per-IP call number
+ * limit is hit (spec §5.5, pitfall P1).
+ */
+export function errorForReject(rc: RemoteCause & { readonly apathetic?: boolean }): UserFacingError {
+  if (rc.apathetic || (rc.cause === undefined && rc.causeCode === undefined)) {
+    return err('calltoken-required',
+      'The server refused the call before authentication: it requires call tokens and did not accept ours ' +
+      '(token missing, expired or sent from another address), or its per-address call limit was reached.', rc);
+  }
+  return errorForCause(rc) ?? err('rejected', `The call was rejected${detail(rc)}.`, rc);
+}
+
+/**
+ * The error for a cause that is not a normal end of call, or undefined when the cause means "normal clearing"
+ * (16, or no cause at all on a HANGUP). Text causes are consulted when the code is absent (Asterisk sometimes
+ * sends only CAUSE on REJECT, spec §3.3).
+ */
+export function errorForCause(rc: RemoteCause): UserFacingError | undefined {
+  const code = rc.causeCode ?? causeCodeFromText(rc.cause);
+  switch (code) {
+    case undefined:
+    case Q850.NORMAL_CLEARING:
+      return undefined;
+    case Q850.USER_BUSY:
+      return err('busy', 'The number is busy.', rc);
+    case Q850.NORMAL_CIRCUIT_CONGESTION:
+    case Q850.SWITCH_CONGESTION:
+      return err('congestion', 'All circuits are busy (congestion); try again later.', rc);
+    case Q850.NO_ROUTE_DESTINATION:
+      return err('no-route', `The server has no such extension in this account's context${detail(rc)}.`, rc);
+    case Q850.UNALLOCATED_NUMBER:
+    case Q850.INVALID_NUMBER_FORMAT:
+      return err('invalid-number', `The number is not valid on this server${detail(rc)}.`, rc);
+    case Q850.NO_AUTHORITY:
+      return err('auth-failed',
+        'The server refused the call: wrong password, unknown user, or the account may not make this call ' +
+        `("No authority found")${detail(rc)}.`, rc);
+    case Q850.BEARER_CAPABILITY_NOT_AVAILABLE:
+      return err('no-common-codec',
+        `The server and this account share no codec ("Unable to negotiate codec")${detail(rc)}.`, rc);
+    case Q850.NO_USER_RESPONSE:
+    case Q850.NO_ANSWER:
+    case Q850.SUBSCRIBER_ABSENT:
+      return err('no-answer', `Nobody answered${detail(rc)}.`, rc);
+    case Q850.DESTINATION_OUT_OF_ORDER:
+      return err('network', `The far end stopped responding (destination out of order)${detail(rc)}.`, rc);
+    case Q850.CALL_REJECTED:
+    case Q850.FACILITY_REJECTED:
+      return err('rejected', `The call was rejected${detail(rc)}.`, rc);
+    default:
+      return err('rejected', `The call ended with cause ${code}${detail(rc)}.`, rc);
+  }
+}
+
+/** Asterisk's fixed CAUSE texts (spec §5.5) for the rare frames that carry CAUSE without CAUSECODE. */
+function causeCodeFromText(cause: string | undefined): number | undefined {
+  if (!cause) return undefined;
+  const c = cause.toLowerCase();
+  if (c.includes('no authority')) return Q850.NO_AUTHORITY;
+  if (c.includes('unable to negotiate codec')) return Q850.BEARER_CAPABILITY_NOT_AVAILABLE;
+  if (c.includes('no such context') || c.includes('no such extension')) return Q850.NO_ROUTE_DESTINATION;
+  if (c.includes('busy')) return Q850.USER_BUSY;
+  if (c.includes('congest')) return Q850.NORMAL_CIRCUIT_CONGESTION;
+  return undefined;
+}
+
+/** The error for a CONTROL BUSY / CONGESTION indication (spec §2.3: Asterisk sets cause 17 / 34). */
+export function errorForControl(kind: 'busy' | 'congestion'): UserFacingError {
+  return kind === 'busy'
+    ? { code: 'busy', message: 'The number is busy.', causeCode: Q850.USER_BUSY }
+    : { code: 'congestion', message: 'All circuits are busy (congestion); try again later.',
+        causeCode: Q850.NORMAL_CIRCUIT_CONGESTION };
+}

@@ -1,0 +1,274 @@
+// The transport: one UDP socket for everything (R-9), the dialog table, datagram demultiplexing (spec §4.1),
+// INVAL rules (R-7, R-8), tombstones and the stateless (apathetic) replies to POKE, PING and LAGRQ (spec §8.2, N-1).
+// Reliability itself lives in ReliableDialog.
+import type { Clock, Logger, RandomSource, UdpEndpoint, UdpSocketPort } from '../../ports.js';
+import { decodeDatagram, encodeFullFrame } from '../wire/frame-codec.js';
+import { FrameType, IaxSubclass, type FullFrame } from '../wire/types.js';
+import { CallNumberAllocator } from './call-numbers.js';
+import type { DialogCloseReason } from './dialog.js';
+import { ReliableDialog, type DialogLink } from './reliable-dialog.js';
+import { ASTERISK_RETRANSMIT, type RetransmitPolicy } from './retransmit-policy.js';
+import { classifyArrival } from './sequencing.js';
+import { TombstoneTable } from './tombstones.js';
+
+export interface TransportOptions {
+  readonly socket: UdpSocketPort;
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  readonly logger?: Logger;
+  readonly policy?: RetransmitPolicy;
+  readonly quarantineMs?: number;
+  /** Live dialogs at most; incoming NEWs beyond it are dropped (bounded state under floods). */
+  readonly maxDialogs?: number;
+  readonly tombstoneMs?: number;
+  readonly maxTombstones?: number;
+  /** Every datagram sent or received, raw, for the trace. */
+  readonly onDatagram?: (direction: 'tx' | 'rx', bytes: Uint8Array, peer: UdpEndpoint, retry: boolean) => void;
+  /**
+   * Sources we may answer statelessly (INVAL, PONG, LAGRP): servers we register with, or anyone when direct calls
+   * are accepted. Peers of live dialogs and tombstones are always answerable.
+   */
+  readonly isKnownSource?: (from: UdpEndpoint) => boolean;
+  /** A NEW with dcallno 0 that matches no dialog: the engine decides (C-10) and may call {@link IaxTransport.acceptIncoming}. */
+  readonly onIncomingNew?: (frame: FullFrame, from: UdpEndpoint) => void;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** INVAL is never sent in answer to these (R-7; Asterisk raw_hangup() callers). */
+function isInvalExempt(f: FullFrame): boolean {
+  return f.frameType === FrameType.IAX && (f.subclass === IaxSubclass.ACK || f.subclass === IaxSubclass.INVAL
+    || f.subclass === IaxSubclass.TXCNT || f.subclass === IaxSubclass.TXACC);
+}
+
+const endpointKey = (e: UdpEndpoint, call: number): string => `${e.address}|${e.port}|${call}`;
+
+export class IaxTransport {
+  readonly clock: Clock;
+  readonly policy: RetransmitPolicy;
+  private readonly socket: UdpSocketPort;
+  private readonly logger?: Logger;
+  private readonly numbers: CallNumberAllocator;
+  private readonly dialogs = new Map<number, ReliableDialog>();
+  private readonly byRemote = new Map<string, ReliableDialog>();
+  private readonly tombstones: TombstoneTable;
+  private readonly maxDialogs: number;
+  private readonly link: DialogLink;
+  private stopped = false;
+
+  constructor(private readonly options: TransportOptions) {
+    this.socket = options.socket;
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.policy = options.policy ?? ASTERISK_RETRANSMIT;
+    this.numbers = new CallNumberAllocator(options.clock, options.random, { quarantineMs: options.quarantineMs });
+    this.tombstones = new TombstoneTable(options.tombstoneMs ?? 30_000, options.maxTombstones ?? 4096);
+    this.maxDialogs = options.maxDialogs ?? 2048;
+    this.link = {
+      clock: this.clock,
+      policy: this.policy,
+      logger: this.logger,
+      send: (bytes, to, retry) => this.sendRaw(bytes, to, retry),
+      remoteLocked: (d) => this.byRemote.set(endpointKey(d.peer, d.remoteCall), d),
+      closed: (d, reason) => this.dialogClosed(d, reason),
+    };
+    this.socket.onDatagram((data, from) => this.receive(data, from));
+  }
+
+  get local(): UdpEndpoint {
+    return this.socket.local;
+  }
+
+  /** A new outgoing dialog, or undefined if every call number is busy (only under a flood). */
+  openDialog(peer: UdpEndpoint, alternateAddresses: readonly string[] = []): ReliableDialog | undefined {
+    if (this.stopped) return undefined;
+    const n = this.numbers.allocate();
+    if (n === undefined) return undefined;
+    const d = new ReliableDialog(n, { address: peer.address, port: peer.port }, 'outgoing', this.link, alternateAddresses);
+    this.dialogs.set(n, d);
+    return d;
+  }
+
+  /**
+   * Opens the incoming dialog for a NEW the engine accepted, and feeds the NEW through it (sequencing, ACK) to
+   * `deliver`. Undefined when the table is full.
+   */
+  acceptIncoming(frame: FullFrame, from: UdpEndpoint, deliver: (d: ReliableDialog, f: FullFrame) => void): ReliableDialog | undefined {
+    if (this.stopped || this.dialogs.size >= this.maxDialogs) return undefined;
+    const n = this.numbers.allocate();
+    if (n === undefined) return undefined;
+    const d = new ReliableDialog(n, { address: from.address, port: from.port }, 'incoming', this.link);
+    this.dialogs.set(n, d);
+    d.lockRemote(frame.sourceCall, from);
+    d.receiveFull(frame, (f) => deliver(d, f));
+    return d;
+  }
+
+  dialogCount(): number {
+    return this.dialogs.size;
+  }
+
+  tombstoneCount(): number {
+    return this.tombstones.size;
+  }
+
+  callNumbersHeld(): number {
+    return this.numbers.size();
+  }
+
+  /** Close every dialog (no messages) and stop answering. The socket stays open: it belongs to the caller. */
+  stop(): void {
+    this.stopped = true;
+    for (const d of [...this.dialogs.values()]) d.close('local');
+  }
+
+  /** Sends a raw datagram (trace included). Socket errors are logged, never thrown. */
+  sendRaw(bytes: Uint8Array, to: UdpEndpoint, retry = false): void {
+    try {
+      this.options.onDatagram?.('tx', bytes, to, retry);
+      this.socket.send(bytes, to);
+    } catch (err) {
+      this.logger?.log('warn', 'UDP send failed', { to: `${to.address}:${to.port}`, error: String(err) });
+    }
+  }
+
+  /** A keepalive POKE (spec §8.2 "Client-initiated POKE"): its own transient call number, no state kept. */
+  sendPoke(to: UdpEndpoint): void {
+    const n = this.numbers.allocate();
+    if (n === undefined) return;
+    this.numbers.release(n);
+    this.sendRaw(this.statelessFrame(n, 0, 0, 0, 0, IaxSubclass.POKE), to);
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Receiving
+
+  private receive(data: Uint8Array, from: UdpEndpoint): void {
+    if (this.stopped) return;
+    try {
+      this.options.onDatagram?.('rx', data, from, false);
+      const decoded = decodeDatagram(data);
+      if (!decoded.ok) return; // malformed: dropped (it is in the trace)
+      const d = decoded.value;
+      switch (d.kind) {
+        case 'full':
+          this.receiveFull(d, from);
+          return;
+        case 'mini':
+          // Matched by (remote address, the peer's call number); unknown → dropped silently (spec §4.1).
+          this.byRemote.get(endpointKey(from, d.sourceCall))?.receiveMini(d);
+          return;
+        case 'trunk':
+          for (const e of d.entries) this.byRemote.get(endpointKey(from, e.sourceCall))?.receiveTrunkEntry(e);
+          return;
+        case 'video':
+          return; // audio-only client: parsed, dropped knowingly (spec §1.4)
+      }
+    } catch (err) {
+      this.logger?.log('error', 'datagram handling failed', { from: `${from.address}:${from.port}`, error: String(err) });
+    }
+  }
+
+  private receiveFull(f: FullFrame, from: UdpEndpoint): void {
+    const now = this.clock.now();
+    if (f.destCall !== 0) {
+      const d = this.dialogs.get(f.destCall);
+      if (d && d.accepts(from)) {
+        // Apathetic replies come from the pseudo call number 1 and are matched by dcallno alone (spec §4.1).
+        if (f.sourceCall === 1) { d.receiveFull(f); return; }
+        if (d.remoteCall === 0) {
+          if (f.sourceCall === 0) return;
+          d.lockRemote(f.sourceCall, from);
+        } else if (f.sourceCall !== d.remoteCall) {
+          // R-8 / §3.4 duplicate-dialog hazard: a second server dialog for our number gets INVAL.
+          if (!isInvalExempt(f)) this.sendInval(from, d.localCall, f.sourceCall);
+          return;
+        }
+        d.receiveFull(f);
+        return;
+      }
+      const t = this.tombstones.find(f.destCall, from, f.sourceCall, now);
+      if (t) { this.answerTombstone(t, f, from); return; }
+      this.unknownDialog(f, from);
+      return;
+    }
+    // dcallno 0: the peer does not know our number yet (NEW and its retransmissions, POKE, PING outside calls).
+    const existing = this.byRemote.get(endpointKey(from, f.sourceCall));
+    if (existing && f.sourceCall > 1) { existing.receiveFull(f); return; }
+    const t = f.sourceCall > 1 ? this.tombstones.findByRemote(from, f.sourceCall, now) : undefined;
+    if (t) { this.answerTombstone(t, f, from); return; }
+    if (f.frameType !== FrameType.IAX || f.sourceCall < 2) return;
+    switch (f.subclass) {
+      case IaxSubclass.NEW:
+        this.options.onIncomingNew?.(f, from);
+        return;
+      case IaxSubclass.POKE:
+        // N-1: PONG from a fresh call number, timestamp echoed, oseqno 0, iseqno 1 (spec §8.2).
+        if (this.mayAnswer(from)) this.apatheticReply(f, from, IaxSubclass.PONG);
+        return;
+      case IaxSubclass.PING:
+        if (this.mayAnswer(from)) this.apatheticReply(f, from, IaxSubclass.PONG);
+        return;
+      case IaxSubclass.LAGRQ:
+        if (this.mayAnswer(from)) this.apatheticReply(f, from, IaxSubclass.LAGRP);
+        return;
+      default:
+        return; // we are not a registrar; REGREQ and friends are ignored
+    }
+  }
+
+  /** R-7: a full frame addressed to a call number we do not know gets INVAL, except ACK/INVAL/TXCNT/TXACC. */
+  private unknownDialog(f: FullFrame, from: UdpEndpoint): void {
+    // Call numbers 0 and 1 are never ours (R-1): never speak as them.
+    if (f.sourceCall < 2 || f.destCall < 2 || isInvalExempt(f)) return;
+    if (!this.mayAnswer(from)) return;
+    this.sendInval(from, f.destCall, f.sourceCall);
+  }
+
+  /** Re-ACK a retransmission of a frame the closed dialog had already processed; INVAL anything new. */
+  private answerTombstone(t: { localCall: number; remoteCall: number; oseqno: number; iseqno: number }, f: FullFrame, from: UdpEndpoint): void {
+    if (isInvalExempt(f) || (f.frameType === FrameType.IAX && f.subclass === IaxSubclass.VNAK)) return;
+    if (classifyArrival(t.iseqno, f.oseqno) === 'duplicate') {
+      this.sendRaw(this.statelessFrame(t.localCall, t.remoteCall || f.sourceCall, f.timestamp, t.oseqno, t.iseqno, IaxSubclass.ACK), from);
+      return;
+    }
+    this.sendInval(from, t.localCall, f.sourceCall);
+  }
+
+  /** Stateless answers only to sources we have business with (see the fuzz rule in the engine docs). */
+  private mayAnswer(from: UdpEndpoint): boolean {
+    if (this.options.isKnownSource?.(from)) return true;
+    for (const d of this.dialogs.values()) if (d.peer.address === from.address && d.peer.port === from.port) return true;
+    return this.tombstones.hasPeer(from, this.clock.now());
+  }
+
+  private apatheticReply(f: FullFrame, from: UdpEndpoint, subclass: number): void {
+    const n = this.numbers.allocate();
+    if (n === undefined) return;
+    this.numbers.release(n); // a transient dialog: quarantined at once, the ACK that may follow is ignored
+    this.sendRaw(this.statelessFrame(n, f.sourceCall, f.timestamp, 0, (f.oseqno + 1) & 0xff, subclass), from);
+  }
+
+  /** INVAL: our number, theirs, timestamp 0, sequence numbers 0, never encrypted (spec §4.1). */
+  private sendInval(to: UdpEndpoint, ours: number, theirs: number): void {
+    if (ours < 2 || theirs < 2) return; // 0 is "unknown" and 1 is Asterisk's stateless source: nobody to tell
+    this.sendRaw(this.statelessFrame(ours, theirs, 0, 0, 0, IaxSubclass.INVAL), to);
+  }
+
+  private statelessFrame(source: number, dest: number, timestamp: number, oseqno: number, iseqno: number, subclass: number): Uint8Array {
+    return encodeFullFrame({
+      sourceCall: source, destCall: dest & 0x7fff, retransmit: false, timestamp: timestamp >>> 0, oseqno, iseqno,
+      frameType: FrameType.IAX, subclass, payload: EMPTY,
+    });
+  }
+
+  private dialogClosed(d: ReliableDialog, _reason: DialogCloseReason): void {
+    if (this.dialogs.get(d.localCall) === d) this.dialogs.delete(d.localCall);
+    if (d.remoteCall !== 0) {
+      const key = endpointKey(d.peer, d.remoteCall);
+      if (this.byRemote.get(key) === d) this.byRemote.delete(key);
+    }
+    this.numbers.release(d.localCall);
+    this.tombstones.add(d.snapshot(), this.clock.now());
+  }
+}

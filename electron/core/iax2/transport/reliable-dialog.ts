@@ -1,0 +1,423 @@
+// The Dialog implementation: sequencing, ACKs, retransmission, VNAK, call-token resend and timestamps for one
+// call-number pair (spec §3.4, §4.2-§4.7; RFC 5456 §7). The transport (iax-transport.ts) demultiplexes datagrams
+// to it and owns the socket; this class never sees addresses other than its own peer.
+import type { CancelTimer, Clock, Logger, UdpEndpoint } from '../../ports.js';
+import { TypedEmitter } from '../../util/typed-emitter.js';
+import { encodeFullFrame, encodeMiniFrame } from '../wire/frame-codec.js';
+import { encodeIes, IeReader } from '../wire/ies.js';
+import { FrameType, IaxSubclass, IeType, type FullFrame, type MiniFrame, type RawIe, type TrunkEntry } from '../wire/types.js';
+import type {
+  Dialog, DialogCloseReason, DialogEvents, DialogStats, OutgoingFrame, SendOptions,
+} from './dialog.js';
+import { initialRto, nextRto, type RetransmitPolicy } from './retransmit-policy.js';
+import { classifyArrival, inSeqRange, isUnsequenced } from './sequencing.js';
+import { IncomingTimestamps, OutgoingTimestamps, voiceNeedsFullFrame } from './timestamps.js';
+
+/** What a dialog needs from its transport. */
+export interface DialogLink {
+  readonly clock: Clock;
+  readonly policy: RetransmitPolicy;
+  readonly logger?: Logger;
+  /** Puts bytes on the wire towards the dialog's peer (and into the trace). */
+  send(bytes: Uint8Array, to: UdpEndpoint, retry: boolean): void;
+  /** The peer's call number became known (index the dialog by it). */
+  remoteLocked(dialog: ReliableDialog): void;
+  /** The dialog closed: release the number, keep a tombstone. */
+  closed(dialog: ReliableDialog, reason: DialogCloseReason): void;
+}
+
+/** The last state a closed dialog needs to re-ACK late retransmissions (spec §4.3 "Final frames"). */
+export interface DialogSnapshot {
+  readonly localCall: number;
+  readonly remoteCall: number;
+  readonly peer: UdpEndpoint;
+  readonly oseqno: number;
+  readonly iseqno: number;
+}
+
+interface PendingFrame {
+  readonly oseqno: number;
+  readonly frameType: number;
+  readonly subclass: number;
+  readonly subclassBit?: number;
+  readonly payload: Uint8Array;
+  readonly timestamp: number;
+  readonly options: SendOptions;
+  transmissions: number;
+  retransmitted: boolean;
+  rto: number;
+  cancel?: CancelTimer;
+}
+
+interface Opening {
+  readonly subclass: number;
+  readonly ies: readonly RawIe[];
+  readonly options: SendOptions;
+  tokenResends: number;
+}
+
+const EMPTY = new Uint8Array(0);
+/** A server that keeps answering CALLTOKEN is broken or hostile; stop after this many resends. */
+const MAX_TOKEN_RESENDS = 3;
+const KNOWN_IAX_SUBCLASS_MAX = IaxSubclass.CALLTOKEN;
+
+export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog {
+  private remote = 0;
+  private currentPeer: UdpEndpoint;
+  private isClosed = false;
+  private oseqno = 0;
+  private iseqno = 0;
+  /** oseqno of the oldest frame not yet acknowledged (the implicit-ACK window starts here). */
+  private ackBase = 0;
+  private pending: PendingFrame[] = [];
+  private opening: Opening | undefined;
+  private finalQueued = false;
+  /** Full frames put on the wire (each carries our iseqno, so each acknowledges what we received). */
+  private sentCount = 0;
+  private readonly epoch: number;
+  private readonly outTs: OutgoingTimestamps;
+  private readonly inTs = new IncomingTimestamps();
+  private sendFormatBit: number | undefined;
+  private lastFullVoiceTs: number | undefined;
+  private recvFormatBit: number | undefined;
+  private srtt: number | undefined;
+  private counters = {
+    fullFramesSent: 0, fullFramesReceived: 0, voiceFramesSent: 0, voiceFramesReceived: 0,
+    retransmissions: 0, duplicatesReceived: 0, vnaksSent: 0,
+  };
+
+  constructor(
+    readonly localCall: number,
+    peer: UdpEndpoint,
+    readonly direction: 'outgoing' | 'incoming',
+    private readonly link: DialogLink,
+    private readonly alternateAddresses: readonly string[] = [],
+  ) {
+    super();
+    this.currentPeer = peer;
+    this.epoch = link.clock.now();
+    this.outTs = new OutgoingTimestamps(() => this.elapsed());
+  }
+
+  get remoteCall(): number { return this.remote; }
+  get peer(): UdpEndpoint { return this.currentPeer; }
+  get closed(): boolean { return this.isClosed; }
+
+  elapsed(): number {
+    return this.link.clock.now() - this.epoch;
+  }
+
+  stats(): DialogStats {
+    return { ...(this.srtt !== undefined ? { rttMs: Math.round(this.srtt) } : {}), ...this.counters };
+  }
+
+  snapshot(): DialogSnapshot {
+    return { localCall: this.localCall, remoteCall: this.remote, peer: this.currentPeer, oseqno: this.oseqno, iseqno: this.iseqno };
+  }
+
+  /** Frames from `from` belong to us: our peer, or (until the peer's number is known) another address of the server. */
+  accepts(from: UdpEndpoint): boolean {
+    if (from.address === this.currentPeer.address && from.port === this.currentPeer.port) return true;
+    return this.remote === 0 && from.port === this.currentPeer.port && this.alternateAddresses.includes(from.address);
+  }
+
+  /** Lock onto the peer's call number (R-8) and, for a server reply from another of its addresses, that address (P16). */
+  lockRemote(remoteCall: number, from: UdpEndpoint): void {
+    if (this.remote !== 0 || this.isClosed) return;
+    this.remote = remoteCall;
+    if (from.address !== this.currentPeer.address || from.port !== this.currentPeer.port) {
+      this.link.logger?.log('warn', 'server answered from another address of its name; following it', {
+        expected: `${this.currentPeer.address}:${this.currentPeer.port}`, got: `${from.address}:${from.port}`,
+      });
+      this.currentPeer = { address: from.address, port: from.port };
+    }
+    this.link.remoteLocked(this);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Sending
+
+  sendOpening(subclass: number, ies: readonly RawIe[], options: SendOptions = {}): void {
+    if (this.isClosed) return;
+    this.opening = { subclass, ies: [...ies], options, tokenResends: 0 };
+    // K-1: the empty CALLTOKEN IE goes last.
+    let payload: Uint8Array;
+    try {
+      payload = encodeIes([...ies, { type: IeType.CALLTOKEN, data: EMPTY }]);
+    } catch (err) {
+      // An IE over 255 bytes (a caller's bug): nothing can be sent, so the dialog ends at once instead of hanging.
+      this.link.logger?.log('error', 'opening frame cannot be encoded', { subclass, error: String(err) });
+      this.safe(() => options.onFail?.());
+      this.finish('local');
+      return;
+    }
+    this.queue(FrameType.IAX, subclass, undefined, payload, this.outTs.forIax(), options, true);
+  }
+
+  sendReliable(frame: OutgoingFrame, options: SendOptions = {}): void {
+    if (this.isClosed) return;
+    const ts = frame.timestamp ?? (frame.frameType === FrameType.IAX ? this.outTs.forIax() : this.outTs.forControl());
+    this.queue(frame.frameType, frame.subclass, undefined, frame.payload ?? EMPTY, ts >>> 0, options, false);
+  }
+
+  sendVoice(formatBit: number, payload: Uint8Array, durationMs: number): void {
+    if (this.isClosed || this.finalQueued) return;
+    const ts = this.outTs.forVoice(durationMs);
+    this.counters.voiceFramesSent++;
+    // T-2: a full frame first, on a format change, and when the upper 16 timestamp bits move.
+    if (formatBit !== this.sendFormatBit || voiceNeedsFullFrame(ts, this.lastFullVoiceTs)) {
+      this.sendFormatBit = formatBit;
+      this.lastFullVoiceTs = ts;
+      this.queue(FrameType.VOICE, 2 ** formatBit, formatBit, payload, ts, {}, false);
+      return;
+    }
+    // A mini frame carries no iseqno, so it does not count as an acknowledgement (sentCount untouched).
+    this.link.send(encodeMiniFrame(this.localCall, ts & 0xffff, payload), this.currentPeer, false);
+  }
+
+  close(reason: 'local' | 'remote' = 'local'): void {
+    this.finish(reason);
+  }
+
+  private queue(frameType: number, subclass: number, subclassBit: number | undefined, payload: Uint8Array,
+                timestamp: number, options: SendOptions, opening: boolean): void {
+    if (this.finalQueued) return;
+    try {
+      // Encode once up front: a frame that cannot be encoded (a caller's bug) must not consume a sequence number.
+      encodeFullFrame({ sourceCall: this.localCall, destCall: this.remote, retransmit: false, timestamp, oseqno: this.oseqno,
+        iseqno: this.iseqno, frameType, subclass, ...(subclassBit !== undefined ? { subclassBit } : {}), payload });
+    } catch (err) {
+      this.link.logger?.log('error', 'refused to send a frame that cannot be encoded', { frameType, subclass, error: String(err) });
+      return;
+    }
+    if (options.final) this.finalQueued = true;
+    const p: PendingFrame = {
+      oseqno: this.oseqno, frameType, subclass, ...(subclassBit !== undefined ? { subclassBit } : {}),
+      payload, timestamp, options, transmissions: 0, retransmitted: false,
+      rto: initialRto(this.link.policy, this.srtt, opening),
+    };
+    if (this.pending.length === 0) this.ackBase = this.oseqno;
+    this.oseqno = (this.oseqno + 1) & 0xff;
+    this.pending.push(p);
+    this.counters.fullFramesSent++;
+    this.transmit(p, false);
+    this.arm(p);
+  }
+
+  /** `counted`: false for VNAK-triggered resends, which (as in Asterisk's vnak_retransmit()) do not use up a retry. */
+  private transmit(p: PendingFrame, retry: boolean, counted = true): void {
+    if (counted) p.transmissions++;
+    if (retry) { p.retransmitted = true; this.counters.retransmissions++; }
+    this.sentCount++;
+    // R-6: retransmissions carry the R bit and our *current* iseqno.
+    const bytes = encodeFullFrame({
+      sourceCall: this.localCall, destCall: this.remote, retransmit: retry, timestamp: p.timestamp,
+      oseqno: p.oseqno, iseqno: this.iseqno, frameType: p.frameType, subclass: p.subclass,
+      ...(p.subclassBit !== undefined ? { subclassBit: p.subclassBit } : {}), payload: p.payload,
+    });
+    this.link.send(bytes, this.currentPeer, retry);
+  }
+
+  private arm(p: PendingFrame): void {
+    p.cancel?.();
+    p.cancel = this.link.clock.setTimer(p.rto, () => this.onRetransmitTimer(p));
+  }
+
+  private onRetransmitTimer(p: PendingFrame): void {
+    p.cancel = undefined;
+    if (this.isClosed || !this.pending.includes(p)) return;
+    if (p.transmissions >= this.link.policy.maxTransmissions) {
+      // Spec §4.4: give up; a final frame ends the dialog silently, anything else is a failure.
+      this.pending = this.pending.filter((q) => q !== p);
+      this.safe(() => p.options.onFail?.());
+      this.finish(p.options.final ? 'local' : 'max-retries');
+      return;
+    }
+    this.transmit(p, true);
+    p.rto = nextRto(this.link.policy, p.rto);
+    this.arm(p);
+  }
+
+  /** Unsequenced frames (ACK, VNAK, INVAL): current oseqno, not consumed, never retransmitted (R-2, R-4). */
+  private sendUnsequenced(subclass: number, timestamp: number): void {
+    const bytes = encodeFullFrame({
+      sourceCall: this.localCall, destCall: this.remote, retransmit: false, timestamp: timestamp >>> 0,
+      oseqno: this.oseqno, iseqno: this.iseqno, frameType: FrameType.IAX, subclass, payload: EMPTY,
+    });
+    this.link.send(bytes, this.currentPeer, false);
+  }
+
+  /** R-4: explicit ACK, echoing the acknowledged frame's timestamp. Also used after close (final frames). */
+  private sendAck(timestamp: number): void {
+    this.sendUnsequenced(IaxSubclass.ACK, timestamp);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Receiving
+
+  /**
+   * A full frame for this dialog (already matched by the transport). `deliver` replaces the 'frame' event for the
+   * frame that opens an incoming dialog (the NEW goes to the call manager directly).
+   */
+  receiveFull(f: FullFrame, deliver?: (f: FullFrame) => void): void {
+    if (this.isClosed) return;
+    if (f.sourceCall === 1) { this.receiveApathetic(f); return; }
+    const isIax = f.frameType === FrameType.IAX;
+    // Our final frame (HANGUP, REJECT) acknowledged by this frame: ACK the frame itself if it needs it, deliver
+    // nothing more, and close (spec §4.8). The close comes after the ACK so the tombstone remembers it.
+    const finalAcked = !(isIax && f.subclass === IaxSubclass.INVAL) && this.implicitAck(f);
+    if (isUnsequenced(f.frameType, f.subclass)) {
+      if (f.subclass === IaxSubclass.INVAL) this.finish('inval');
+      else if (f.subclass === IaxSubclass.VNAK && !finalAcked) this.retransmitFrom(f.iseqno);
+      if (finalAcked) this.finish('local');
+      return;
+    }
+    switch (classifyArrival(this.iseqno, f.oseqno)) {
+      case 'duplicate':
+        // R-5: already processed; re-ACK with that frame's timestamp ("Acking anyway").
+        this.counters.duplicatesReceived++;
+        this.sendAck(f.timestamp);
+        if (finalAcked) this.finish('local');
+        return;
+      case 'future':
+        // R-5: a gap; Asterisk does not buffer either (iax2_vnak()).
+        if (finalAcked) { this.finish('local'); return; }
+        this.counters.vnaksSent++;
+        this.sendUnsequenced(IaxSubclass.VNAK, this.outTs.forIax());
+        return;
+      case 'in-order':
+        break;
+    }
+    if (finalAcked) {
+      this.iseqno = (this.iseqno + 1) & 0xff;
+      this.sendAck(f.timestamp);
+      this.finish('local');
+      return;
+    }
+    this.iseqno = (this.iseqno + 1) & 0xff;
+    this.counters.fullFramesReceived++;
+    const echoes = isIax && (f.subclass === IaxSubclass.PONG || f.subclass === IaxSubclass.LAGRP);
+    if (echoes) this.rttSample(this.elapsed() - f.timestamp);
+    else this.inTs.noteFull(f.timestamp);
+
+    if (f.frameType === FrameType.VOICE) {
+      this.recvFormatBit = f.subclassBit ?? Math.log2(Math.max(1, f.subclass));
+      this.counters.voiceFramesReceived++;
+      this.sendAck(f.timestamp);
+      this.emit('voice', { timestamp: f.timestamp, formatBit: this.recvFormatBit, payload: f.payload, full: true });
+      return;
+    }
+    if (isIax && f.subclass === IaxSubclass.TXREQ) {
+      // Asterisk 22 never path-optimises (spec §2.2); refusing is always safe.
+      this.sendReliable({ frameType: FrameType.IAX, subclass: IaxSubclass.TXREJ });
+      return;
+    }
+    if (isIax && (f.subclass < 1 || f.subclass > KNOWN_IAX_SUBCLASS_MAX)) {
+      // Spec §2.2 #33: UNSUPPORT carrying the unknown subclass byte in IAX_UNKNOWN.
+      const byte = f.subclass < 0 ? 0xff : f.subclassBit !== undefined ? 0x80 | f.subclassBit : f.subclass & 0xff;
+      this.sendReliable({ frameType: FrameType.IAX, subclass: IaxSubclass.UNSUPPORT,
+        payload: encodeIes([{ type: IeType.IAX_UNKNOWN, data: Uint8Array.of(byte) }]) });
+      return;
+    }
+    const before = this.sentCount;
+    this.safe(() => (deliver ? deliver(f) : this.emit('frame', f)));
+    // Spec §4.3: a synchronous response already carries the new iseqno; otherwise ACK explicitly — also when the
+    // listener just closed the dialog on a final frame (ACK first, then destroy).
+    if (this.sentCount === before) this.sendAck(f.timestamp);
+  }
+
+  receiveMini(m: MiniFrame): void {
+    if (this.isClosed || this.recvFormatBit === undefined) return; // no format yet: drop (spec §4.5)
+    this.counters.voiceFramesReceived++;
+    this.emit('voice', { timestamp: this.inTs.unwrap16(m.timestamp16), formatBit: this.recvFormatBit, payload: m.payload, full: false });
+  }
+
+  receiveTrunkEntry(e: TrunkEntry): void {
+    if (this.isClosed || this.recvFormatBit === undefined) return;
+    this.counters.voiceFramesReceived++;
+    // Supermini entries carry no timestamp: the receiver derives one from its own clock (spec §1.5, §4.7).
+    const ts = e.timestamp16 !== undefined ? this.inTs.unwrap16(e.timestamp16) : Math.floor(this.elapsed()) >>> 0;
+    this.emit('voice', { timestamp: ts, formatBit: this.recvFormatBit, payload: e.payload, full: false });
+  }
+
+  /** Stateless replies from the server's pseudo call number 1, matched by dcallno (spec §4.1). */
+  private receiveApathetic(f: FullFrame): void {
+    if (f.frameType === FrameType.IAX && f.subclass === IaxSubclass.CALLTOKEN) {
+      this.resendWithToken(f);
+      return;
+    }
+    // PONG to our POKE, stateless REJECT/REGREJ: they answer our oseqno 0 (iseqno 1). Never ACKed.
+    if (this.remote === 0 && this.implicitAck(f)) { this.finish('local'); return; }
+    if (f.frameType === FrameType.IAX && f.subclass === IaxSubclass.PONG) this.rttSample(this.elapsed() - f.timestamp);
+    this.safe(() => this.emit('frame', f));
+  }
+
+  /** Spec §3.4 K-2: rebuild the same opening frame with the token, reset the counters, resend. Not ACKed. */
+  private resendWithToken(f: FullFrame): void {
+    const opening = this.opening;
+    if (!opening || this.remote !== 0 || opening.tokenResends >= MAX_TOKEN_RESENDS) return;
+    const reader = IeReader.fromPayload(f.payload);
+    const token = reader.ok ? reader.value.bytes(IeType.CALLTOKEN) : undefined;
+    if (!token || token.length === 0) return;
+    for (const p of this.pending) p.cancel?.();
+    this.pending = [];
+    this.finalQueued = false;
+    this.oseqno = 0;
+    this.iseqno = 0;
+    this.ackBase = 0;
+    opening.tokenResends++;
+    const payload = encodeIes([...opening.ies, { type: IeType.CALLTOKEN, data: Uint8Array.from(token) }]);
+    this.queue(FrameType.IAX, opening.subclass, undefined, payload, this.outTs.forIax(), opening.options, true);
+  }
+
+  /** R-3: the peer's iseqno acknowledges every frame we sent before it. True when our final frame was among them. */
+  private implicitAck(f: FullFrame): boolean {
+    if (this.pending.length === 0) return false;
+    const outstanding = (this.oseqno - this.ackBase) & 0xff;
+    const covered = (f.iseqno - this.ackBase) & 0xff;
+    if (covered === 0 || covered > outstanding) return false; // acknowledges nothing new, or bogus
+    const acked = this.pending.filter((p) => inSeqRange(p.oseqno, this.ackBase, f.iseqno));
+    this.pending = this.pending.filter((p) => !acked.includes(p));
+    this.ackBase = f.iseqno;
+    const isAck = f.frameType === FrameType.IAX && f.subclass === IaxSubclass.ACK;
+    let closeAfter = false;
+    for (const p of acked) {
+      p.cancel?.();
+      // Karn: only never-retransmitted frames whose echo we can see give an RTT sample.
+      if (isAck && !p.retransmitted && f.timestamp === p.timestamp) this.rttSample(this.elapsed() - p.timestamp);
+      this.safe(() => p.options.onAck?.());
+      if (p.options.final) closeAfter = true;
+    }
+    return closeAfter;
+  }
+
+  /** Spec §4.5: resend every unacknowledged frame from the VNAK's iseqno on. */
+  private retransmitFrom(from: number): void {
+    for (const p of [...this.pending]) {
+      if (inSeqRange(p.oseqno, from, this.oseqno)) this.transmit(p, true, false);
+    }
+  }
+
+  private rttSample(ms: number): void {
+    if (!(ms >= 0 && ms < 60_000)) return;
+    this.srtt = this.srtt === undefined ? ms : this.srtt * 0.875 + ms * 0.125;
+  }
+
+  private finish(reason: DialogCloseReason): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    for (const p of this.pending) p.cancel?.();
+    this.pending = [];
+    this.link.closed(this, reason);
+    this.safe(() => this.emit('closed', reason));
+  }
+
+  private safe(fn: () => void): void {
+    try { fn(); } catch (err) { this.onListenerError(err, 'dialog'); }
+  }
+
+  protected override onListenerError(err: unknown, event: string): void {
+    // A bug above us must not kill the protocol engine (COMMON: never throw out of the engine).
+    this.link.logger?.log('error', `dialog listener for '${event}' threw`, { error: String(err) });
+  }
+}

@@ -1,0 +1,646 @@
+// The phone: everything the user interface can ask for (electron/shared/api.ts), implemented over the IAX2
+// engine, the audio port and the stores. Pure: no I/O of its own, only ports. The Electron app runs it in a
+// worker thread (electron/host/engine-worker.ts); the ws-host and the tests can run it anywhere.
+//
+// It registers every saved, enabled account as soon as it starts ("connects on launch", like iaxComm),
+// keeps call history and settings, turns engine events into API events, and applies the user's policies
+// (auto-answer, ring timeout, tones).
+import type { Clock, DocumentStore, Logger, SecretStore } from '../ports.js';
+import type {
+  CallHandle, CallEndInfo, CallStats, Iax2Engine, RegistrationState, UserFacingError,
+} from '../iax2/engine-api.js';
+import type { TraceEntry } from '../iax2/trace-types.js';
+import {
+  API_VERSION, ApiError,
+  type AppInfo, type AudioDevicesView, type AudioSelection, type CallEndView, type CallOutcome, type CallStatsView,
+  type CallView, type ErrorView, type EventName, type EventPayload, type Events, type HistoryEntry,
+  type RedialApi, type RegistrationView, type RequestName, type RequestPayload, type Requests,
+  type ResponsePayload, type Settings,
+} from '../../shared/api.js';
+import { checkRequest } from '../../shared/api-guards.js';
+import { TypedEmitter } from '../util/typed-emitter.js';
+import { AccountBook, type StoredAccounts } from './account-book.js';
+import { CallHistory, type StoredHistory } from './call-history.js';
+import { NullPhoneMedia, type CallAudio, type PhoneMedia } from './media-port.js';
+import { DEFAULT_SETTINGS, mergeSettings, readStoredSettings } from './settings-model.js';
+import { TraceBuffer, basicTraceFormatter, toTraceView, type TraceFormatter } from './trace-buffer.js';
+
+/** Where exported traces and recordings go (an fs adapter in the app, a temp dir in tests). */
+export interface FileSink {
+  /** A full path for a new file in that folder (the folder exists afterwards). */
+  pathFor(folder: 'recordings' | 'traces', fileName: string): Promise<string>;
+  write(folder: 'recordings' | 'traces', fileName: string, data: Uint8Array | string): Promise<string>;
+}
+
+export interface PhoneServiceDeps {
+  readonly engine: Iax2Engine;
+  readonly clock: Clock;
+  readonly secrets: SecretStore;
+  readonly stores: {
+    readonly accounts: DocumentStore<StoredAccounts>;
+    readonly history: DocumentStore<StoredHistory>;
+    readonly settings: DocumentStore<Settings>;
+  };
+  readonly media?: PhoneMedia;
+  readonly files?: FileSink;
+  /** The engine's Asterisk-style formatter (electron/core/iax2/trace); a plain one otherwise. */
+  readonly formatTrace?: TraceFormatter;
+  /** Builds a .pcap file from trace entries that carry raw bytes. */
+  readonly writePcap?: (entries: readonly TraceEntry[]) => Uint8Array;
+  readonly info: Omit<AppInfo, 'localPort' | 'apiVersion'>;
+  readonly newId?: () => string;
+  readonly logger?: Logger;
+  /** Settings used when none are stored (the CLI passes its flags here). */
+  readonly initialSettings?: Settings;
+}
+
+interface LiveCall {
+  readonly handle: CallHandle;
+  readonly startedAt: number;
+  answeredAt?: number;
+  held: boolean;
+  remoteHeld: boolean;
+  muted: boolean;
+  recording: boolean;
+  audio?: CallAudio;
+  audioStarting?: Promise<void>;
+  /** Why we ended it, when we did (for the history outcome). */
+  localEnd?: 'hangup' | 'reject' | 'ring-timeout';
+  cancelRingTimer?: () => void;
+  readonly offs: (() => void)[];
+}
+
+const STATS_INTERVAL_MS = 1000;
+const LEVELS_INTERVAL_MS = 200; // 5 Hz
+const FAILURE_TONE_MS = 3000;
+
+class PhoneEvents extends TypedEmitter<Events> {
+  fire<K extends EventName>(name: K, payload: Events[K]): void { this.emit(name, payload); }
+}
+
+export class PhoneService implements RedialApi {
+  private readonly events = new PhoneEvents();
+  private readonly listenerCounts = new Map<EventName, number>();
+  private readonly accounts: AccountBook;
+  private readonly history: CallHistory;
+  private readonly media: PhoneMedia;
+  private readonly format: TraceFormatter;
+  private readonly trace: TraceBuffer;
+  private readonly calls = new Map<string, LiveCall>();
+  private readonly registrations = new Map<string, RegistrationView>();
+  private settings: Settings = DEFAULT_SETTINGS;
+  private readonly engineOffs: (() => void)[] = [];
+  private stopStatsTimer?: () => void;
+  private stopLevelsTimer?: () => void;
+  private stopToneTimer?: () => void;
+  private started = false;
+  private stopped = false;
+  private idCounter = 0;
+
+  constructor(private readonly deps: PhoneServiceDeps) {
+    const newId = deps.newId ?? (() => `${Date.now().toString(36)}-${(++this.idCounter).toString(36)}`);
+    this.accounts = new AccountBook(deps.stores.accounts, deps.secrets, newId);
+    this.history = new CallHistory(deps.stores.history);
+    this.media = deps.media ?? new NullPhoneMedia();
+    this.format = deps.formatTrace ?? basicTraceFormatter;
+    this.trace = new TraceBuffer(DEFAULT_SETTINGS.debug.traceBufferSize);
+  }
+
+  /** Loads accounts, history and settings, hooks the engine and registers every enabled account. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const { engine } = this.deps;
+    let storedSettings: unknown;
+    try { storedSettings = await this.deps.stores.settings.load(); } catch { storedSettings = undefined; }
+    this.settings = storedSettings === undefined ? (this.deps.initialSettings ?? DEFAULT_SETTINGS) : readStoredSettings(storedSettings);
+    const { skipped } = await this.accounts.load();
+    if (skipped > 0) this.notice('warning', 'accounts-damaged', `${skipped} saved account(s) could not be read and were skipped.`);
+    await this.history.load();
+    this.trace.setCapacity(this.settings.debug.traceBufferSize);
+
+    this.engineOffs.push(
+      engine.on('registration', (r) => this.onRegistration(r)),
+      engine.on('incoming', (h) => this.onIncoming(h)),
+      engine.on('trace', (t) => this.onTrace(t)),
+      engine.on('warning', (w) => this.notice('warning', 'engine', w)),
+    );
+    this.media.onNotice((n) => this.notice(n.level, n.code, n.message));
+    this.applySettings(this.settings);
+    engine.setAccounts(this.accounts.engineAccounts());
+    for (const r of engine.registrations()) this.registrations.set(r.accountId, this.registrationView(r));
+  }
+
+  /** Hangs up, unregisters (REGREL) and stops every timer. */
+  async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.stopStatsTimer?.(); this.stopLevelsTimer?.(); this.stopToneTimer?.();
+    this.media.setRinging(false);
+    this.media.setTone(null);
+    await Promise.all([...this.calls.values()].map((c) => this.closeAudio(c)));
+    try { await this.deps.engine.shutdown(); } finally {
+      for (const off of this.engineOffs) off();
+      await this.media.close();
+    }
+  }
+
+  // --------------------------------------------------------------------------------------- RedialApi
+
+  request<K extends RequestName>(name: K, ...args: [payload?: RequestPayload<K>]): Promise<ResponsePayload<K>> {
+    const payload = args[0] ?? {};
+    const checked = checkRequest(name, payload);
+    if (!checked.ok) return Promise.reject(new ApiError('invalid-request', checked.message));
+    if (!this.started || this.stopped) return Promise.reject(new ApiError('unavailable', 'the phone is not running'));
+    const handler = this.handlers[name] as (p: unknown) => Promise<ResponsePayload<K>> | ResponsePayload<K>;
+    try {
+      return Promise.resolve(handler(payload));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void {
+    const off = this.events.on(name, listener);
+    this.listenerCounts.set(name, (this.listenerCounts.get(name) ?? 0) + 1);
+    if (name === 'levels') this.updateLevelsTimer();
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      off();
+      this.listenerCounts.set(name, (this.listenerCounts.get(name) ?? 1) - 1);
+      if (name === 'levels') this.updateLevelsTimer();
+    };
+  }
+
+  private readonly handlers: { [K in RequestName]: (p: Requests[K]['req']) => Promise<Requests[K]['res']> | Requests[K]['res'] } = {
+    'app:info': () => ({ ...this.deps.info, apiVersion: API_VERSION, localPort: this.deps.engine.localPort }),
+
+    'accounts:list': () => this.accounts.list(),
+    'accounts:save': async (input) => {
+      const view = await this.accounts.save(input);
+      this.accountsChanged();
+      return view;
+    },
+    'accounts:delete': async ({ accountId }) => {
+      await this.accounts.delete(accountId);
+      this.registrations.delete(accountId);
+      this.accountsChanged();
+      return null;
+    },
+
+    'registration:list': () => [...this.registrations.values()],
+    'registration:refresh': ({ accountId }) => {
+      if (accountId !== undefined && !this.accounts.get(accountId)) throw new ApiError('unknown-account', `there is no account '${accountId}'`);
+      this.deps.engine.reregister(accountId);
+      return null;
+    },
+
+    'call:dial': ({ number, accountId }) => {
+      const account = accountId !== undefined ? this.accounts.get(accountId) : this.accounts.list().find((a) => a.enabled);
+      if (!account) {
+        throw new ApiError(accountId !== undefined ? 'unknown-account' : 'no-account',
+          accountId !== undefined ? `there is no account '${accountId}'` : 'add an account before placing a call');
+      }
+      if (!account.enabled) throw new ApiError('account-disabled', `the account '${account.label}' is disabled`);
+      const handle = this.deps.engine.dial({ accountId: account.id, number, codecs: account.codecs });
+      const live = this.track(handle);
+      return this.callView(live);
+    },
+    'call:answer': ({ callId }) => {
+      const c = this.live(callId);
+      if (c.handle.direction !== 'incoming') throw new ApiError('invalid-state', 'only incoming calls can be answered');
+      c.handle.answer();
+      return null;
+    },
+    'call:reject': ({ callId, reason }) => {
+      const c = this.live(callId);
+      c.localEnd = 'reject';
+      c.handle.reject(reason);
+      return null;
+    },
+    'call:hangup': ({ callId }) => {
+      const c = this.live(callId);
+      c.localEnd ??= 'hangup';
+      c.handle.hangup();
+      return null;
+    },
+    'call:dtmf': ({ callId, digits }) => { this.live(callId).handle.sendDtmf(digits); return null; },
+    'call:text': ({ callId, text }) => { this.live(callId).handle.sendText(text); return null; },
+    'call:hold': ({ callId, hold }) => {
+      const c = this.live(callId);
+      if (hold) c.handle.hold(); else c.handle.unhold();
+      c.held = hold;
+      this.callUpdated(c);
+      return null;
+    },
+    'call:mute': ({ callId, muted }) => {
+      const c = this.live(callId);
+      c.muted = muted;
+      c.handle.setMuted(muted);
+      c.audio?.setMuted(muted);
+      this.callUpdated(c);
+      return null;
+    },
+    'call:transfer': ({ callId, target }) => { this.live(callId).handle.transfer(target); return null; },
+    'call:record': async ({ callId, recording }) => {
+      const c = this.live(callId);
+      if (!recording) {
+        if (c.recording) { await c.audio?.stopRecording(); c.recording = false; this.callUpdated(c); }
+        return { path: null };
+      }
+      if (!this.deps.files) throw new ApiError('unavailable', 'recording is not available in this mode');
+      await c.audioStarting;
+      if (!c.audio) throw new ApiError('invalid-state', 'the call has no audio yet');
+      const stamp = new Date(c.startedAt).toISOString().replace(/[:.]/g, '-');
+      const path = await this.deps.files.pathFor('recordings', `redial-${stamp}-${safeName(c.handle.number)}.wav`);
+      await c.audio.startRecording(path);
+      c.recording = true;
+      this.callUpdated(c);
+      return { path };
+    },
+    'call:list': () => [...this.calls.values()].map((c) => this.callView(c)),
+    'call:stats': ({ callId }) => this.statsView(this.live(callId)),
+
+    'history:list': ({ limit }) => this.history.list(limit),
+    'history:clear': async () => { await this.history.clear(); return null; },
+
+    'audio:devices': ({ refresh }) => this.devicesView(refresh === true),
+    'audio:select': async (sel) => {
+      const audio: AudioSelection = { ...this.settings.audio, ...definedOnly(sel) };
+      await this.replaceSettings({ ...this.settings, audio });
+      void this.devicesView(false).then((v) => this.events.fire('audio:devices', v), () => undefined);
+      return audio;
+    },
+    'audio:gains': async (g) => {
+      const gains = { ...this.settings.gains, ...definedOnly(g) };
+      await this.replaceSettings({ ...this.settings, gains });
+      return gains;
+    },
+    'audio:test-tone': async ({ target }) => { await this.media.testTone(target); return null; },
+
+    'settings:get': () => this.settings,
+    'settings:update': async (patch) => {
+      const next = mergeSettings(this.settings, patch);
+      if (next.jitter.maxMs < next.jitter.targetExtraMs) {
+        throw new ApiError('invalid-request', 'the maximum jitter buffer must be at least the target');
+      }
+      if (next.localPort !== this.settings.localPort) {
+        this.notice('info', 'restart-needed', 'The new local port is used the next time Redial starts.');
+      }
+      await this.replaceSettings(next);
+      return next;
+    },
+
+    'trace:subscribe': () => this.trace.recent(500).map((t) => toTraceView(t, this.format)),
+    'trace:recent': ({ limit }) => this.trace.recent(limit).map((t) => toTraceView(t, this.format)),
+    'trace:clear': () => { this.trace.clear(); return null; },
+    'trace:export-pcap': async () => {
+      if (!this.deps.writePcap || !this.deps.files) throw new ApiError('unavailable', 'pcap export is not available in this mode');
+      const entries = this.trace.recent().map((t) => t.entry).filter((e) => e.raw !== undefined);
+      const bytes = this.deps.writePcap(entries);
+      const stamp = this.deps.clock.wallTime().toISOString().replace(/[:.]/g, '-');
+      const path = await this.deps.files.write('traces', `redial-${stamp}.pcap`, bytes);
+      return { path, frames: entries.length };
+    },
+    'trace:export-text': () => {
+      const items = this.trace.recent();
+      const text = items.map((t) => `[${new Date(t.wallAt).toISOString()}]\n${safeFormat(this.format, t.entry)}`).join('\n');
+      return { text, frames: items.length };
+    },
+  };
+
+  // ------------------------------------------------------------------------------------ engine events
+
+  private onRegistration(r: RegistrationState): void {
+    const view = this.registrationView(r);
+    const before = this.registrations.get(r.accountId);
+    this.registrations.set(r.accountId, view);
+    this.events.fire('registration', view);
+    if (view.status === 'failed' && view.error && before?.status !== 'failed') {
+      const account = this.accounts.get(r.accountId);
+      this.notice('error', view.error.code, `${account?.label ?? r.server}: ${view.error.message}`, { accountId: r.accountId });
+    }
+  }
+
+  private onIncoming(handle: CallHandle): void {
+    const c = this.track(handle);
+    this.events.fire('call:incoming', this.callView(c));
+    const policy = this.settings.autoAnswer;
+    if (policy === 'always' || (policy === 'when-requested' && handle.autoAnswerRequested)) {
+      handle.answer();
+      return;
+    }
+    if (this.settings.ringTimeoutSeconds > 0) {
+      c.cancelRingTimer = this.deps.clock.setTimer(this.settings.ringTimeoutSeconds * 1000, () => {
+        if (c.answeredAt === undefined && handle.state !== 'ended') {
+          c.localEnd = 'ring-timeout';
+          handle.reject('declined');
+        }
+      });
+    }
+    this.updateRinging();
+  }
+
+  private onTrace(entry: TraceEntry): void {
+    const item = this.trace.add(entry, this.deps.clock.wallTime().getTime());
+    if ((this.listenerCounts.get('trace') ?? 0) > 0) this.events.fire('trace', toTraceView(item, this.format));
+  }
+
+  // ------------------------------------------------------------------------------------------- calls
+
+  private track(handle: CallHandle): LiveCall {
+    const existing = this.calls.get(handle.id);
+    if (existing) return existing;
+    const c: LiveCall = {
+      handle, startedAt: this.deps.clock.wallTime().getTime(), held: false, remoteHeld: false, muted: false,
+      recording: false, offs: [],
+    };
+    this.calls.set(handle.id, c);
+    c.offs.push(
+      handle.on('state', (s) => {
+        if (s === 'up' && c.answeredAt === undefined) {
+          c.answeredAt = this.deps.clock.wallTime().getTime();
+          c.cancelRingTimer?.();
+        }
+        if (s === 'up' || s === 'early-media') this.startAudio(c);
+        if (s === 'ended') return; // 'ended' event follows with the cause
+        this.updateTones();
+        this.updateRinging();
+        this.callUpdated(c);
+      }),
+      handle.on('codec', () => this.callUpdated(c)),
+      handle.on('remote-hold', (held) => { c.remoteHeld = held; this.callUpdated(c); }),
+      handle.on('stop-tones', () => { if (c.handle.direction === 'outgoing') this.media.setTone(null); }),
+      handle.on('dtmf', ({ digit, phase }) => { if (phase === 'end') this.events.fire('call:dtmf', { callId: handle.id, digit }); }),
+      handle.on('text', (text) => this.events.fire('call:text', { callId: handle.id, text: text.slice(0, 4096) })),
+      handle.on('notice', (n) => this.notice(n.kind === 'transfer-requested' ? 'info' : 'warning', n.kind, n.message, { callId: handle.id })),
+      handle.on('ended', (info) => { void this.onEnded(c, info); }),
+    );
+    this.ensureStatsTimer();
+    if (handle.state === 'up' || handle.state === 'early-media') this.startAudio(c);
+    this.updateTones();
+    return c;
+  }
+
+  private startAudio(c: LiveCall): void {
+    if (c.audio || c.audioStarting) return;
+    c.audioStarting = this.media.startCall(c.handle).then(
+      (audio) => {
+        if (this.calls.get(c.handle.id) !== c) { void audio.close(); return; }
+        c.audio = audio;
+        audio.setMuted(c.muted);
+        this.updateLevelsTimer();
+      },
+      (err: unknown) => {
+        this.notice('error', 'audio-failed',
+          `The call's audio could not start: ${err instanceof Error ? err.message : String(err)}`, { callId: c.handle.id });
+      },
+    );
+  }
+
+  private async onEnded(c: LiveCall, info: CallEndInfo): Promise<void> {
+    if (this.calls.get(c.handle.id) !== c) return;
+    this.calls.delete(c.handle.id);
+    c.cancelRingTimer?.();
+    for (const off of c.offs) off();
+    const endedAt = this.deps.clock.wallTime().getTime();
+    const outcome = this.outcome(c, info);
+    const entry: HistoryEntry = {
+      id: c.handle.id, direction: c.handle.direction, number: c.handle.number || c.handle.remote.number || '',
+      startedAt: c.startedAt, endedAt, outcome,
+      durationSeconds: c.answeredAt !== undefined ? Math.max(0, Math.round((endedAt - c.answeredAt) / 1000)) : 0,
+      ...(c.handle.accountId !== undefined ? { accountId: c.handle.accountId } : {}),
+      ...(c.handle.remote.name ? { remoteName: c.handle.remote.name.slice(0, 256) } : {}),
+      ...(c.answeredAt !== undefined ? { answeredAt: c.answeredAt } : {}),
+      ...(info.cause ? { cause: info.cause.slice(0, 1024) } : {}),
+      ...(c.handle.codec ? { codec: c.handle.codec } : {}),
+    };
+    const view = { ...this.callView(c), state: 'ended' as const, recording: false };
+    this.events.fire('call:ended', { call: view, end: endView(info), history: entry });
+    this.updateRinging();
+    this.updateTones();
+    if (c.handle.direction === 'outgoing' && c.answeredAt === undefined && (outcome === 'busy' || info.error?.code === 'congestion')) {
+      this.playFailureTone(outcome === 'busy' ? 'busy' : 'congestion');
+    }
+    if (info.error && info.by !== 'local' && outcome !== 'busy' && outcome !== 'missed') {
+      this.notice('error', info.error.code, info.error.message, { callId: c.handle.id });
+    }
+    await this.closeAudio(c);
+    this.updateLevelsTimer();
+    if (this.calls.size === 0) { this.stopStatsTimer?.(); this.stopStatsTimer = undefined; }
+    try { await this.history.add(entry); } catch (err) {
+      this.deps.logger?.log('warn', 'could not save the call history', { error: String(err) });
+    }
+  }
+
+  private outcome(c: LiveCall, info: CallEndInfo): CallOutcome {
+    if (c.answeredAt !== undefined) return 'answered';
+    if (c.handle.direction === 'incoming') {
+      if (c.localEnd === 'reject') return 'rejected';
+      return 'missed';
+    }
+    if (c.localEnd) return 'cancelled';
+    if (info.error?.code === 'busy') return 'busy';
+    if (info.error?.code === 'cancelled') return 'cancelled';
+    return 'failed';
+  }
+
+  private async closeAudio(c: LiveCall): Promise<void> {
+    await c.audioStarting;
+    const audio = c.audio;
+    c.audio = undefined;
+    if (!audio) return;
+    try {
+      if (c.recording) await audio.stopRecording();
+      await audio.close();
+    } catch (err) {
+      this.deps.logger?.log('warn', 'closing call audio failed', { error: String(err) });
+    }
+  }
+
+  private live(callId: string): LiveCall {
+    const c = this.calls.get(callId);
+    if (!c) throw new ApiError('unknown-call', 'that call has ended');
+    return c;
+  }
+
+  private callView(c: LiveCall): CallView {
+    const h = c.handle;
+    return {
+      id: h.id, direction: h.direction, number: (h.number || h.remote.number || '').slice(0, 128), state: h.state,
+      held: c.held, remoteHeld: c.remoteHeld, muted: c.muted, recording: c.recording, startedAt: c.startedAt,
+      autoAnswerRequested: h.autoAnswerRequested,
+      ...(h.accountId !== undefined ? { accountId: h.accountId } : {}),
+      ...(h.remote.name ? { remoteName: h.remote.name.slice(0, 256) } : {}),
+      ...(h.remote.number ? { remoteNumber: h.remote.number.slice(0, 128) } : {}),
+      ...(h.codec ? { codec: h.codec } : {}),
+      ...(c.answeredAt !== undefined ? { answeredAt: c.answeredAt } : {}),
+    };
+  }
+
+  private statsView(c: LiveCall): CallStatsView {
+    let s: CallStats;
+    try { s = c.handle.stats(); } catch { s = { framesReceived: 0, framesSent: 0, framesLost: 0, lossPercent: 0, retransmissions: 0 }; }
+    const a = c.audio?.stats() ?? {};
+    const jitter = a.jitterMs ?? s.jitterMs;
+    return {
+      framesReceived: s.framesReceived, framesSent: s.framesSent, framesLost: s.framesLost,
+      lossPercent: Math.min(100, Math.max(0, s.lossPercent)), retransmissions: s.retransmissions,
+      ...(s.rttMs !== undefined ? { rttMs: s.rttMs } : {}),
+      ...(jitter !== undefined ? { jitterMs: jitter } : {}),
+      ...(a.bufferDelayMs !== undefined ? { bufferDelayMs: a.bufferDelayMs } : {}),
+      ...(a.lateFrames !== undefined ? { lateFrames: a.lateFrames } : {}),
+    };
+  }
+
+  private callUpdated(c: LiveCall): void {
+    if (this.calls.get(c.handle.id) === c) this.events.fire('call:updated', this.callView(c));
+  }
+
+  // ------------------------------------------------------------------------------------ tones, timers
+
+  private updateRinging(): void {
+    const ringing = [...this.calls.values()].some((c) => c.handle.direction === 'incoming' && c.answeredAt === undefined &&
+      (c.handle.state === 'ringing' || c.handle.state === 'proceeding' || c.handle.state === 'dialing'));
+    this.media.setRinging(ringing);
+  }
+
+  private updateTones(): void {
+    const ringback = [...this.calls.values()].some((c) => c.handle.direction === 'outgoing' && c.handle.state === 'ringing');
+    if (ringback) { this.stopToneTimer?.(); this.stopToneTimer = undefined; this.media.setTone('ringback'); return; }
+    if (!this.stopToneTimer) this.media.setTone(null);
+  }
+
+  private playFailureTone(tone: 'busy' | 'congestion'): void {
+    this.stopToneTimer?.();
+    this.media.setTone(tone);
+    this.stopToneTimer = this.deps.clock.setTimer(FAILURE_TONE_MS, () => {
+      this.stopToneTimer = undefined;
+      this.media.setTone(null);
+    });
+  }
+
+  private ensureStatsTimer(): void {
+    if (this.stopStatsTimer) return;
+    this.stopStatsTimer = this.every(STATS_INTERVAL_MS, () => {
+      for (const c of this.calls.values()) {
+        if (c.handle.state === 'up' || c.handle.state === 'held' || c.handle.state === 'early-media') {
+          this.events.fire('call:stats', { callId: c.handle.id, stats: this.statsView(c) });
+        }
+      }
+    });
+  }
+
+  private updateLevelsTimer(): void {
+    const wanted = (this.listenerCounts.get('levels') ?? 0) > 0 && [...this.calls.values()].some((c) => c.audio);
+    if (wanted && !this.stopLevelsTimer) {
+      this.stopLevelsTimer = this.every(LEVELS_INTERVAL_MS, () => this.events.fire('levels', this.media.levels()));
+    } else if (!wanted && this.stopLevelsTimer) {
+      this.stopLevelsTimer();
+      this.stopLevelsTimer = undefined;
+    }
+  }
+
+  /** A repeating Clock timer; returns its cancel function. */
+  private every(ms: number, fire: () => void): () => void {
+    let cancel: (() => void) | undefined;
+    let stopped = false;
+    const arm = (): void => {
+      cancel = this.deps.clock.setTimer(ms, () => {
+        if (stopped) return;
+        arm();
+        try { fire(); } catch (err) { this.deps.logger?.log('warn', 'periodic update failed', { error: String(err) }); }
+      });
+    };
+    arm();
+    return () => { stopped = true; cancel?.(); };
+  }
+
+  // ---------------------------------------------------------------------------------- settings, misc
+
+  private async replaceSettings(next: Settings): Promise<void> {
+    await this.deps.stores.settings.save(next);
+    this.settings = next;
+    this.applySettings(next);
+    this.events.fire('settings:changed', next);
+  }
+
+  private applySettings(s: Settings): void {
+    this.trace.setCapacity(s.debug.traceBufferSize);
+    this.deps.engine.setAcceptDirectCalls(s.acceptDirectCalls);
+    this.media.configure({ selection: s.audio, gains: s.gains, dsp: s.dsp, jitter: s.jitter });
+  }
+
+  private accountsChanged(): void {
+    this.deps.engine.setAccounts(this.accounts.engineAccounts());
+    this.events.fire('accounts:changed', this.accounts.list());
+  }
+
+  private async devicesView(refresh: boolean): Promise<AudioDevicesView> {
+    const devices = await this.media.listDevices(refresh);
+    const keys = new Set(devices.map((d) => d.key));
+    const sel = this.settings.audio;
+    const missing = [sel.input, sel.output, sel.ring].filter((k): k is string => k !== null && !keys.has(k));
+    return {
+      devices: devices.map((d) => ({
+        key: d.key, name: d.name, hostApi: d.hostApi, input: d.maxInputChannels > 0, output: d.maxOutputChannels > 0,
+        isDefaultInput: d.isDefaultInput, isDefaultOutput: d.isDefaultOutput, defaultSampleRate: d.defaultSampleRate,
+      })),
+      selection: sel,
+      missing: [...new Set(missing)],
+    };
+  }
+
+  private registrationView(r: RegistrationState): RegistrationView {
+    const now = this.deps.clock.now();
+    return {
+      accountId: r.accountId, status: r.status, server: r.server,
+      ...(r.refreshSeconds !== undefined ? { refreshSeconds: r.refreshSeconds } : {}),
+      ...(r.apparentAddress ? { apparentAddress: { address: r.apparentAddress.address, port: r.apparentAddress.port } } : {}),
+      ...(r.messages ? { messages: { old: r.messages.old, new: r.messages.new } } : {}),
+      ...(r.error ? { error: errorView(r.error) } : {}),
+      ...(r.nextAttemptAt !== undefined ? { retryInSeconds: Math.max(0, Math.round((r.nextAttemptAt - now) / 1000)) } : {}),
+    };
+  }
+
+  private notice(level: 'info' | 'warning' | 'error', code: string, message: string,
+    about: { accountId?: string; callId?: string } = {}): void {
+    this.events.fire('notice', {
+      id: `n${++this.idCounter}`, level, code: code.slice(0, 64) || 'notice', message: message.slice(0, 2048) || code,
+      at: this.deps.clock.wallTime().getTime(), ...about,
+    });
+  }
+}
+
+function errorView(e: UserFacingError): ErrorView {
+  return {
+    code: e.code, message: e.message,
+    ...(e.cause !== undefined ? { cause: e.cause } : {}),
+    ...(e.causeCode !== undefined ? { causeCode: e.causeCode } : {}),
+  };
+}
+
+function endView(info: CallEndInfo): CallEndView {
+  return {
+    by: info.by,
+    ...(info.cause !== undefined ? { cause: info.cause.slice(0, 1024) } : {}),
+    ...(info.causeCode !== undefined ? { causeCode: info.causeCode } : {}),
+    ...(info.error ? { error: errorView(info.error) } : {}),
+  };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+function safeName(s: string): string {
+  return s.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40) || 'call';
+}
+
+function safeFormat(format: TraceFormatter, e: TraceEntry): string {
+  try { return format(e); } catch (err) { return `(trace formatting failed: ${String(err)})`; }
+}

@@ -1,0 +1,104 @@
+// The composition root of the phone: the real adapters (one UDP socket, the system clock, DNS, fs stores,
+// a secret store, sound devices) wired to the pure engine and PhoneService. The engine worker calls it;
+// so can any Node process that wants the whole phone in-process (tests, the harness with --in-process).
+import { join } from 'node:path';
+import type { SecretStore } from '../core/ports.js';
+import { createIax2Engine } from '../core/iax2/engine.js';
+import { formatTraceText } from '../core/iax2/trace/format.js';
+import { pcapFromTrace } from '../core/iax2/trace/pcap.js';
+import { PhoneService } from '../core/phone/phone-service.js';
+import { readStoredSettings } from '../core/phone/settings-model.js';
+import type { StoredAccounts } from '../core/phone/account-book.js';
+import type { StoredHistory } from '../core/phone/call-history.js';
+import { NullPhoneMedia, type PhoneMedia } from '../core/phone/media-port.js';
+import type { AppInfo, Settings } from '../shared/api.js';
+import { DgramUdpBinder } from '../adapters/dgram-udp.js';
+import { DnsResolver } from '../adapters/dns-resolver.js';
+import { NodeRandom } from '../adapters/node-random.js';
+import { SystemClock } from '../adapters/system-clock.js';
+import { JsonFileStore } from '../adapters/fs-document-store.js';
+import { FolderFileSink } from '../adapters/fs-file-sink.js';
+import { FileSecretStore } from '../adapters/secret-file-store.js';
+import { MemorySecretStore } from '../adapters/secret-memory-store.js';
+
+export type AudioBackend = 'none' | 'fake' | 'naudiodon';
+
+/** Everything the host needs to know; plain data so it can cross into a worker as workerData. */
+export interface PhoneHostConfig {
+  readonly host: AppInfo['host'];
+  /** Folder for accounts.json, settings.json, history.json, recordings/, traces/ (and secrets.json for 'file'). */
+  readonly dataDir: string;
+  readonly version: string;
+  /** Overrides the stored settings' local port (tests use 0). */
+  readonly localPort?: number;
+  /** Address to bind the IAX2 socket to (default all; tests use 127.0.0.1). */
+  readonly bindAddress?: string;
+  readonly audio: AudioBackend;
+  /** With audio 'fake': the "microphone" plays this tone (Hz); silence otherwise. */
+  readonly fakeCaptureToneHz?: number;
+  /** 'remote' = the caller passes a SecretStore (the Electron main process's safeStorage, over a port). */
+  readonly secrets: 'file' | 'memory' | 'remote';
+  /** What app:info reports about secret storage. */
+  readonly secretStorage: AppInfo['secretStorage'];
+}
+
+export interface ComposedPhone {
+  readonly phone: PhoneService;
+  readonly localPort: number;
+  /** The media backend (tests read the fake device's timing through it). */
+  readonly media: PhoneMedia;
+  /** Shuts the phone down (hang up, REGREL) and closes the socket. */
+  close(): Promise<void>;
+}
+
+export interface ComposeOverrides {
+  readonly secrets?: SecretStore;
+  /** Builds the audio side; default NullPhoneMedia. The worker passes the device media for 'fake'/'naudiodon'. */
+  readonly createMedia?: (config: PhoneHostConfig) => Promise<PhoneMedia> | PhoneMedia;
+}
+
+export async function composePhone(config: PhoneHostConfig, overrides: ComposeOverrides = {}): Promise<ComposedPhone> {
+  const dir = config.dataDir;
+  const settingsStore = new JsonFileStore<Settings>(join(dir, 'settings.json'));
+  let stored: unknown;
+  try { stored = await settingsStore.load(); } catch { stored = undefined; }
+  const settings = readStoredSettings(stored);
+  const port = config.localPort ?? settings.localPort;
+
+  const socket = await new DgramUdpBinder().bind({
+    port, fallbackToEphemeral: true, ...(config.bindAddress !== undefined ? { host: config.bindAddress } : {}),
+  });
+  const clock = new SystemClock();
+  const engine = createIax2Engine({ socket, clock, random: new NodeRandom(), resolver: new DnsResolver() });
+  const secrets = overrides.secrets ?? (config.secrets === 'file'
+    ? new FileSecretStore(join(dir, 'secrets.json'))
+    : new MemorySecretStore());
+  const media = overrides.createMedia ? await overrides.createMedia(config) : new NullPhoneMedia();
+  const local = { address: socket.local.address === '0.0.0.0' || socket.local.address === '::' ? '127.0.0.1' : socket.local.address, port: socket.local.port };
+
+  const phone = new PhoneService({
+    engine, clock, secrets, media,
+    stores: {
+      accounts: new JsonFileStore<StoredAccounts>(join(dir, 'accounts.json')),
+      history: new JsonFileStore<StoredHistory>(join(dir, 'history.json')),
+      settings: settingsStore,
+    },
+    files: new FolderFileSink({ recordings: join(dir, 'recordings'), traces: join(dir, 'traces') }),
+    formatTrace: formatTraceText,
+    // Trace entries carry Clock (monotonic) times; the pcap wants wall-clock stamps.
+    writePcap: (entries) => pcapFromTrace(entries, local, clock.wallTime().getTime() - clock.now()),
+    info: { name: 'Redial', version: config.version, host: config.host, platform: process.platform, secretStorage: config.secretStorage },
+  });
+  try {
+    await phone.start();
+  } catch (err) {
+    await socket.close();
+    throw err;
+  }
+  return {
+    phone, media, localPort: socket.local.port,
+    async close(): Promise<void> {
+      try { await phone.shutdown(); } finally { await socket.close(); }
+    },
+  };
+}

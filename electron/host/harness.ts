@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// `npm run harness`: Redial without Electron. Starts the engine worker (the real engine, sound through
+// naudiodon, the paced fake device or none) and the loopback ws-host serving dist/renderer, then prints the
+// URL to open in a browser (Chromium, Firefox). Used by the browser end-to-end tests and for headless use.
+//
+//   node dist/electron/host/harness.js [--port 8750] [--data-dir DIR] [--audio naudiodon|fake|none]
+//                                      [--sip-port N] [--token T] [--no-renderer]
+import { mkdirSync, existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startEngineWorker } from './engine-client.js';
+import { startWsHost } from './ws-host.js';
+import type { AudioBackend } from './compose-phone.js';
+
+// naudiodon streams each hold a libuv threadpool thread (notes H6-H7): size the pool before first use.
+process.env.UV_THREADPOOL_SIZE ??= '16';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** dist/electron/host → the package root. */
+const packageRoot = resolve(here, '../../..');
+
+function usage(): never {
+  console.error('usage: harness [--port N] [--data-dir DIR] [--audio naudiodon|fake|none] [--iax-port N] [--token T] [--no-renderer]');
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        port: { type: 'string', default: '0' },
+        'data-dir': { type: 'string' },
+        audio: { type: 'string', default: 'naudiodon' },
+        'iax-port': { type: 'string' },
+        token: { type: 'string' },
+        'no-renderer': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (err) {
+    console.error((err as Error).message);
+    usage();
+  }
+  if (args.help) usage();
+  const audio = args.audio as AudioBackend;
+  if (!['naudiodon', 'fake', 'none'].includes(audio)) usage();
+  const port = Number(args.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) usage();
+  const iaxPort = args['iax-port'] !== undefined ? Number(args['iax-port']) : undefined;
+  if (iaxPort !== undefined && (!Number.isInteger(iaxPort) || iaxPort < 0 || iaxPort > 65535)) usage();
+
+  const dataDir = resolve(args['data-dir'] ?? join(homedir(), '.config', 'redial-headless'));
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  let version = '0.0.0';
+  try { version = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version; } catch { /* dev tree */ }
+
+  const engine = await startEngineWorker({
+    // Headless: no OS keychain here, so secrets sit in secrets.json (mode 0600) and app:info says 'file'.
+    config: { host: 'headless', dataDir, version, audio, secrets: 'file', secretStorage: 'file',
+      ...(iaxPort !== undefined ? { localPort: iaxPort } : {}) },
+  });
+  const rendererDir = join(packageRoot, 'dist/renderer');
+  const serveRenderer = !args['no-renderer'] && existsSync(join(rendererDir, 'index.html'));
+  const host = await startWsHost({
+    api: engine, port, ...(args.token !== undefined ? { token: args.token } : {}),
+    ...(serveRenderer ? { rendererDir } : {}),
+  });
+
+  console.log(`Redial headless engine on UDP port ${engine.localPort} (data: ${dataDir}, audio: ${audio})`);
+  if (serveRenderer) console.log(`Open ${host.pageUrl}`);
+  else console.log('No built renderer found (run `npm run build`); API only.');
+  console.log(`API: ${host.apiUrl}`);
+  // One machine-readable line for scripts and tests.
+  console.log(JSON.stringify({ event: 'ready', page: serveRenderer ? host.pageUrl : null, api: host.apiUrl, iaxPort: engine.localPort }));
+
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await host.close();
+    await engine.shutdown();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => { void stop(); });
+  process.on('SIGTERM', () => { void stop(); });
+}
+
+main().catch((err: unknown) => {
+  console.error(`harness: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,153 @@
+// The API (electron/shared/api.ts) over a loopback WebSocket, for the browser test harness and headless use:
+// the same requests and events the Electron preload offers, so the very same renderer runs in Chromium
+// against a real engine. It can also serve the built renderer (dist/renderer) over http on the same port.
+//
+// Security: bound to 127.0.0.1 only; the API needs a random token (`/api?token=…`, compared in constant
+// time); the Host header must name the loopback address (defeats DNS rebinding) and a browser's Origin must
+// be this server itself (other local pages cannot connect); payloads are checked by the API guards.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile, realpath } from 'node:fs/promises';
+import { extname, join, resolve, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { RedialApi } from '../shared/api.js';
+import { serveApi, type MessageLink, type WireMessage } from '../shared/rpc.js';
+
+export interface WsHostOptions {
+  readonly api: RedialApi;
+  /** TCP port on 127.0.0.1 (0 = any free port). */
+  readonly port?: number;
+  /** Serve this folder (the built renderer) at `/`. */
+  readonly rendererDir?: string;
+  /** Fixed token (tests); random 32 bytes otherwise. */
+  readonly token?: string;
+  /** Check responses against the guards before sending (tests). */
+  readonly checkResponses?: boolean;
+}
+
+export interface WsHost {
+  readonly port: number;
+  readonly token: string;
+  /** The renderer page, token included: open this in a browser. */
+  readonly pageUrl: string;
+  /** The API endpoint, token included. */
+  readonly apiUrl: string;
+  /** Connected API clients right now. */
+  connections(): number;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = '127.0.0.1';
+const MAX_MESSAGE_BYTES = 1 << 20;
+const TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
+  '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.wav': 'audio/wav',
+};
+
+export function sameToken(given: string | null, expected: string): boolean {
+  if (given === null) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export async function startWsHost(options: WsHostOptions): Promise<WsHost> {
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  const rendererRoot = options.rendererDir ? await realpath(resolve(options.rendererDir)).catch(() => resolve(options.rendererDir ?? '.')) : undefined;
+  let port = 0;
+  const hostOk = (req: IncomingMessage): boolean => req.headers.host === `${LOOPBACK}:${port}` || req.headers.host === `localhost:${port}`;
+  const originOk = (req: IncomingMessage): boolean => {
+    const origin = req.headers.origin;
+    // Non-browser clients (the CLI, tests) send no Origin; browsers must be on a page we served.
+    return origin === undefined || origin === `http://${LOOPBACK}:${port}` || origin === `http://localhost:${port}`;
+  };
+
+  const server = createServer((req, res) => { void serveHttp(req, res); });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const sockets = new Set<WebSocket>();
+
+  async function serveHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const deny = (code: number, text: string): void => { res.writeHead(code, { 'content-type': 'text/plain' }).end(text); };
+    if (!hostOk(req)) return deny(421, 'wrong host');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return deny(405, 'method not allowed');
+    if (!rendererRoot) return deny(404, 'no renderer is served here; use the WebSocket API at /api');
+    const url = new URL(req.url ?? '/', `http://${LOOPBACK}:${port}`);
+    let rel: string;
+    try { rel = decodeURIComponent(url.pathname); } catch { return deny(400, 'bad path'); }
+    if (rel.endsWith('/')) rel += 'index.html';
+    const file = resolve(join(rendererRoot, rel));
+    if (!file.startsWith(rendererRoot + sep)) return deny(403, 'forbidden');
+    let body: Buffer;
+    try {
+      const real = await realpath(file);
+      if (!real.startsWith(rendererRoot + sep)) return deny(403, 'forbidden');
+      body = await readFile(real);
+    } catch {
+      return deny(404, 'not found');
+    }
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      // The app's policy (stack-notes §3.1 item 3), plus the API socket on this very origin.
+      'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+        `font-src 'self'; media-src 'self'; connect-src ws://${LOOPBACK}:${port} ws://localhost:${port}; object-src 'none'; ` +
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refuse = (status: string): void => {
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    const url = new URL(req.url ?? '/', `http://${LOOPBACK}:${port}`);
+    if (url.pathname !== '/api') return refuse('404 Not Found');
+    if (!hostOk(req)) return refuse('421 Misdirected Request');
+    if (!originOk(req)) return refuse('403 Forbidden');
+    if (!sameToken(url.searchParams.get('token'), token)) return refuse('401 Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+  });
+
+  function attach(ws: WebSocket): void {
+    sockets.add(ws);
+    const receivers: ((m: unknown) => void)[] = [];
+    const closers: (() => void)[] = [];
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return;
+      let parsed: unknown;
+      try { parsed = JSON.parse(data.toString()); } catch { return; }
+      for (const r of receivers) r(parsed);
+    });
+    ws.on('close', () => { sockets.delete(ws); for (const c of closers) c(); });
+    ws.on('error', () => ws.terminate());
+    const link: MessageLink = {
+      send: (m: WireMessage) => { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m)); },
+      onMessage: (r) => { receivers.push(r); },
+      onClose: (c) => { closers.push(c); },
+    };
+    serveApi(options.api, link, { checkResponses: options.checkResponses ?? false });
+  }
+
+  await new Promise<void>((res, rej) => {
+    server.once('error', rej);
+    server.listen(options.port ?? 0, LOOPBACK, () => { server.off('error', rej); res(); });
+  });
+  const addr = server.address();
+  port = typeof addr === 'object' && addr ? addr.port : 0;
+  const t = encodeURIComponent(token);
+
+  return {
+    port, token,
+    pageUrl: `http://${LOOPBACK}:${port}/?token=${t}`,
+    apiUrl: `ws://${LOOPBACK}:${port}/api?token=${t}`,
+    connections: () => sockets.size,
+    async close(): Promise<void> {
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

@@ -1,0 +1,31 @@
+// Electron entry point (package.json "main": dist/electron/main/index.js). All the logic is in
+// redial-main.ts; this file only hands it the real Electron modules and the engine worker.
+import { app, BrowserWindow, ipcMain, Notification, powerMonitor, protocol, safeStorage, session } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEngineWorker } from '../host/engine-client.js';
+import { startRedialMain } from './redial-main.js';
+
+// Each open naudiodon stream holds one libuv threadpool thread for good (notes H6-H7, trap 1); the pool is
+// created on first use, so size it before anything asynchronous runs.
+process.env.UV_THREADPOOL_SIZE ??= '16';
+
+const here = dirname(fileURLToPath(import.meta.url)); // dist/electron/main
+const dist = join(here, '../..');
+
+void startRedialMain({
+  electron: { app, BrowserWindow, ipcMain, protocol, session, safeStorage, Notification, powerMonitor },
+  preloadPath: join(dist, 'preload/preload.cjs'),
+  rendererDir: join(dist, 'renderer'),
+  argv: process.argv,
+  startEngine: (secrets, dataDir) => startEngineWorker({
+    secrets: secrets.store,
+    config: {
+      host: 'electron', dataDir, version: app.getVersion(), audio: 'naudiodon', secrets: 'remote',
+      secretStorage: secrets.info.storage,
+    },
+  }),
+}).catch((err: unknown) => {
+  console.error('Redial failed to start:', err);
+  app.quit();
+});

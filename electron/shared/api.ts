@@ -1,0 +1,438 @@
+// The one API between the user interface and the phone engine (README "Architecture").
+//
+// The renderer (through the Electron preload's `window.redial`, or the WebSocket transport in the browser
+// harness), the Electron main process and the headless ws-host all speak exactly this: named requests with
+// a typed payload and result, and named events pushed from the engine. Every payload has a hand-written
+// runtime guard in ./api-guards.ts (import them from there), checked wherever it crosses a trust boundary.
+//
+// This file is imported by the renderer too: it depends on nothing (no node:*, no electron, no core types).
+// The core types it mirrors (codec names, call states, …) are checked for equality at compile time in
+// electron/core/phone/contract-compat.ts.
+
+import type { Empty } from './guard-kit.js';
+
+export const API_VERSION = 1;
+
+// ---------------------------------------------------------------------------------------------- values
+
+export type CodecName = 'ulaw' | 'alaw' | 'gsm' | 'g722' | 'slin' | 'slin16' | 'opus';
+export const CODEC_NAMES: readonly CodecName[] = ['ulaw', 'alaw', 'gsm', 'g722', 'slin', 'slin16', 'opus'];
+
+export type AuthMethod = 'md5' | 'plaintext' | 'rsa';
+export const AUTH_METHODS: readonly AuthMethod[] = ['md5', 'plaintext', 'rsa'];
+
+/** A failure phrased for the user; `code` is machine-readable (same codes as the engine's UserFacingError). */
+export interface ErrorView {
+  readonly code: string;
+  readonly message: string;
+  readonly cause?: string;
+  readonly causeCode?: number;
+}
+
+// -------------------------------------------------------------------------------------------- accounts
+
+/** An account as the UI sees it. The secret is write-only: the UI only learns whether one is stored. */
+export interface AccountView {
+  readonly id: string;
+  /** Display name ("Office", "Home PBX"). */
+  readonly label: string;
+  /** "host", "host:port" or "[v6]:port"; port 4569 by default. */
+  readonly server: string;
+  readonly username: string;
+  readonly hasSecret: boolean;
+  /** False when the secret is kept in memory for this session only ("don't remember password"). */
+  readonly rememberSecret: boolean;
+  /** Allowed authentication methods, in order of preference. Plaintext only when listed. */
+  readonly auth: readonly AuthMethod[];
+  readonly callerIdName: string;
+  readonly callerIdNumber: string;
+  /** Codec preference for this account, best first. */
+  readonly codecs: readonly CodecName[];
+  /** Register with the server (otherwise: outgoing calls only). */
+  readonly register: boolean;
+  /** Disabled accounts are kept but neither registered nor used. */
+  readonly enabled: boolean;
+  /** Requested registration refresh, seconds. */
+  readonly refreshSeconds: number;
+  /** Number dialled by the voicemail button ("" when none). */
+  readonly voicemailNumber: string;
+}
+
+/**
+ * Create (no `id`) or update (`id` of an existing account) an account. Fields left out keep their current
+ * value (or the default on creation). `secret`: a string sets it, `null` forgets it, absent keeps it.
+ */
+export interface AccountInput {
+  readonly id?: string;
+  readonly label?: string;
+  readonly server?: string;
+  readonly username?: string;
+  readonly secret?: string | null;
+  readonly rememberSecret?: boolean;
+  readonly auth?: readonly AuthMethod[];
+  readonly callerIdName?: string;
+  readonly callerIdNumber?: string;
+  readonly codecs?: readonly CodecName[];
+  readonly register?: boolean;
+  readonly enabled?: boolean;
+  readonly refreshSeconds?: number;
+  readonly voicemailNumber?: string;
+}
+
+export type RegistrationStatus = 'unregistered' | 'registering' | 'registered' | 'failed' | 'unregistering';
+
+export interface RegistrationView {
+  readonly accountId: string;
+  readonly status: RegistrationStatus;
+  readonly server: string;
+  readonly refreshSeconds?: number;
+  readonly apparentAddress?: { readonly address: string; readonly port: number };
+  /** Voicemail message counts from REGACK MSGCOUNT. */
+  readonly messages?: { readonly old: number; readonly new: number };
+  readonly error?: ErrorView;
+  /** After a failure: seconds until the next attempt. */
+  readonly retryInSeconds?: number;
+}
+
+// ----------------------------------------------------------------------------------------------- calls
+
+export type CallDirection = 'outgoing' | 'incoming';
+export type CallState = 'dialing' | 'proceeding' | 'ringing' | 'early-media' | 'up' | 'held' | 'ended';
+
+export interface CallView {
+  readonly id: string;
+  readonly accountId?: string;
+  readonly direction: CallDirection;
+  /** The number we dialled, or the number that called us. */
+  readonly number: string;
+  readonly remoteName?: string;
+  readonly remoteNumber?: string;
+  readonly state: CallState;
+  readonly codec?: CodecName;
+  /** We put it on hold. */
+  readonly held: boolean;
+  /** The far end put us on hold. */
+  readonly remoteHeld: boolean;
+  readonly muted: boolean;
+  readonly recording: boolean;
+  /** Wall-clock ms since the epoch. */
+  readonly startedAt: number;
+  readonly answeredAt?: number;
+  /** Incoming NEW carried AUTOANSWER (intercom). */
+  readonly autoAnswerRequested: boolean;
+}
+
+export interface CallEndView {
+  readonly by: 'local' | 'remote' | 'network';
+  readonly cause?: string;
+  readonly causeCode?: number;
+  readonly error?: ErrorView;
+}
+
+export interface CallStatsView {
+  readonly rttMs?: number;
+  readonly jitterMs?: number;
+  readonly framesReceived: number;
+  readonly framesSent: number;
+  readonly framesLost: number;
+  readonly lossPercent: number;
+  readonly retransmissions: number;
+  /** Current jitter-buffer delay and frames that came too late to play (when the media layer reports them). */
+  readonly bufferDelayMs?: number;
+  readonly lateFrames?: number;
+}
+
+export type CallOutcome = 'answered' | 'missed' | 'rejected' | 'busy' | 'failed' | 'cancelled';
+
+export interface HistoryEntry {
+  readonly id: string;
+  readonly accountId?: string;
+  readonly direction: CallDirection;
+  readonly number: string;
+  readonly remoteName?: string;
+  readonly startedAt: number;
+  readonly answeredAt?: number;
+  readonly endedAt: number;
+  readonly durationSeconds: number;
+  readonly outcome: CallOutcome;
+  readonly cause?: string;
+  readonly codec?: CodecName;
+}
+
+// ----------------------------------------------------------------------------------------------- audio
+
+export interface AudioDeviceView {
+  /** Stable key `${hostApi}::${name}` (never PortAudio's index). */
+  readonly key: string;
+  readonly name: string;
+  readonly hostApi: string;
+  readonly input: boolean;
+  readonly output: boolean;
+  readonly isDefaultInput: boolean;
+  readonly isDefaultOutput: boolean;
+  readonly defaultSampleRate: number;
+}
+
+/** Device choice by key; `null` follows the system default for input/output. */
+export interface AudioSelection {
+  readonly input: string | null;
+  readonly output: string | null;
+  /** Where incoming calls ring: a device key, or `null` for the call speaker (`output`). */
+  readonly ring: string | null;
+  /** Ring on every output device (overrides `ring`). */
+  readonly ringAll: boolean;
+}
+
+export interface AudioDevicesView {
+  readonly devices: readonly AudioDeviceView[];
+  readonly selection: AudioSelection;
+  /** Keys selected but not present now (the system default is used instead). */
+  readonly missing: readonly string[];
+}
+
+export interface Gains {
+  /** -20 … +20 dB. */
+  readonly inputDb: number;
+  readonly outputDb: number;
+}
+
+export interface LevelsView {
+  /** dBFS of the last 200 ms, -120 for silence; `null` when no stream is open. */
+  readonly inputDbfs: number | null;
+  readonly outputDbfs: number | null;
+}
+
+// -------------------------------------------------------------------------------------------- settings
+
+export type AutoAnswer = 'off' | 'when-requested' | 'always';
+
+export interface Settings {
+  readonly autoAnswer: AutoAnswer;
+  /** Ring for this many seconds before an unanswered incoming call counts as missed and is rejected (0 = forever). */
+  readonly ringTimeoutSeconds: number;
+  readonly jitter: { readonly targetExtraMs: number; readonly maxMs: number };
+  readonly dsp: { readonly echoCancellation: boolean; readonly noiseSuppression: boolean; readonly autoGain: boolean };
+  readonly gains: Gains;
+  readonly audio: AudioSelection;
+  /** Local UDP port: 0 = ephemeral (the default; softphone-anchors §6.3), 4569 for peer-to-peer use. */
+  readonly localPort: number;
+  /** Accept direct calls from any address (no server). */
+  readonly acceptDirectCalls: boolean;
+  readonly debug: { readonly trace: boolean; readonly traceBufferSize: number };
+}
+
+/** Partial update; nested objects are merged one level deep. */
+export interface SettingsPatch {
+  readonly autoAnswer?: AutoAnswer;
+  readonly ringTimeoutSeconds?: number;
+  readonly jitter?: { readonly targetExtraMs?: number; readonly maxMs?: number };
+  readonly dsp?: { readonly echoCancellation?: boolean; readonly noiseSuppression?: boolean; readonly autoGain?: boolean };
+  readonly gains?: { readonly inputDb?: number; readonly outputDb?: number };
+  readonly localPort?: number;
+  readonly acceptDirectCalls?: boolean;
+  readonly debug?: { readonly trace?: boolean; readonly traceBufferSize?: number };
+}
+
+// ---------------------------------------------------------------------------------------------- trace
+
+export interface TraceIeView {
+  readonly type: number;
+  readonly name: string;
+  /** Secrets and MD5 results are already replaced by a placeholder by the engine. */
+  readonly value: string;
+}
+
+/** One frame of the debug trace, without raw bytes (those stay in the engine for pcap export). */
+export interface TraceView {
+  /** Monotonic sequence number of the entry, for de-duplication and ordering. */
+  readonly seq: number;
+  readonly direction: 'tx' | 'rx';
+  /** Wall-clock ms since the epoch. */
+  readonly at: number;
+  readonly retry: boolean;
+  readonly peer: { readonly address: string; readonly port: number };
+  readonly kind: 'full' | 'mini' | 'video' | 'trunk' | 'malformed';
+  readonly oseqno?: number;
+  readonly iseqno?: number;
+  readonly frameType?: string;
+  readonly subclass?: string;
+  readonly timestamp: number;
+  readonly sourceCall: number;
+  readonly destCall?: number;
+  readonly ies: readonly TraceIeView[];
+  readonly payloadBytes: number;
+  readonly error?: string;
+  /** The entry rendered like Asterisk's `iax2 set debug on`. */
+  readonly text: string;
+}
+
+// ----------------------------------------------------------------------------------------- app, notices
+
+export interface AppInfo {
+  readonly name: string;
+  readonly version: string;
+  readonly apiVersion: number;
+  /** Where the engine runs: 'electron' (worker of the main process) or 'headless' (ws-host / harness). */
+  readonly host: 'electron' | 'headless';
+  readonly platform: string;
+  /** Local UDP port the engine is bound to (0 before it is bound). */
+  readonly localPort: number;
+  /** How secrets are stored: OS keychain, obfuscated only (Linux without keyring), plain file, or not at all. */
+  readonly secretStorage: 'os-keychain' | 'basic-text' | 'file' | 'memory';
+}
+
+export interface Notice {
+  readonly id: string;
+  readonly level: 'info' | 'warning' | 'error';
+  /** Machine-readable code, e.g. 'auth-failed', 'device-missing', 'secret-storage-weak'. */
+  readonly code: string;
+  readonly message: string;
+  readonly accountId?: string;
+  readonly callId?: string;
+  /** Wall-clock ms. */
+  readonly at: number;
+}
+
+/** An `iax:` link was opened (RFC 5456 §… URI); the UI must ask the user before dialling it. */
+export interface DialRequest {
+  readonly uri: string;
+  readonly number: string;
+  readonly host: string;
+  readonly user?: string;
+  /** The saved account whose server matches the URI's host, when there is one. */
+  readonly accountId?: string;
+}
+
+// ------------------------------------------------------------------------------------------- requests
+
+type Req<P, R> = { readonly req: P; readonly res: R };
+type CallRef = { readonly callId: string };
+
+/** Every request: name → payload and result. Results are JSON (no undefined at top level: `null` instead). */
+export type Requests = {
+  'app:info': Req<Empty, AppInfo>;
+
+  'accounts:list': Req<Empty, AccountView[]>;
+  'accounts:save': Req<AccountInput, AccountView>;
+  'accounts:delete': Req<{ readonly accountId: string }, null>;
+
+  'registration:list': Req<Empty, RegistrationView[]>;
+  /** Re-register now (one account, or all). */
+  'registration:refresh': Req<{ readonly accountId?: string }, null>;
+
+  /** Without accountId: the first enabled account. */
+  'call:dial': Req<{ readonly number: string; readonly accountId?: string }, CallView>;
+  'call:answer': Req<CallRef, null>;
+  'call:reject': Req<CallRef & { readonly reason?: 'busy' | 'declined' }, null>;
+  'call:hangup': Req<CallRef, null>;
+  'call:dtmf': Req<CallRef & { readonly digits: string }, null>;
+  'call:text': Req<CallRef & { readonly text: string }, null>;
+  'call:hold': Req<CallRef & { readonly hold: boolean }, null>;
+  'call:mute': Req<CallRef & { readonly muted: boolean }, null>;
+  /** Blind transfer to a number. */
+  'call:transfer': Req<CallRef & { readonly target: string }, null>;
+  /** Start/stop recording both directions to WAV; the result names the file (in the recordings folder). */
+  'call:record': Req<CallRef & { readonly recording: boolean }, { readonly path: string | null }>;
+  'call:list': Req<Empty, CallView[]>;
+  'call:stats': Req<CallRef, CallStatsView>;
+
+  'history:list': Req<{ readonly limit?: number }, HistoryEntry[]>;
+  'history:clear': Req<Empty, null>;
+
+  /** `refresh: true` re-enumerates (only possible while no stream is open; otherwise the cached list). */
+  'audio:devices': Req<{ readonly refresh?: boolean }, AudioDevicesView>;
+  'audio:select': Req<Partial<AudioSelection>, AudioSelection>;
+  'audio:gains': Req<Partial<Gains>, Gains>;
+  /** Play a short tone on the ring device (or the speaker) to test it. */
+  'audio:test-tone': Req<{ readonly target: 'ring' | 'output' }, null>;
+
+  'settings:get': Req<Empty, Settings>;
+  'settings:update': Req<SettingsPatch, Settings>;
+
+  /** Turn the live `trace` event stream on/off for this client. Returns the buffered recent entries. */
+  'trace:subscribe': Req<{ readonly enabled: boolean }, TraceView[]>;
+  'trace:recent': Req<{ readonly limit?: number }, TraceView[]>;
+  'trace:clear': Req<Empty, null>;
+  /** Writes the buffered frames as a .pcap (the traces folder) and returns where. */
+  'trace:export-pcap': Req<Empty, { readonly path: string; readonly frames: number }>;
+  /** The buffered trace as text, for copy/export. */
+  'trace:export-text': Req<Empty, { readonly text: string; readonly frames: number }>;
+};
+
+export type RequestName = keyof Requests;
+export type RequestPayload<K extends RequestName> = Requests[K]['req'];
+export type ResponsePayload<K extends RequestName> = Requests[K]['res'];
+
+// --------------------------------------------------------------------------------------------- events
+
+/** Every event pushed from the engine to the UI: name → payload. */
+export type Events = {
+  'registration': RegistrationView;
+  'accounts:changed': AccountView[];
+  'call:incoming': CallView;
+  /** Any change of a live call: state, codec, hold, mute, recording. */
+  'call:updated': CallView;
+  'call:ended': { readonly call: CallView; readonly end: CallEndView; readonly history: HistoryEntry };
+  'call:dtmf': { readonly callId: string; readonly digit: string };
+  'call:text': { readonly callId: string; readonly text: string };
+  /** About once a second per live call. */
+  'call:stats': { readonly callId: string; readonly stats: CallStatsView };
+  /** Input/output meters, throttled to 5 Hz, only while a stream is open. */
+  'levels': LevelsView;
+  'audio:devices': AudioDevicesView;
+  'settings:changed': Settings;
+  /** Only to clients that called trace:subscribe {enabled:true}. */
+  'trace': TraceView;
+  'notice': Notice;
+  /** An `iax:` link asks to dial; confirm with the user, then send call:dial. */
+  'dial-request': DialRequest;
+};
+
+export type EventName = keyof Events;
+export type EventPayload<K extends EventName> = Events[K];
+
+// ---------------------------------------------------------------------------------------------- the API
+
+/** A request failed: `code` is an ErrorView code, or 'invalid-request' / 'unknown-call' / 'unavailable'. */
+export class ApiError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** What the renderer (and the CLI, the harness, the tests) use. Implemented by the preload, the WebSocket
+ * transport, the worker client and the PhoneService itself. */
+export interface RedialApi {
+  request<K extends RequestName>(name: K, ...payload: OptionalIfEmpty<RequestPayload<K>>): Promise<ResponsePayload<K>>;
+  on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void;
+}
+
+/** `request('call:list')` without a payload when the payload is empty. */
+export type OptionalIfEmpty<P> = undefined extends P ? [payload?: P] : [payload: P];
+
+export const REQUEST_NAMES: readonly RequestName[] = [
+  'app:info',
+  'accounts:list', 'accounts:save', 'accounts:delete',
+  'registration:list', 'registration:refresh',
+  'call:dial', 'call:answer', 'call:reject', 'call:hangup', 'call:dtmf', 'call:text', 'call:hold', 'call:mute',
+  'call:transfer', 'call:record', 'call:list', 'call:stats',
+  'history:list', 'history:clear',
+  'audio:devices', 'audio:select', 'audio:gains', 'audio:test-tone',
+  'settings:get', 'settings:update',
+  'trace:subscribe', 'trace:recent', 'trace:clear', 'trace:export-pcap', 'trace:export-text',
+];
+
+export const EVENT_NAMES: readonly EventName[] = [
+  'registration', 'accounts:changed', 'call:incoming', 'call:updated', 'call:ended', 'call:dtmf', 'call:text',
+  'call:stats', 'levels', 'audio:devices', 'settings:changed', 'trace', 'notice', 'dial-request',
+];
+
+export function isRequestName(v: unknown): v is RequestName {
+  return typeof v === 'string' && (REQUEST_NAMES as readonly string[]).includes(v);
+}
+export function isEventName(v: unknown): v is EventName {
+  return typeof v === 'string' && (EVENT_NAMES as readonly string[]).includes(v);
+}
+
+export type { Empty } from './guard-kit.js';

@@ -1,0 +1,152 @@
+// Audio: microphone, speaker, ring device (or ring on all outputs), gains, test tones, live meters,
+// processing switches. Devices are chosen by stable key; a missing device is flagged, not silently lost.
+import { useState } from 'preact/hooks';
+import type { AudioDeviceView, Settings, SettingsPatch } from '../../electron/shared/api.js';
+import { usePhone, useStore } from '../state/context.js';
+import { Meters } from './Meters.js';
+
+function DeviceSelect(props: { id: string; label: string; devices: readonly AudioDeviceView[]; value: string | null;
+  missing: readonly string[]; onChange: (key: string | null) => void; disabled?: boolean; defaultLabel?: string }) {
+  const isMissing = props.value !== null && props.missing.includes(props.value);
+  return (
+    <>
+      <label for={props.id}>{props.label}</label>
+      <div>
+        <select id={props.id} class="select" style={{ width: '100%' }} value={props.value ?? ''} disabled={props.disabled}
+          onChange={(e) => { const v = (e.currentTarget as HTMLSelectElement).value; props.onChange(v === '' ? null : v); }}>
+          <option value="">{props.defaultLabel ?? 'System default'}</option>
+          {isMissing && <option value={props.value ?? ''}>{props.value} (not connected)</option>}
+          {props.devices.map((d) => <option key={d.key} value={d.key}>{d.name} · {d.hostApi}</option>)}
+        </select>
+        {isMissing && <span class="error-text" style={{ fontSize: '12px' }}>Not connected: the system default is used.</span>}
+      </div>
+    </>
+  );
+}
+
+function Gain(props: { id: string; label: string; value: number; onChange: (v: number) => void }) {
+  return (
+    <>
+      <label for={props.id}>{props.label}</label>
+      <div class="range-row">
+        <input id={props.id} type="range" min={-20} max={20} step={1} value={props.value}
+          onChange={(e) => props.onChange(Number((e.currentTarget as HTMLInputElement).value))}
+          aria-valuetext={`${props.value} dB`} />
+        <span class="muted">{props.value > 0 ? '+' : ''}{props.value} dB</span>
+      </div>
+    </>
+  );
+}
+
+/** A whole-number field committed on change (blur/Enter), checked against its range first. */
+function NumberSetting(props: { id: string; label: string; value: number; min: number; max: number; unit: string; hint?: string;
+  onCommit: (v: number) => void }) {
+  const [text, setText] = useState(String(props.value));
+  const [error, setError] = useState('');
+  return (
+    <>
+      <label for={props.id}>{props.label}</label>
+      <div>
+        <div class="row">
+          <input id={props.id} class="input" style={{ width: '90px' }} inputMode="numeric" value={text} aria-invalid={Boolean(error)}
+            aria-describedby={error ? `${props.id}-err` : undefined}
+            onInput={(e) => { setText((e.currentTarget as HTMLInputElement).value); setError(''); }}
+            onChange={() => {
+              const v = Number(text.trim());
+              if (!/^\d+$/.test(text.trim()) || v < props.min || v > props.max) { setError(`Whole number, ${props.min}–${props.max}`); return; }
+              if (v !== props.value) props.onCommit(v);
+            }} />
+          <span class="muted">{[props.unit, props.hint].filter(Boolean).join(' · ')}</span>
+        </div>
+        {error && <span id={`${props.id}-err`} class="error-text" role="alert" style={{ fontSize: '12px' }}>{error}</span>}
+      </div>
+    </>
+  );
+}
+
+function CallHandling(props: { settings: Settings; update: (p: SettingsPatch) => void }) {
+  const s = props.settings;
+  return (
+    <section class="card" aria-labelledby="handling-title">
+      <h2 id="handling-title">Calls and network</h2>
+      <div class="form">
+        <NumberSetting id="ring-timeout" label="Ring for" value={s.ringTimeoutSeconds} min={0} max={600} unit="s" hint="0 = until answered"
+          onCommit={(ringTimeoutSeconds) => props.update({ ringTimeoutSeconds })} />
+        <NumberSetting id="jb-extra" label="Jitter buffer extra" value={s.jitter.targetExtraMs} min={0} max={1000} unit="ms"
+          onCommit={(targetExtraMs) => props.update({ jitter: { targetExtraMs } })} />
+        <NumberSetting id="jb-max" label="Jitter buffer max" value={s.jitter.maxMs} min={20} max={2000} unit="ms"
+          onCommit={(maxMs) => props.update({ jitter: { maxMs } })} />
+        <NumberSetting id="local-port" label="Local UDP port" value={s.localPort} min={0} max={65535} unit="" hint="0 = any; after restart"
+          onCommit={(localPort) => props.update({ localPort })} />
+        <span />
+        <label class="row"><input type="checkbox" checked={s.acceptDirectCalls} onChange={() => props.update({ acceptDirectCalls: !s.acceptDirectCalls })} /> Accept direct calls without a server</label>
+      </div>
+    </section>
+  );
+}
+
+export function AudioView() {
+  const phone = usePhone();
+  const audio = useStore((s) => s.audio);
+  const gains = useStore((s) => s.gains);
+  const settings = useStore((s) => s.settings);
+  const levels = useStore((s) => s.levels);
+  const inputs = audio?.devices.filter((d) => d.input) ?? [];
+  const outputs = audio?.devices.filter((d) => d.output) ?? [];
+  const sel = audio?.selection;
+  const missing = audio?.missing ?? [];
+  const dsp = settings?.dsp;
+  return (
+    <div class="audio">
+      <section class="card" aria-labelledby="dev-title">
+        <h2 id="dev-title">Devices</h2>
+        {!audio ? <p class="muted">Looking for sound devices…</p> : (
+          <div class="form">
+            <DeviceSelect id="dev-in" label="Microphone" devices={inputs} value={sel?.input ?? null} missing={missing} onChange={(input) => void phone.selectAudio({ input })} />
+            <DeviceSelect id="dev-out" label="Speaker" devices={outputs} value={sel?.output ?? null} missing={missing} onChange={(output) => void phone.selectAudio({ output })} />
+            <DeviceSelect id="dev-ring" label="Ring on" devices={outputs} value={sel?.ring ?? null} missing={missing} disabled={sel?.ringAll} defaultLabel="Same as speaker"
+              onChange={(ring) => void phone.selectAudio({ ring })} />
+            <span />
+            <label class="row"><input type="checkbox" checked={sel?.ringAll ?? false} onChange={() => void phone.selectAudio({ ringAll: !(sel?.ringAll ?? false) })} /> Ring on all outputs</label>
+            <span />
+            <div class="row">
+              <button type="button" class="btn" onClick={() => phone.testTone('output')}>Test speaker</button>
+              <button type="button" class="btn" onClick={() => phone.testTone('ring')}>Test ringer</button>
+              <button type="button" class="btn" onClick={() => void phone.refreshDevices()} title="Look for newly connected devices (not possible during a call)">Rescan devices</button>
+            </div>
+          </div>
+        )}
+      </section>
+      <section class="card" aria-labelledby="lvl-title">
+        <h2 id="lvl-title">Levels and processing</h2>
+        <div class="form">
+          <Gain id="gain-in" label="Microphone gain" value={gains?.inputDb ?? 0} onChange={(inputDb) => void phone.setGains({ inputDb })} />
+          <Gain id="gain-out" label="Speaker gain" value={gains?.outputDb ?? 0} onChange={(outputDb) => void phone.setGains({ outputDb })} />
+          <span class="muted" style={{ fontSize: '13px' }}>Meters</span>
+          <div>
+            <Meters inputDbfs={levels.inputDbfs} outputDbfs={levels.outputDbfs} />
+            {levels.inputDbfs === null && <span class="muted" style={{ fontSize: '12px' }}>Live during calls and tests.</span>}
+          </div>
+          {dsp && (<>
+            <span class="muted" style={{ fontSize: '13px' }}>Processing</span>
+            <div class="row">
+              <label class="row"><input type="checkbox" checked={dsp.echoCancellation} onChange={() => void phone.updateSettings({ dsp: { echoCancellation: !dsp.echoCancellation } })} /> Echo cancellation</label>
+              <label class="row"><input type="checkbox" checked={dsp.noiseSuppression} onChange={() => void phone.updateSettings({ dsp: { noiseSuppression: !dsp.noiseSuppression } })} /> Noise suppression</label>
+              <label class="row"><input type="checkbox" checked={dsp.autoGain} onChange={() => void phone.updateSettings({ dsp: { autoGain: !dsp.autoGain } })} /> Auto gain</label>
+            </div>
+          </>)}
+          {settings && (<>
+            <label for="auto-answer">Auto answer</label>
+            <select id="auto-answer" class="select" value={settings.autoAnswer}
+              onChange={(e) => void phone.updateSettings({ autoAnswer: (e.currentTarget as HTMLSelectElement).value as 'off' | 'when-requested' | 'always' })}>
+              <option value="off">Off</option>
+              <option value="when-requested">When the caller asks (intercom)</option>
+              <option value="always">Always</option>
+            </select>
+          </>)}
+        </div>
+      </section>
+      {settings && <CallHandling settings={settings} update={(p) => void phone.updateSettings(p)} />}
+    </div>
+  );
+}

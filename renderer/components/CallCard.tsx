@@ -1,0 +1,137 @@
+// One call: incoming (answer / decline / busy), or in progress (state, timer, codec, mute, hold, keypad,
+// blind transfer, record, hang up, meters, stats).
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { CallStatsView, CallView } from '../../electron/shared/api.js';
+import { formatDuration, formatMs, formatPercent } from '../lib/format.js';
+import { usePhone, useStore } from '../state/context.js';
+import { DialPad } from './DialPad.js';
+import { Meters } from './Meters.js';
+
+const STATE_WORDS: Record<CallView['state'], string> = {
+  dialing: 'Calling…', proceeding: 'Connecting…', ringing: 'Ringing', 'early-media': 'Ringing (audio)',
+  up: 'Connected', held: 'On hold', ended: 'Ended',
+};
+
+export function stateWord(c: CallView): string {
+  if (c.direction === 'incoming' && c.state === 'ringing') return 'Incoming call';
+  if (c.held || c.state === 'held') return 'On hold';
+  if (c.remoteHeld) return 'Held by the other side';
+  return STATE_WORDS[c.state];
+}
+
+function party(c: CallView): { title: string; sub: string } {
+  const number = c.remoteNumber || c.number;
+  if (c.remoteName && c.remoteName !== number) return { title: c.remoteName, sub: number };
+  return { title: number, sub: c.direction === 'incoming' ? 'Incoming' : 'Outgoing' };
+}
+
+export function IncomingCallCard(props: { call: CallView }) {
+  const phone = usePhone();
+  const accounts = useStore((s) => s.accounts);
+  const c = props.call;
+  const p = party(c);
+  const acct = accounts.find((a) => a.id === c.accountId);
+  const answerRef = useRef<HTMLButtonElement>(null);
+  // Put the keyboard on Answer, unless the user is busy in another control.
+  useEffect(() => { if (document.activeElement === document.body || document.activeElement === null) answerRef.current?.focus(); }, []);
+  return (
+    <article class="call incoming" aria-label={`Incoming call from ${p.title}`} data-testid="incoming-call">
+      <div class="call-head">
+        <span class="call-party">{p.title}</span>
+        <span class="call-sub">{p.sub}{acct ? ` · to ${acct.label || acct.username}` : ''}</span>
+        <span class="call-state"><span class="state-pill" role="status">Incoming call</span></span>
+      </div>
+      <div class="call-controls">
+        <button type="button" class="btn ok" ref={answerRef} onClick={() => void phone.answer(c.id)}>Answer</button>
+        <button type="button" class="btn danger" onClick={() => phone.reject(c.id, 'declined')}>Decline</button>
+        <button type="button" class="btn" onClick={() => phone.reject(c.id, 'busy')}>Busy</button>
+      </div>
+    </article>
+  );
+}
+
+function Stats(props: { stats?: CallStatsView }) {
+  const s = props.stats;
+  const items: [string, string][] = [
+    ['RTT', formatMs(s?.rttMs)],
+    ['Jitter', formatMs(s?.jitterMs)],
+    ['Loss', formatPercent(s?.lossPercent)],
+    ['Buffer', formatMs(s?.bufferDelayMs)],
+  ];
+  return (
+    <dl class="stats" aria-label="Call statistics">
+      {items.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}
+    </dl>
+  );
+}
+
+export function ActiveCallCard(props: { call: CallView; now: number; primary: boolean }) {
+  const phone = usePhone();
+  const stats = useStore((s) => s.stats[props.call.id]);
+  const levels = useStore((s) => s.levels);
+  const received = useStore((s) => s.receivedDtmf[props.call.id]);
+  const [panel, setPanel] = useState<'none' | 'keypad' | 'transfer'>('none');
+  const [sent, setSent] = useState('');
+  const [target, setTarget] = useState('');
+  const c = props.call;
+  const p = party(c);
+  const up = c.state === 'up' || c.state === 'held';
+  const held = c.held || c.state === 'held';
+  const since = c.answeredAt ?? c.startedAt;
+  const pillClass = held ? 'held' : c.state === 'up' ? 'up' : '';
+
+  const sendDigit = (d: string) => { phone.sendDtmf(c.id, d); setSent((s) => (s + d).slice(-24)); };
+
+  return (
+    <article class="call" aria-label={`Call with ${p.title}`} data-testid="active-call" data-state={c.state}>
+      <div class="call-head">
+        <span class="call-party">{p.title}</span>
+        <span class="call-sub">{p.sub}{c.codec ? ` · ${c.codec}` : ''}</span>
+        <span class="call-state">
+          <span class={`state-pill ${pillClass}`} role="status" data-testid="call-state">{stateWord(c)}</span>
+          <span class="timer" aria-label="Duration">{formatDuration((props.now - since) / 1000)}</span>
+        </span>
+      </div>
+      <div class="call-controls">
+        <button type="button" class="btn" aria-pressed={c.muted} disabled={!up} onClick={() => phone.mute(c.id, !c.muted)}>
+          {c.muted ? 'Unmute' : 'Mute'}
+        </button>
+        <button type="button" class="btn" aria-pressed={held} disabled={!up} onClick={() => void phone.hold(c.id, !held)}>
+          {held ? 'Resume' : 'Hold'}
+        </button>
+        <button type="button" class="btn" aria-pressed={panel === 'keypad'} aria-expanded={panel === 'keypad'} disabled={!up}
+          onClick={() => setPanel(panel === 'keypad' ? 'none' : 'keypad')}>Keypad</button>
+        <button type="button" class="btn" aria-pressed={panel === 'transfer'} aria-expanded={panel === 'transfer'} disabled={!up}
+          onClick={() => setPanel(panel === 'transfer' ? 'none' : 'transfer')}>Transfer</button>
+        <button type="button" class="btn" aria-pressed={c.recording} disabled={!up} onClick={() => void phone.record(c.id, !c.recording)}>
+          {c.recording ? '■ Stop recording' : '● Record'}
+        </button>
+        <button type="button" class="btn danger" onClick={() => phone.hangup(c.id)} data-testid="hangup">Hang up</button>
+      </div>
+      {panel === 'keypad' && (
+        <div class="dtmf-pad">
+          <DialPad label="DTMF keypad" onKey={sendDigit} />
+          <div class="dtmf-sent" aria-live="polite">Sent: {sent || '—'}{received ? ` · received: ${received}` : ''}</div>
+        </div>
+      )}
+      {panel === 'transfer' && (
+        <form class="inline-form" onSubmit={(e) => {
+          e.preventDefault();
+          if (target.trim()) { phone.transfer(c.id, target.trim()); setPanel('none'); setTarget(''); }
+        }}>
+          <label class="visually-hidden" for={`xfer-${c.id}`}>Transfer to number</label>
+          <input id={`xfer-${c.id}`} class="input" placeholder="Transfer to number" value={target}
+            onInput={(e) => setTarget((e.currentTarget as HTMLInputElement).value)} />
+          <button class="btn primary" type="submit" disabled={!target.trim()}>Transfer</button>
+        </form>
+      )}
+      {props.primary && (
+        <div class="call-body">
+          <Meters inputDbfs={levels.inputDbfs} outputDbfs={levels.outputDbfs} muted={c.muted} />
+          <Stats stats={stats} />
+        </div>
+      )}
+    </article>
+  );
+}

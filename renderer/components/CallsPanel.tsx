@@ -1,0 +1,22 @@
+// Live calls: incoming ones first (they need a decision), then the active call, then held ones.
+import { useNow, useStore } from '../state/context.js';
+import { ActiveCallCard, IncomingCallCard } from './CallCard.js';
+
+export function CallsPanel() {
+  const calls = useStore((s) => s.calls);
+  const now = useNow(calls.length > 0);
+  const incoming = calls.filter((c) => c.direction === 'incoming' && c.state === 'ringing');
+  const others = calls.filter((c) => !incoming.includes(c));
+  const isHeld = (c: (typeof calls)[number]) => c.held || c.state === 'held';
+  const ordered = [...others.filter((c) => !isHeld(c)), ...others.filter(isHeld)];
+  return (
+    <section class="card" aria-labelledby="calls-title">
+      <h2 id="calls-title">Calls</h2>
+      <div aria-live="polite">
+        {calls.length === 0 && <p class="calls-empty">No calls. Type a number, or press a key on the pad.</p>}
+        {incoming.map((c) => <IncomingCallCard call={c} key={c.id} />)}
+        {ordered.map((c, i) => <ActiveCallCard call={c} key={c.id} now={now} primary={i === 0 && !isHeld(c)} />)}
+      </div>
+    </section>
+  );
+}

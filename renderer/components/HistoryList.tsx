@@ -1,0 +1,48 @@
+// Call history: direction (in / out / missed), who, when, how long; click a row to call back.
+import type { HistoryEntry } from '../../electron/shared/api.js';
+import { formatDuration, formatWhen } from '../lib/format.js';
+import { usePhone, useStore } from '../state/context.js';
+
+function kindOf(h: HistoryEntry): { cls: 'in' | 'out' | 'missed'; glyph: string; word: string } {
+  if (h.direction === 'outgoing') return { cls: 'out', glyph: '↗', word: 'Outgoing' };
+  if (h.outcome === 'missed' || (h.outcome !== 'answered' && h.answeredAt === undefined)) return { cls: 'missed', glyph: '↙', word: 'Missed' };
+  return { cls: 'in', glyph: '↙', word: 'Incoming' };
+}
+
+function outcomeText(h: HistoryEntry): string {
+  if (h.outcome === 'answered') return formatDuration(h.durationSeconds);
+  return h.outcome;
+}
+
+export function HistoryList(props: { limit?: number }) {
+  const phone = usePhone();
+  const history = useStore((s) => s.history);
+  const shown = history.slice(0, props.limit ?? 50);
+  return (
+    <section class="card" aria-labelledby="history-title">
+      <div class="row" style={{ justifyContent: 'space-between' }}>
+        <h2 id="history-title">History</h2>
+        {history.length > 0 && <button type="button" class="btn small" onClick={() => void phone.clearHistory()}>Clear</button>}
+      </div>
+      {shown.length === 0 ? <p class="muted">No calls yet.</p> : (
+        <ul class="history" data-testid="history">
+          {shown.map((h) => {
+            const k = kindOf(h);
+            const who = h.remoteName ? `${h.remoteName} (${h.number})` : h.number;
+            return (
+              <li key={h.id}>
+                <span class={`dir ${k.cls}`} title={k.word} aria-label={k.word}>{k.glyph}</span>
+                <button type="button" class="call-back" onClick={() => void phone.dial(h.number, h.accountId)}
+                  title={`Call ${h.number}`} aria-label={`${k.word} ${who}, ${outcomeText(h)}. Call back`}>
+                  {who}
+                </button>
+                <span class="meta">{outcomeText(h)}</span>
+                <span class="meta">{formatWhen(h.startedAt)}</span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,40 @@
+// Small display formatters shared by the panels.
+
+/** 65 → "1:05", 3725 → "1:02:05". */
+export function formatDuration(totalSeconds: number): string {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
+
+/** Level meters: dBFS clamped to a display floor; silence (-Infinity) reads as the floor. */
+export const METER_FLOOR_DB = -60;
+export function meterFraction(dbfs: number | undefined): number {
+  if (dbfs === undefined || !Number.isFinite(dbfs)) return 0;
+  const clamped = Math.min(0, Math.max(METER_FLOOR_DB, dbfs));
+  return (clamped - METER_FLOOR_DB) / -METER_FLOOR_DB;
+}
+export function formatDbfs(dbfs: number | undefined): string {
+  if (dbfs === undefined || !Number.isFinite(dbfs) || dbfs <= METER_FLOOR_DB) return `≤ ${METER_FLOOR_DB} dBFS`;
+  return `${dbfs.toFixed(1)} dBFS`;
+}
+
+export function formatMs(ms: number | undefined): string {
+  return ms === undefined || !Number.isFinite(ms) ? '—' : `${Math.round(ms)} ms`;
+}
+
+export function formatPercent(p: number | undefined): string {
+  return p === undefined || !Number.isFinite(p) ? '—' : `${p.toFixed(p < 10 ? 1 : 0)} %`;
+}
+
+/** Wall-clock time for history rows: today → "14:03", otherwise "26 Nov 14:03". */
+export function formatWhen(epochMs: number, now: number = Date.now()): string {
+  const d = new Date(epochMs);
+  const n = new Date(now);
+  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  if (d.toDateString() === n.toDateString()) return hm;
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  return `${d.getDate()} ${months[d.getMonth()]} ${hm}`;
+}

@@ -1,0 +1,285 @@
+// The renderer's single source of truth: a snapshot of what the engine told us (accounts, registrations,
+// calls, history, audio, settings), kept current from the API's events. Components read it through
+// `useStore` and act through the methods here, which call the API and turn failures into notices
+// (nothing the engine says is ever thrown at a component).
+//
+// The debug trace is kept out of the snapshot in a ring buffer (TraceLog) so a busy call does not copy
+// thousands of frames on every event.
+
+import type {
+  AccountInput, AccountView, AppInfo, AudioDevicesView, AudioSelection, CallStatsView, CallView, DialRequest,
+  Gains, HistoryEntry, LevelsView, Notice, RedialApi, RegistrationView, Settings, SettingsPatch, TraceView,
+} from '../../electron/shared/api.js';
+import { TraceLog } from './trace-log.js';
+
+export type ConnectionState = 'connecting' | 'open' | 'lost';
+
+export interface PhoneState {
+  readonly connection: ConnectionState;
+  readonly info?: AppInfo;
+  readonly accounts: readonly AccountView[];
+  readonly registrations: Readonly<Record<string, RegistrationView>>;
+  /** Live calls, oldest first. */
+  readonly calls: readonly CallView[];
+  readonly stats: Readonly<Record<string, CallStatsView>>;
+  /** DTMF digits the far end sent, per call. */
+  readonly receivedDtmf: Readonly<Record<string, string>>;
+  /** Most recent first. */
+  readonly history: readonly HistoryEntry[];
+  readonly audio?: AudioDevicesView;
+  readonly gains?: Gains;
+  readonly settings?: Settings;
+  readonly levels: LevelsView;
+  /** Newest last; at most MAX_NOTICES. */
+  readonly notices: readonly Notice[];
+  readonly dialRequest?: DialRequest;
+}
+
+const MAX_NOTICES = 5;
+const HISTORY_LIMIT = 200;
+
+const initialState: PhoneState = {
+  connection: 'connecting', accounts: [], registrations: {}, calls: [], stats: {}, receivedDtmf: {},
+  history: [], levels: { inputDbfs: null, outputDbfs: null }, notices: [],
+};
+
+type Listener = () => void;
+
+export class PhoneStore {
+  private state: PhoneState = initialState;
+  private readonly listeners = new Set<Listener>();
+  private noticeSeq = 0;
+  private traceOff: (() => void) | null = null;
+  readonly trace = new TraceLog();
+
+  constructor(private readonly api: RedialApi) {}
+
+  getState = (): PhoneState => this.state;
+
+  subscribe = (listener: Listener): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  private set(patch: Partial<PhoneState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l();
+  }
+
+  /** Subscribes to every event first (so nothing is missed), then loads the snapshot. */
+  async start(): Promise<void> {
+    const api = this.api;
+    api.on('registration', (r) => this.set({ registrations: { ...this.state.registrations, [r.accountId]: r } }));
+    api.on('accounts:changed', (accounts) => this.set({ accounts }));
+    api.on('call:incoming', (c) => this.upsertCall(c));
+    api.on('call:updated', (c) => this.upsertCall(c));
+    api.on('call:ended', ({ call, end, history }) => {
+      const { [call.id]: _s, ...stats } = this.state.stats;
+      const { [call.id]: _d, ...receivedDtmf } = this.state.receivedDtmf;
+      this.set({
+        calls: this.state.calls.filter((c) => c.id !== call.id),
+        stats, receivedDtmf,
+        history: [history, ...this.state.history.filter((h) => h.id !== history.id)].slice(0, HISTORY_LIMIT),
+      });
+      if (end.error && end.by !== 'local') this.notify('warning', end.error.code, end.error.message);
+    });
+    api.on('call:dtmf', ({ callId, digit }) =>
+      this.set({ receivedDtmf: { ...this.state.receivedDtmf, [callId]: ((this.state.receivedDtmf[callId] ?? '') + digit).slice(-32) } }));
+    api.on('call:text', ({ text }) => this.notify('info', 'text', `Message: ${text}`));
+    api.on('call:stats', ({ callId, stats }) => this.set({ stats: { ...this.state.stats, [callId]: stats } }));
+    api.on('levels', (levels) => this.set({ levels }));
+    api.on('audio:devices', (audio) => this.set({ audio }));
+    api.on('settings:changed', (settings) => this.set({ settings, gains: settings.gains }));
+    api.on('notice', (n) => this.pushNotice(n));
+    api.on('dial-request', (dialRequest) => this.set({ dialRequest }));
+
+    try {
+      const [info, accounts, registrations, calls, history, settings] = await Promise.all([
+        api.request('app:info'),
+        api.request('accounts:list'),
+        api.request('registration:list'),
+        api.request('call:list'),
+        api.request('history:list', { limit: HISTORY_LIMIT }),
+        api.request('settings:get'),
+      ]);
+      const regs: Record<string, RegistrationView> = {};
+      for (const r of registrations) regs[r.accountId] = r;
+      this.set({
+        connection: 'open', info, accounts, registrations: { ...regs, ...this.state.registrations },
+        calls: mergeCalls(calls, this.state.calls), history, settings, gains: settings.gains,
+      });
+    } catch (err) {
+      this.set({ connection: 'lost' });
+      this.notify('error', 'unavailable', `Cannot reach the phone engine: ${messageOf(err)}`);
+      return;
+    }
+    // Audio enumeration may be slow (PortAudio init); load it after the first paint.
+    void this.run(async () => this.set({ audio: await api.request('audio:devices', {}) }));
+  }
+
+  markConnectionLost(): void {
+    this.set({ connection: 'lost' });
+  }
+
+  // ------------------------------------------------------------------------------------- notices
+
+  notify(level: Notice['level'], code: string, message: string): void {
+    this.pushNotice({ id: `local-${++this.noticeSeq}`, level, code, message, at: Date.now() });
+  }
+
+  private pushNotice(n: Notice): void {
+    this.set({ notices: [...this.state.notices.filter((x) => x.id !== n.id), n].slice(-MAX_NOTICES) });
+  }
+
+  dismissNotice(id: string): void {
+    this.set({ notices: this.state.notices.filter((n) => n.id !== id) });
+  }
+
+  /** Runs a request; a failure becomes an error notice and `undefined`. */
+  private async run<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (err) {
+      this.notify('error', codeOf(err), messageOf(err));
+      return undefined;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------- accounts
+
+  /** Saves; on failure returns the error text instead of raising a notice, so the form can show it in place. */
+  async saveAccount(input: AccountInput): Promise<{ ok: true; account: AccountView } | { ok: false; error: string }> {
+    try {
+      const account = await this.api.request('accounts:save', input);
+      const others = this.state.accounts.filter((a) => a.id !== account.id);
+      const pos = this.state.accounts.findIndex((a) => a.id === account.id);
+      const accounts = pos < 0 ? [...others, account] : this.state.accounts.map((a) => (a.id === account.id ? account : a));
+      this.set({ accounts });
+      return { ok: true, account };
+    } catch (err) {
+      return { ok: false, error: messageOf(err) };
+    }
+  }
+
+  async deleteAccount(accountId: string): Promise<void> {
+    const done = await this.run(() => this.api.request('accounts:delete', { accountId }));
+    if (done !== undefined) {
+      const { [accountId]: _r, ...registrations } = this.state.registrations;
+      this.set({ accounts: this.state.accounts.filter((a) => a.id !== accountId), registrations });
+    }
+  }
+
+  refreshRegistration(accountId?: string): void {
+    void this.run(() => this.api.request('registration:refresh', accountId ? { accountId } : {}));
+  }
+
+  // ----------------------------------------------------------------------------------------- calls
+
+  private upsertCall(c: CallView): void {
+    const exists = this.state.calls.some((x) => x.id === c.id);
+    this.set({ calls: exists ? this.state.calls.map((x) => (x.id === c.id ? c : x)) : [...this.state.calls, c] });
+  }
+
+  async dial(number: string, accountId?: string): Promise<CallView | undefined> {
+    // One active call at a time: put the current one on hold first (call waiting, softphone-anchors §2a).
+    for (const c of this.state.calls) if (c.state === 'up' && !c.held) await this.run(() => this.api.request('call:hold', { callId: c.id, hold: true }));
+    const call = await this.run(() => this.api.request('call:dial', { number, ...(accountId ? { accountId } : {}) }));
+    if (call) this.upsertCall(call);
+    return call;
+  }
+
+  async answer(callId: string): Promise<void> {
+    for (const c of this.state.calls) if (c.id !== callId && c.state === 'up' && !c.held) await this.run(() => this.api.request('call:hold', { callId: c.id, hold: true }));
+    await this.run(() => this.api.request('call:answer', { callId }));
+  }
+  reject(callId: string, reason: 'busy' | 'declined'): void { void this.run(() => this.api.request('call:reject', { callId, reason })); }
+  hangup(callId: string): void { void this.run(() => this.api.request('call:hangup', { callId })); }
+  sendDtmf(callId: string, digits: string): void { void this.run(() => this.api.request('call:dtmf', { callId, digits })); }
+  mute(callId: string, muted: boolean): void { void this.run(() => this.api.request('call:mute', { callId, muted })); }
+  transfer(callId: string, target: string): void { void this.run(() => this.api.request('call:transfer', { callId, target })); }
+
+  async hold(callId: string, hold: boolean): Promise<void> {
+    // Resuming one call holds the others, so only one is ever live.
+    if (!hold) for (const c of this.state.calls) if (c.id !== callId && c.state === 'up' && !c.held) await this.run(() => this.api.request('call:hold', { callId: c.id, hold: true }));
+    await this.run(() => this.api.request('call:hold', { callId, hold }));
+  }
+
+  async record(callId: string, recording: boolean): Promise<void> {
+    const res = await this.run(() => this.api.request('call:record', { callId, recording }));
+    if (res?.path) this.notify('info', 'recording', recording ? `Recording to ${res.path}` : `Recording saved: ${res.path}`);
+  }
+
+  clearDialRequest(): void { this.set({ dialRequest: undefined }); }
+
+  async clearHistory(): Promise<void> {
+    if ((await this.run(() => this.api.request('history:clear'))) !== undefined) this.set({ history: [] });
+  }
+
+  // ----------------------------------------------------------------------------------------- audio
+
+  async refreshDevices(): Promise<void> {
+    const audio = await this.run(() => this.api.request('audio:devices', { refresh: true }));
+    if (audio) this.set({ audio });
+  }
+
+  async selectAudio(sel: Partial<AudioSelection>): Promise<void> {
+    const selection = await this.run(() => this.api.request('audio:select', sel));
+    if (selection && this.state.audio) this.set({ audio: { ...this.state.audio, selection } });
+  }
+
+  async setGains(g: Partial<Gains>): Promise<void> {
+    const gains = await this.run(() => this.api.request('audio:gains', g));
+    if (gains) this.set({ gains });
+  }
+
+  testTone(target: 'ring' | 'output'): void { void this.run(() => this.api.request('audio:test-tone', { target })); }
+
+  async updateSettings(patch: SettingsPatch): Promise<void> {
+    const settings = await this.run(() => this.api.request('settings:update', patch));
+    if (settings) this.set({ settings, gains: settings.gains });
+  }
+
+  // ----------------------------------------------------------------------------------------- trace
+
+  /** Turns the live trace stream on or off; when turned on, seeds the log with the engine's recent frames. */
+  async setTraceLive(enabled: boolean): Promise<void> {
+    // Events only flow while someone listens (contract.md), so the listener lives exactly as long as the pane.
+    if (!enabled) {
+      this.traceOff?.();
+      this.traceOff = null;
+      await this.run(() => this.api.request('trace:subscribe', { enabled: false }));
+      return;
+    }
+    if (this.traceOff) return;
+    // Frames streamed before the buffered ones arrive are held back, so the log stays in seq order.
+    let early: TraceView[] | null = [];
+    this.traceOff = this.api.on('trace', (t) => { if (early) early.push(t); else this.trace.push(t); });
+    const recent = await this.run(() => this.api.request('trace:subscribe', { enabled: true }));
+    this.trace.seed([...(recent ?? []), ...early]);
+    early = null;
+  }
+
+  async clearTrace(): Promise<void> {
+    this.trace.clear();
+    await this.run(() => this.api.request('trace:clear'));
+  }
+
+  async exportPcap(): Promise<void> {
+    const res = await this.run(() => this.api.request('trace:export-pcap'));
+    if (res) this.notify('info', 'pcap', `Saved ${res.frames} frames to ${res.path}`);
+  }
+}
+
+function mergeCalls(fromList: readonly CallView[], fromEvents: readonly CallView[]): CallView[] {
+  const byId = new Map(fromList.map((c) => [c.id, c]));
+  for (const c of fromEvents) byId.set(c.id, c);
+  return [...byId.values()];
+}
+
+export function messageOf(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+function codeOf(err: unknown): string {
+  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : 'error';
+}

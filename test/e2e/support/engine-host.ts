@@ -1,0 +1,38 @@
+// The real engine behind the real loopback WebSocket host, for the browser tests: composePhone() (real UDP
+// socket on 127.0.0.1, engine, PhoneService, stores in a temporary folder; no sound devices) served by
+// electron/host/ws-host.ts, which also serves the freshly built renderer — exactly what `npm run harness`
+// does, minus the worker thread (the worker needs the compiled dist/ tree; vitest runs the sources).
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { composePhone, type ComposedPhone } from '../../../electron/host/compose-phone.js';
+import { startWsHost } from '../../../electron/host/ws-host.js';
+
+export interface EngineHost {
+  /** The page to open: http://127.0.0.1:PORT/?token=T */
+  readonly pageUrl: string;
+  readonly phone: ComposedPhone;
+  /** WebSocket clients connected right now. */
+  connections(): number;
+  close(): Promise<void>;
+}
+
+export async function startEngineHost(rendererDir: string): Promise<EngineHost> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'redial-e2e-data-'));
+  const phone = await composePhone({
+    host: 'headless', dataDir, version: '0.0.0-e2e', localPort: 0, bindAddress: '127.0.0.1',
+    audio: 'none', secrets: 'memory', secretStorage: 'memory',
+  });
+  const host = await startWsHost({ api: phone.phone, rendererDir, checkResponses: true });
+  return {
+    pageUrl: host.pageUrl,
+    phone,
+    connections: () => host.connections(),
+    async close() {
+      await host.close();
+      await phone.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

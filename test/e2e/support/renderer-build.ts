@@ -1,0 +1,35 @@
+// Builds the renderer for the browser tests the same way build/build.mjs does (one ES module bundle + its
+// CSS + index.html), into a private temporary directory, plus the in-page fake API as an IIFE.
+
+import { build } from 'esbuild';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+
+export interface RendererBuild {
+  /** Directory holding index.html, app.js, app.css. */
+  readonly dir: string;
+  /** Source of the fake API script for page.addInitScript(). */
+  readonly fakeApiScript: string;
+}
+
+export async function buildRenderer(): Promise<RendererBuild> {
+  const dir = mkdtempSync(join(tmpdir(), 'redial-e2e-'));
+  await build({
+    entryPoints: [join(repoRoot, 'renderer/index.tsx')],
+    outfile: join(dir, 'app.js'),
+    bundle: true, platform: 'browser', format: 'esm', target: 'es2022',
+    jsx: 'automatic', jsxImportSource: 'preact', sourcemap: true, logLevel: 'warning',
+    loader: { '.css': 'css' },
+  });
+  copyFileSync(join(repoRoot, 'renderer/index.html'), join(dir, 'index.html'));
+  await build({
+    entryPoints: [join(repoRoot, 'test/e2e/fixtures/fake-api.ts')],
+    outfile: join(dir, 'fake-api.js'),
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning',
+  });
+  return { dir, fakeApiScript: readFileSync(join(dir, 'fake-api.js'), 'utf8') };
+}

@@ -1,0 +1,151 @@
+// Incoming calls through the real engine over loopback UDP from the scripted peer (spec §5.3, §6.5, C-3).
+import { afterEach, describe, expect, it } from 'vitest';
+import { createIax2Engine, type Iax2EngineImpl } from '../../electron/core/iax2/engine.js';
+import type { CallEndInfo, CallHandle, VoiceFrameIn } from '../../electron/core/iax2/engine-api.js';
+import { IeReader, IeWriter } from '../../electron/core/iax2/wire/ies.js';
+import { ControlSubclass, FrameType, IaxSubclass, IeType } from '../../electron/core/iax2/wire/types.js';
+import { ScriptedCallPeer } from '../support/scripted-peer-calls.js';
+import { LoopbackUdpPort, cryptoRandom, loopbackResolver, systemClock } from '../support/scripted-peer-calls-net.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const until = (what: string, pred: () => boolean, timeoutMs = 5000) => new Promise<void>((resolve, reject) => {
+  const start = Date.now();
+  const tick = () => { if (pred()) resolve(); else if (Date.now() - start > timeoutMs) reject(new Error(`timed out: ${what}`)); else setTimeout(tick, 5); };
+  tick();
+});
+
+interface Rig { peer: ScriptedCallPeer; engine: Iax2EngineImpl; socket: LoopbackUdpPort; incoming: CallHandle[] }
+const rigs: Rig[] = [];
+// Engine errors (a listener that threw, an illegal call-state transition caught by the transport) fail the test.
+const engineErrors: string[] = [];
+const errorLogger = { log: (level: string, message: string, fields?: Readonly<Record<string, unknown>>) => {
+  if (level === 'error') engineErrors.push(`${message} ${JSON.stringify(fields ?? {})}`);
+} };
+async function rig(): Promise<Rig> {
+  const peer = await ScriptedCallPeer.start();
+  const socket = await LoopbackUdpPort.bind(0);
+  const engine = createIax2Engine({ socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver, keepaliveMs: 0, logger: errorLogger });
+  engine.setAcceptDirectCalls(true);
+  const incoming: CallHandle[] = [];
+  engine.on('incoming', (c) => incoming.push(c));
+  const r = { peer, engine, socket, incoming };
+  rigs.push(r);
+  return r;
+}
+afterEach(async () => {
+  const errors = engineErrors.splice(0);
+  for (const r of rigs.splice(0)) { await r.engine.shutdown(); await r.socket.close(); await r.peer.close(); }
+  expect(errors).toEqual([]);
+});
+
+/** Asterisk's NEW (spec §3.3 "NEW, Asterisk → client"): several FORMAT bits, prefs with the native formats first. */
+function asteriskNew(opts: { format: bigint; capability: bigint; prefs: string; autoAnswer?: boolean }): IeWriter {
+  const w = new IeWriter().u16(IeType.VERSION, 2).string(IeType.CALLED_NUMBER, '1001');
+  if (opts.autoAnswer) w.empty(IeType.AUTOANSWER);
+  return w.string(IeType.CODEC_PREFS, opts.prefs).string(IeType.CALLING_NUMBER, '6001').u8(IeType.CALLINGPRES, 0)
+    .string(IeType.CALLING_NAME, 'Bob').u32(IeType.FORMAT, Number(opts.format)).versionedU64(IeType.FORMAT2, opts.format)
+    .u32(IeType.CAPABILITY, Number(opts.capability)).versionedU64(IeType.CAPABILITY2, opts.capability)
+    .u16(IeType.ADSICPE, 0).empty(IeType.CALLTOKEN);
+}
+
+describe('incoming call from the scripted peer', () => {
+  it('NEW → ACCEPT (one codec) → RINGING → answer → voice both ways → remote hangup', async () => {
+    const { peer, engine, incoming } = await rig();
+    peer.call({ address: '127.0.0.1', port: engine.localPort }, asteriskNew({ format: 0xcn, capability: 0x10en, prefs: 'EDC' }));
+    await until('incoming', () => incoming.length === 1);
+    const call = incoming[0]!;
+    expect(call.direction).toBe('incoming');
+    expect(call.state).toBe('ringing');
+    expect(call.remote).toEqual({ number: '6001', name: 'Bob' });
+    expect(call.number).toBe('1001');
+    expect(call.codec).toBe('alaw'); // first prefs entry in FORMAT ∩ ours (§6.5 step 1)
+    expect(call.autoAnswerRequested).toBe(false);
+
+    const ringing = await peer.waitFrame(FrameType.CONTROL, ControlSubclass.RINGING);
+    const frames = peer.dialogFrames();
+    // ACCEPT before anything else, then RINGING (C-3).
+    expect(frames.slice(0, 2).map((f) => [f.frameType, f.subclass])).toEqual([[FrameType.IAX, IaxSubclass.ACCEPT], [FrameType.CONTROL, ControlSubclass.RINGING]]);
+    const acc = (IeReader.fromPayload(frames[0]!.payload) as { ok: true; value: IeReader }).value;
+    expect(acc.u32(IeType.FORMAT)).toBe(8);
+    expect(acc.versionedU64(IeType.FORMAT2)).toBe(8n);
+    expect(ringing.oseqno).toBe(1);
+
+    const voice: VoiceFrameIn[] = [];
+    let ended: CallEndInfo | undefined;
+    call.on('voice', (v) => voice.push(v));
+    call.on('ended', (e) => { ended = e; });
+    call.answer();
+    await peer.waitFrame(FrameType.CONTROL, ControlSubclass.ANSWER);
+    expect(call.state).toBe('up');
+
+    for (let i = 0; i < 4; i++) { call.sendVoice(new Uint8Array(160).fill(0x55), 20); await sleep(20); }
+    await peer.waitFor('3 minis', () => peer.minis().length >= 3);
+    expect(peer.fulls(FrameType.VOICE)[0]!.subclass).toBe(8);
+
+    peer.sendVoiceFull(3, 200, new Uint8Array(160).fill(1));
+    await until('voice in', () => voice.length === 1);
+    peer.sendMini(220, new Uint8Array(160).fill(2));
+    await until('voice in 2', () => voice.length === 2);
+    peer.sendTrunk(240, new Uint8Array(160).fill(3)); // trunk entries are voice too (spec §1.5, P17)
+    await until('voice in 3', () => voice.length === 3);
+    expect(voice.map((v) => [v.codec, v.timestamp, v.payload[0]])).toEqual([['alaw', 200, 1], ['alaw', 220, 2], ['alaw', 240, 3]]);
+
+    peer.sendIax(IaxSubclass.HANGUP, new IeWriter().u8(IeType.CAUSECODE, 16));
+    await until('ended', () => ended !== undefined);
+    expect(ended).toMatchObject({ by: 'remote', causeCode: 16 });
+    expect(engine.calls()).toEqual([]);
+  });
+
+  it('voice across the 16-bit timestamp wrap arrives un-wrapped (spec §4.7, P8); codec change on a full frame', async () => {
+    const { peer, engine, incoming } = await rig();
+    peer.call({ address: '127.0.0.1', port: engine.localPort }, asteriskNew({ format: 0xcn, capability: 0xcn, prefs: 'DE' }));
+    await until('incoming', () => incoming.length === 1);
+    const call = incoming[0]!;
+    const voice: VoiceFrameIn[] = [];
+    call.on('voice', (v) => voice.push(v));
+    call.answer();
+    await peer.waitFrame(FrameType.CONTROL, ControlSubclass.ANSWER);
+    peer.sendVoiceFull(2, 65_500, new Uint8Array(160));
+    await until('v1', () => voice.length === 1);
+    for (const ts of [65_520, 65_540, 65_560]) { peer.sendMini(ts, new Uint8Array(160)); await sleep(5); }
+    await until('v4', () => voice.length === 4);
+    peer.sendVoiceFull(3, 65_580, new Uint8Array(160)); // the far end switches to A-law
+    peer.sendMini(65_600, new Uint8Array(160));
+    await until('v6', () => voice.length === 6);
+    expect(voice.map((v) => [v.codec, v.timestamp])).toEqual([
+      ['ulaw', 65_500], ['ulaw', 65_520], ['ulaw', 65_540], ['ulaw', 65_560], ['alaw', 65_580], ['alaw', 65_600]]);
+  });
+
+  it('reject busy → REJECT with CAUSECODE 17', async () => {
+    const { peer, engine, incoming } = await rig();
+    peer.call({ address: '127.0.0.1', port: engine.localPort }, asteriskNew({ format: 0x4n, capability: 0x4n, prefs: 'D', autoAnswer: true }));
+    await until('incoming', () => incoming.length === 1);
+    expect(incoming[0]!.autoAnswerRequested).toBe(true);
+    incoming[0]!.reject('busy');
+    const rej = await peer.waitFrame(FrameType.IAX, IaxSubclass.REJECT);
+    const ies = (IeReader.fromPayload(rej.payload) as { ok: true; value: IeReader }).value;
+    expect(ies.u8(IeType.CAUSECODE)).toBe(17);
+    await until('dialog gone', () => engine.stateSizes().dialogs === 0);
+  });
+
+  it('no common codec → REJECT 58, no incoming event', async () => {
+    const { peer, engine, incoming } = await rig();
+    peer.call({ address: '127.0.0.1', port: engine.localPort }, asteriskNew({ format: 0x100n, capability: 0x102n, prefs: 'JC' }));
+    const rej = await peer.waitFrame(FrameType.IAX, IaxSubclass.REJECT);
+    const ies = (IeReader.fromPayload(rej.payload) as { ok: true; value: IeReader }).value;
+    expect(ies.u8(IeType.CAUSECODE)).toBe(58);
+    expect(incoming).toEqual([]);
+  });
+
+  it('caller cancels while ringing → ended, cancelled', async () => {
+    const { peer, engine, incoming } = await rig();
+    peer.call({ address: '127.0.0.1', port: engine.localPort }, asteriskNew({ format: 0x4n, capability: 0x4n, prefs: 'D' }));
+    await until('incoming', () => incoming.length === 1);
+    let ended: CallEndInfo | undefined;
+    incoming[0]!.on('ended', (e) => { ended = e; });
+    await peer.waitFrame(FrameType.CONTROL, ControlSubclass.RINGING);
+    peer.sendIax(IaxSubclass.HANGUP, new IeWriter().u8(IeType.CAUSECODE, 16));
+    await until('ended', () => ended !== undefined);
+    expect(ended).toMatchObject({ by: 'remote', error: { code: 'cancelled' } });
+  });
+});

@@ -1,0 +1,66 @@
+// Two CallMedia instances wired back to back through a simulated network, driven by a manual clock.
+import { CallMedia, type CallMediaOptions } from '../../../electron/core/media/call-media.js';
+import type { CodecName } from '../../../electron/core/media/codec.js';
+
+export interface Sent {
+  readonly payload: Uint8Array;
+  readonly durationMs: number;
+  readonly at: number;
+}
+
+export class ManualClock {
+  t = 0;
+  now = (): number => this.t;
+}
+
+export async function makeMedia(
+  codec: CodecName,
+  clock: ManualClock,
+  overrides: Partial<CallMediaOptions> = {},
+): Promise<{ media: CallMedia; sent: Sent[] }> {
+  const sent: Sent[] = [];
+  const media = await CallMedia.create({
+    codec,
+    now: clock.now,
+    send: (payload, durationMs) => sent.push({ payload, durationMs, at: clock.t }),
+    playbackRate: 48000,
+    playbackFrameSamples: 960,
+    captureRate: 48000,
+    noiseSeed: 7,
+    ...overrides,
+  });
+  return { media, sent };
+}
+
+/**
+ * Plays `sent` into `rx` as if over a network (timestamp 20·i, arrival 20·i + delay(i), null = lost) while pulling
+ * one playback frame every 20 ms. Returns every pulled frame.
+ */
+export function deliver(
+  rx: CallMedia,
+  clock: ManualClock,
+  sent: readonly Sent[],
+  codec: CodecName,
+  delay: (i: number) => number | null = () => 30,
+  /** Pulls after the last frame was sent: enough to drain the buffer, not so many that the end counts as loss. */
+  extraMs = 40,
+): Int16Array[] {
+  const arrivals = sent
+    .map((s, i) => ({ i, s, at: delay(i) }))
+    .filter((a): a is { i: number; s: Sent; at: number } => a.at !== null)
+    .map((a) => ({ ...a, at: 20 * a.i + a.at }))
+    .sort((a, b) => a.at - b.at);
+  const out: Int16Array[] = [];
+  let next = 0;
+  const end = 20 * sent.length + extraMs;
+  for (let t = 0; t < end; t += 20) {
+    while (next < arrivals.length && arrivals[next].at <= t) {
+      const a = arrivals[next++];
+      clock.t = a.at;
+      rx.receive({ codec, timestamp: 20 * a.i, payload: a.s.payload });
+    }
+    clock.t = t;
+    out.push(rx.pull());
+  }
+  return out;
+}

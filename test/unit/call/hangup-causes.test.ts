@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { errorForCause, errorForControl, errorForReject } from '../../../electron/core/iax2/call/hangup-causes.js';
+
+describe('cause mapping (spec §5.2, §5.5)', () => {
+  const rows: Array<[number, string]> = [
+    [17, 'busy'], [34, 'congestion'], [3, 'no-route'], [50, 'auth-failed'], [58, 'no-common-codec'],
+    [19, 'no-answer'], [21, 'rejected'], [27, 'network'], [1, 'invalid-number'], [99, 'rejected'],
+  ];
+  for (const [code, expected] of rows) {
+    it(`CAUSECODE ${code} → ${expected}`, () => {
+      const e = errorForReject({ causeCode: code, cause: 'x' });
+      expect(e.code).toBe(expected);
+      expect(e.causeCode).toBe(code);
+      expect(e.cause).toBe('x');
+    });
+  }
+  it('normal clearing (16) or no cause is no error on HANGUP', () => {
+    expect(errorForCause({ causeCode: 16 })).toBeUndefined();
+    expect(errorForCause({})).toBeUndefined();
+  });
+  it('apathetic REJECT (no IEs) → calltoken-required', () => {
+    expect(errorForReject({ apathetic: true }).code).toBe('calltoken-required');
+    expect(errorForReject({}).code).toBe('calltoken-required');
+  });
+  it('CAUSE text alone is understood (Asterisk texts)', () => {
+    expect(errorForReject({ cause: 'No authority found' }).code).toBe('auth-failed');
+    expect(errorForReject({ cause: 'Unable to negotiate codec' }).code).toBe('no-common-codec');
+    expect(errorForReject({ cause: 'No such context/extension' }).code).toBe('no-route');
+    expect(errorForReject({ cause: 'Something else' }).code).toBe('rejected');
+  });
+  it('CONTROL BUSY / CONGESTION', () => {
+    expect(errorForControl('busy')).toMatchObject({ code: 'busy', causeCode: 17 });
+    expect(errorForControl('congestion')).toMatchObject({ code: 'congestion', causeCode: 34 });
+  });
+});

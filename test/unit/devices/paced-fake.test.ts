@@ -1,0 +1,150 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { performance } from 'node:perf_hooks';
+import { FramePacer } from '../../../electron/adapters/audio/frame-pacer.js';
+import { PacedFakeAudioSystem, fakeDevice, timingStats } from '../../../electron/adapters/audio/paced-fake-audio.js';
+import { BufferSource, fitFrame, functionSource } from '../../../electron/adapters/audio/pcm-sources.js';
+import { ToneGenerator, progressTone } from '../../../electron/core/media/tones.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const busyWait = (ms: number) => { const end = performance.now() + ms; while (performance.now() < end) { /* block */ } };
+
+let system: PacedFakeAudioSystem | null = null;
+afterEach(async () => { await system?.closeAll(); system = null; });
+
+describe('paced fake device: real-time pacing', () => {
+  it('delivers one capture frame per 20 ms without accumulating drift over 2 s', async () => {
+    system = new PacedFakeAudioSystem({ captureSource: (rate) => functionSource((n) => (n % rate) / 4) });
+    const cap = await system.openCapture({ deviceKey: null, sampleRate: 16000 });
+    const arrivals: number[] = [];
+    cap.onFrame((pcm) => { expect(pcm.length).toBe(320); arrivals.push(performance.now()); });
+    const t0 = performance.now();
+    await sleep(2000);
+    const elapsed = performance.now() - t0;
+    await cap.close();
+    const expected = Math.floor(elapsed / 20) + 1;
+    expect(Math.abs(arrivals.length - expected)).toBeLessThanOrEqual(2);
+    // Due times are exact multiples of the period from the start: timer lateness never adds up.
+    const t = cap.timings;
+    for (let i = 0; i < t.length; i++) expect(t[i].dueMs - t[0].dueMs).toBeCloseTo(i * 20, 6);
+    // The last frame came within one period of when it was due (bounded drift).
+    const last = t[t.length - 1];
+    expect(last.actualMs - last.dueMs).toBeLessThan(20);
+    const stats = timingStats(t, 20);
+    console.log(`paced fake 2 s: ${stats.frames} frames, mean late ${stats.meanLateMs.toFixed(2)} ms, max ${stats.maxLateMs.toFixed(2)} ms`);
+  });
+
+  it('after the event loop was blocked, catches up with every overdue frame and records how late each was', async () => {
+    system = new PacedFakeAudioSystem();
+    const play = await system.openPlayback({ deviceKey: null, sampleRate: 8000 });
+    let pulls = 0;
+    play.setSource(() => { pulls++; return new Int16Array(160); });
+    await sleep(100);
+    const before = play.framesPlayed;
+    busyWait(150);
+    await sleep(30);
+    const stats = timingStats(play.timings, 20);
+    // Frames due during the block ran late by up to the block length; none was skipped.
+    expect(stats.maxLateMs).toBeGreaterThan(100);
+    expect(stats.lateFrames).toBeGreaterThanOrEqual(4);
+    expect(play.framesPlayed - before).toBeGreaterThanOrEqual(8);
+    expect(pulls).toBe(play.framesPlayed);
+    const indices = play.timings.map((t) => t.index);
+    expect(indices).toEqual(indices.map((_, i) => i));
+  });
+
+  it('a pacer stopped inside its own tick delivers nothing more', async () => {
+    const seen: number[] = [];
+    const pacer: FramePacer = new FramePacer(5, (t) => { seen.push(t.index); if (t.index === 3) pacer.stop(); });
+    pacer.start();
+    await sleep(60);
+    expect(seen).toEqual([0, 1, 2, 3]);
+    expect(pacer.isRunning).toBe(false);
+  });
+});
+
+describe('paced fake device: content and lifecycle', () => {
+  it('plays exactly what the source gives, frame by frame', async () => {
+    system = new PacedFakeAudioSystem();
+    const play = await system.openPlayback({ deviceKey: null, sampleRate: 16000, frameMs: 10 });
+    expect(play.frameSamples).toBe(160);
+    const tone = new ToneGenerator({ repeat: true, segments: [{ frequencies: [1000], durationMs: 1000 }] }, 16000);
+    const reference = new ToneGenerator(tone.spec, 16000);
+    // Frames played before the source was attached are silence.
+    await sleep(25);
+    const silentFrames = play.framesPlayed;
+    play.setSource(() => tone.read(160));
+    await sleep(200);
+    await play.close();
+    const played = play.playedAudio();
+    expect(played.length).toBe(play.framesPlayed * 160);
+    expect(played.subarray(0, silentFrames * 160).every((v) => v === 0)).toBe(true);
+    expect(played.subarray(silentFrames * 160)).toEqual(reference.read(played.length - silentFrames * 160));
+  });
+
+  it('captures the fed source in order and reports it ended', async () => {
+    const pcm = Int16Array.from({ length: 1000 }, (_, i) => i - 500);
+    const src = new BufferSource(pcm);
+    system = new PacedFakeAudioSystem({ captureSource: () => src });
+    const cap = await system.openCapture({ deviceKey: null, sampleRate: 8000 });
+    const got: number[] = [];
+    cap.onFrame((f) => got.push(...f));
+    await sleep(180);
+    await cap.close();
+    expect(got.length).toBeGreaterThanOrEqual(1120);
+    expect(Int16Array.from(got.slice(0, 1000))).toEqual(pcm);
+    expect(got.slice(1000).every((v) => v === 0)).toBe(true);
+    expect(cap.sourceEnded).toBe(true);
+  });
+
+  it('fits wrong-sized or failing pulls to a full frame and counts them', async () => {
+    system = new PacedFakeAudioSystem();
+    const play = await system.openPlayback({ deviceKey: null, sampleRate: 8000 });
+    let n = 0;
+    play.setSource(() => {
+      n++;
+      if (n % 3 === 0) throw new Error('decoder bug');
+      return n % 3 === 1 ? new Int16Array(100).fill(7) : new Int16Array(400).fill(9);
+    });
+    await sleep(130);
+    await play.close();
+    const f = play.playedAudio();
+    expect(play.framesPlayed).toBeGreaterThanOrEqual(5);
+    expect(play.badFrames).toBe(play.framesPlayed);
+    expect(f.length).toBe(play.framesPlayed * 160);
+    const frame = (i: number) => Array.from(f.subarray(i * 160, (i + 1) * 160));
+    expect(frame(0)).toEqual([...Array(100).fill(7), ...Array(60).fill(0)]); // short: padded
+    expect(frame(1)).toEqual(Array(160).fill(9)); // long: cut
+    expect(frame(2)).toEqual(Array(160).fill(0)); // threw: silence
+    expect(fitFrame(new Int16Array(3), 5).pcm).toEqual(new Int16Array(5));
+  });
+
+  it('close is idempotent, a failure fires onError once, and a missing device cannot be opened', async () => {
+    const dev = fakeDevice('Headset');
+    system = new PacedFakeAudioSystem({ devices: [dev, fakeDevice('Other', { isDefaultInput: false, isDefaultOutput: false })],
+      unavailableKeys: ['Fake::Other'] });
+    const cap = await system.openCapture({ deviceKey: dev.key });
+    const errors: Error[] = [];
+    cap.onError((e) => errors.push(e));
+    cap.simulateFailure();
+    cap.simulateFailure();
+    expect(errors).toHaveLength(1);
+    expect(cap.isClosed).toBe(true);
+    await cap.close();
+    await cap.close();
+    await expect(system.openPlayback({ deviceKey: 'Fake::Other' })).rejects.toThrow(/not available/);
+    await expect(system.openPlayback({ deviceKey: 'Fake::Nope' })).rejects.toThrow(/not found/);
+    const p = await system.openPlayback({ deviceKey: null });
+    expect(p.sampleRate).toBe(48000);
+    expect(p.frameSamples).toBe(960);
+  });
+
+  it('tones from the core play through it at the device rate', async () => {
+    system = new PacedFakeAudioSystem({ deviceRate: 48000 });
+    const play = await system.openPlayback({ deviceKey: null });
+    const tone = progressTone('busy', play.sampleRate);
+    play.setSource(() => tone.read(play.frameSamples));
+    await sleep(100);
+    await play.close();
+    expect(play.playedAudio().some((v) => Math.abs(v) > 1000)).toBe(true);
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { DelayHistory } from '../../../electron/core/media/jitter/delay-history.js';
+
+describe('DelayHistory', () => {
+  it('trims the top and bottom outlier percentage before measuring the spread', () => {
+    const h = new DelayHistory(500, 3);
+    for (let v = 1; v <= 100; v++) h.add(v);
+    // 3 % of 100 = 3 values ignored at each end: min = 4th smallest, max = 4th largest.
+    expect(h.estimate()).toEqual({ min: 4, jitter: 97 - 4, count: 100 });
+  });
+
+  it('forgets the oldest delays once full', () => {
+    const h = new DelayHistory(10, 0);
+    for (let v = 0; v < 10; v++) h.add(1000);
+    for (let v = 0; v < 10; v++) h.add(50 + v);
+    expect(h.estimate()).toEqual({ min: 50, jitter: 9, count: 10 });
+  });
+
+  it('one stray spike does not move the estimate', () => {
+    const h = new DelayHistory(500, 3);
+    for (let i = 0; i < 200; i++) h.add(40 + (i % 5));
+    const before = h.estimate();
+    h.add(900);
+    expect(h.estimate().jitter).toBe(before.jitter);
+    expect(before.jitter).toBe(4);
+  });
+
+  it('is empty after clear', () => {
+    const h = new DelayHistory(10, 3);
+    h.add(5);
+    h.clear();
+    expect(h.estimate()).toEqual({ min: 0, jitter: 0, count: 0 });
+  });
+});

@@ -1,0 +1,230 @@
+// The Electron main-process glue, driven through the electron fake: single instance, app:// with CSP,
+// permission denial, blocked navigation, IPC sender and payload checks, events, iax: links, notifications,
+// secret-storage warning, shutdown on quit. The engine behind it is the real PhoneService over a FakeEngine.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import * as electron from 'electron';
+import type { SafeStorage } from 'electron';
+import { startRedialMain, type ElectronParts, type MainEngine, type RunningMain } from '../../../electron/main/redial-main.js';
+import { CONTENT_SECURITY_POLICY } from '../../../electron/main/app-protocol.js';
+import { IPC_CHANNELS, type IpcResult } from '../../../electron/main/ipc-relay.js';
+import { PhoneService } from '../../../electron/core/phone/phone-service.js';
+import { MemorySecretStore } from '../../../electron/adapters/secret-memory-store.js';
+import type { Settings } from '../../../electron/shared/api.js';
+import type { StoredAccounts } from '../../../electron/core/phone/account-book.js';
+import type { StoredHistory } from '../../../electron/core/phone/call-history.js';
+import { FakeEngine } from '../phone/fake-engine.js';
+import { MemoryDocumentStore } from '../phone/memory-stores.js';
+import { FakeClock } from '../../support/fake-clock.js';
+import {
+  BrowserWindow, FakeEvent, FakeWebContents, FakeWebFrame, Notification, app, ipcMain, powerMonitor, protocol,
+  resetElectronFake, safeStorage, session,
+} from '../../fakes/electron.js';
+
+const flush = async (): Promise<void> => { for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r)); };
+
+interface Harness { running: RunningMain; engine: FakeEngine; phone: PhoneService & { shutDownCalls: number }; win: BrowserWindow; rendererDir: string }
+
+async function boot(argv: string[] = ['/opt/Redial/redial'], before?: () => void): Promise<Harness> {
+  const rendererDir = await mkdtemp(join(tmpdir(), 'redial-renderer-'));
+  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Redial</title>');
+  await writeFile(join(tmpdir(), 'redial-secret-outside.txt'), 'outside');
+  const engine = new FakeEngine();
+  const phone = Object.assign(new PhoneService({
+    engine, clock: new FakeClock(), secrets: new MemorySecretStore(),
+    stores: { accounts: new MemoryDocumentStore<StoredAccounts>(), history: new MemoryDocumentStore<StoredHistory>(), settings: new MemoryDocumentStore<Settings>() },
+    info: { name: 'Redial', version: 't', host: 'electron', platform: 'linux', secretStorage: 'os-keychain' },
+  }), { shutDownCalls: 0 });
+  const mainEngine: MainEngine = Object.assign(phone, {
+    shutdown: async () => { phone.shutDownCalls++; await PhoneService.prototype.shutdown.call(phone); },
+  });
+  before?.();
+  const started = startRedialMain({
+    electron: electron as unknown as ElectronParts,
+    startEngine: async () => { await phone.start(); return mainEngine; },
+    preloadPath: '/dist/preload/preload.cjs', rendererDir, argv, platform: 'linux',
+  });
+  app.makeReady();
+  const running = await started;
+  if (!running) throw new Error('main did not start');
+  const win = BrowserWindow.instances[0];
+  return { running, engine, phone, win, rendererDir };
+}
+
+/** The app page's main frame in our window (a trusted sender). */
+const appFrame = (win: BrowserWindow): FakeWebFrame => win.webContents.mainFrame;
+const invoke = (win: BrowserWindow, frame: FakeWebFrame | null, name: string, payload?: unknown, contents?: FakeWebContents): Promise<IpcResult> =>
+  ipcMain.invoke(contents ?? win.webContents, frame, IPC_CHANNELS.request, name, payload) as Promise<IpcResult>;
+const eventsSent = (win: BrowserWindow, name?: string): unknown[] =>
+  win.webContents.sent.filter((s) => s.channel === IPC_CHANNELS.event && (name === undefined || s.args[0] === name)).map((s) => s.args[1]);
+
+describe('Electron main process', () => {
+  beforeEach(() => resetElectronFake());
+
+  it('quits at once when another instance holds the lock', async () => {
+    app.singleInstance = false;
+    const r = await startRedialMain({
+      electron: electron as unknown as ElectronParts, startEngine: () => Promise.reject(new Error('must not start')),
+      preloadPath: '', rendererDir: '', argv: [], platform: 'linux',
+    });
+    expect(r).toBeUndefined();
+    expect(app.quitCalls).toBe(1);
+    expect(BrowserWindow.instances).toHaveLength(0);
+  });
+
+  it('opens one sandboxed, isolated window on app://redial with the preload', async () => {
+    const { win } = await boot();
+    expect(BrowserWindow.instances).toHaveLength(1);
+    expect(win.loadedUrl).toBe('app://redial/index.html');
+    const prefs = win.options.webPreferences as Record<string, unknown>;
+    expect(prefs).toMatchObject({ preload: '/dist/preload/preload.cjs', sandbox: true, contextIsolation: true,
+      nodeIntegration: false, webSecurity: true, webviewTag: false, allowRunningInsecureContent: false });
+  });
+
+  it('serves the renderer over app:// with the strict CSP, and nothing outside its folder', async () => {
+    await boot();
+    expect(protocol.privileged).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }]);
+    const handler = protocol.handlers.get('app');
+    expect(handler).toBeDefined();
+    const ok = await handler!({ url: 'app://redial/index.html', method: 'GET' }) as Response;
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(CONTENT_SECURITY_POLICY).toContain("connect-src 'none'");
+    expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe');
+    expect(await ok.text()).toContain('<title>Redial</title>');
+    const escape = await handler!({ url: 'app://redial/..%2fredial-secret-outside.txt', method: 'GET' }) as Response;
+    expect(escape.status).toBe(403);
+    expect((await handler!({ url: 'app://other/index.html', method: 'GET' }) as Response).status).toBe(404);
+    expect((await handler!({ url: 'app://redial/index.html', method: 'POST' }) as Response).status).toBe(405);
+  });
+
+  it('denies every permission request and check', async () => {
+    await boot();
+    const d = session.defaultSession;
+    for (const permission of ['media', 'notifications', 'geolocation', 'clipboard-read', 'hid']) {
+      let granted: boolean | undefined;
+      d.permissionRequestHandler!(null, permission, (g: boolean) => { granted = g; });
+      expect(granted).toBe(false);
+      expect(d.permissionCheckHandler!(null, permission)).toBe(false);
+    }
+    expect(d.devicePermissionHandler!({})).toBe(false);
+  });
+
+  it('blocks navigation, redirects, webviews and new windows in every WebContents', async () => {
+    const { win } = await boot();
+    const other = new BrowserWindow({}); // any WebContents created later is locked down too
+    for (const contents of [win.webContents, other.webContents]) {
+      for (const ev of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
+        const e = new FakeEvent();
+        contents.emit(ev, e, 'https://evil.example/');
+        expect(e.defaultPrevented, ev).toBe(true);
+      }
+      expect(contents.windowOpenHandler!({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+    }
+  });
+
+  it('answers requests only from the app page in our window, and only valid ones', async () => {
+    const { win } = await boot();
+    expect(await invoke(win, appFrame(win), 'app:info')).toMatchObject({ ok: true, result: { name: 'Redial', host: 'electron' } });
+    const saved = await invoke(win, appFrame(win), 'accounts:save', { server: 'pbx', username: 'alice', secret: 'pw' });
+    expect(saved).toMatchObject({ ok: true, result: { username: 'alice', hasSecret: true } });
+    // Another page in our window (navigated away, or an injected frame), another window, no frame at all:
+    const evilTop = new FakeWebFrame('https://evil.example/');
+    const sub = new FakeWebFrame('app://redial/index.html');
+    sub.parent = appFrame(win);
+    const stranger = new BrowserWindow({});
+    stranger.webContents.mainFrame.url = 'app://redial/index.html';
+    for (const [frame, contents] of [[evilTop, undefined], [sub, undefined], [null, undefined],
+      [stranger.webContents.mainFrame, stranger.webContents]] as const) {
+      expect(await invoke(win, frame, 'accounts:list', {}, contents)).toEqual({ ok: false, error: { code: 'forbidden', message: 'not allowed from this page' } });
+    }
+    expect(await invoke(win, appFrame(win), 'accounts:save', { server: 'bad host' })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(await invoke(win, appFrame(win), 'fs:readFile', { path: '/etc/passwd' })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(await invoke(win, appFrame(win), 'call:hangup', { callId: 'gone' })).toEqual({ ok: false, error: { code: 'unknown-call', message: 'that call has ended' } });
+    // The secret never comes back.
+    expect(JSON.stringify(await invoke(win, appFrame(win), 'accounts:list'))).not.toContain('"pw"');
+  });
+
+  it('sends events only to a trusted renderer that listens, and stops when it goes away', async () => {
+    const { win, engine } = await boot();
+    const evil = new FakeWebFrame('https://evil.example/');
+    ipcMain.sendFrom(win.webContents, evil, IPC_CHANNELS.listen, 'registration', true);
+    ipcMain.sendFrom(win.webContents, appFrame(win), IPC_CHANNELS.listen, 'no-such-event', true);
+    ipcMain.sendFrom(win.webContents, appFrame(win), IPC_CHANNELS.listen, 'call:incoming', true);
+    engine.fire('registration', { accountId: 'a', status: 'registering', server: 'pbx' });
+    expect(eventsSent(win, 'registration')).toEqual([]);
+    await invoke(win, appFrame(win), 'accounts:save', { server: 'pbx', username: 'alice' });
+    engine.ring({ number: '201', name: 'Bob' });
+    expect(eventsSent(win, 'call:incoming')).toEqual([expect.objectContaining({ remoteName: 'Bob', state: 'ringing' })]);
+    ipcMain.sendFrom(win.webContents, appFrame(win), IPC_CHANNELS.listen, 'call:incoming', false);
+    engine.ring({ number: '202' });
+    expect(eventsSent(win, 'call:incoming')).toHaveLength(1);
+  });
+
+  it('turns an iax: link into a dial-request for the UI to confirm (never dials by itself)', async () => {
+    const { win, engine, running } = await boot(['/opt/Redial/redial', 'iax:alice@pbx.example.org/600']);
+    // Queued until the renderer listens.
+    expect(eventsSent(win, 'dial-request')).toEqual([]);
+    ipcMain.sendFrom(win.webContents, appFrame(win), IPC_CHANNELS.listen, 'dial-request', true);
+    expect(eventsSent(win, 'dial-request')).toEqual([{ uri: 'iax:alice@pbx.example.org/600', number: '600', host: 'pbx.example.org', user: 'alice' }]);
+    expect(engine.dials).toEqual([]);
+    // With a matching account, the request names it; from a second instance, the window comes forward.
+    const acc = await invoke(win, appFrame(win), 'accounts:save', { server: 'pbx.example.org:4569', username: 'alice' });
+    win.shown = false;
+    app.emit('second-instance', new FakeEvent(), ['/opt/Redial/redial', 'iax:pbx.example.org/601'], '/');
+    await flush();
+    expect(eventsSent(win, 'dial-request').at(-1)).toEqual({ uri: 'iax:pbx.example.org/601', number: '601', host: 'pbx.example.org',
+      accountId: (acc as { result: { id: string } }).result.id });
+    expect(win.shown).toBe(true);
+    // A bad link becomes a notice.
+    ipcMain.sendFrom(win.webContents, appFrame(win), IPC_CHANNELS.listen, 'notice', true);
+    await running.openLink('iax:evil@pbx/600;rm -rf');
+    expect(eventsSent(win, 'notice').at(-1)).toMatchObject({ code: 'bad-link', level: 'warning' });
+    expect(engine.dials).toEqual([]);
+  });
+
+  it('warns when secrets would only be obfuscated (Linux basic_text)', async () => {
+    const { win } = await boot(undefined, () => { safeStorage.available = true; safeStorage.backend = 'basic_text'; });
+    ipcMain.sendFrom(win.webContents, appFrame(win), IPC_CHANNELS.listen, 'notice', true);
+    expect(eventsSent(win, 'notice')).toEqual([expect.objectContaining({ code: 'secret-storage-weak', level: 'warning' })]);
+  });
+
+  it('does not warn with a real keyring', async () => {
+    const { win } = await boot(undefined, () => { safeStorage.available = true; safeStorage.backend = 'gnome_libsecret'; });
+    ipcMain.sendFrom(win.webContents, appFrame(win), IPC_CHANNELS.listen, 'notice', true);
+    expect(eventsSent(win, 'notice')).toEqual([]);
+  });
+
+  it('notifies an incoming call when the window is in the background, not when it is in front', async () => {
+    const { win, engine } = await boot();
+    win.focused = false;
+    engine.ring({ number: '201', name: 'Bob' });
+    expect(Notification.shown.map((n) => n.options)).toEqual([expect.objectContaining({ title: 'Incoming call', body: 'Bob (201)' })]);
+    win.focused = true;
+    engine.ring({ number: '202' });
+    expect(Notification.shown).toHaveLength(1);
+  });
+
+  it('re-registers after resume, and hangs up / unregisters before quitting', async () => {
+    const { engine, phone } = await boot();
+    powerMonitor.emit('resume');
+    await flush();
+    expect(engine.reregistered).toEqual([undefined]);
+    const e = new FakeEvent();
+    app.emit('before-quit', e);
+    expect(e.defaultPrevented).toBe(true);
+    await flush();
+    expect(phone.shutDownCalls).toBe(1);
+    expect(engine.shutDown).toBe(true);
+    expect(app.quitCalls).toBe(1);
+    // The second before-quit (from our own quit()) goes through.
+    const e2 = new FakeEvent();
+    app.emit('before-quit', e2);
+    expect(e2.defaultPrevented).toBe(false);
+  });
+});
+
+// Keep the type import used (SafeStorage shape matches the fake).
+export type { SafeStorage };

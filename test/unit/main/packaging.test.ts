@@ -1,0 +1,84 @@
+// Packaging, validated statically (electron-builder itself needs the network to package): the config passes
+// electron-builder's own schema validation and says what stack-notes §3.3 asks; the entitlements are sane;
+// `npm start` without an Electron binary fails clearly and downloads nothing.
+import { describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import { readFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const require = createRequire(import.meta.url);
+const config = require(join(root, 'build/electron-builder.config.cjs')) as Record<string, any>;
+
+describe('electron-builder config', () => {
+  it('passes electron-builder\'s own validation', async () => {
+    const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
+      validateConfiguration(c: unknown, logger: { isEnabled: boolean; add(): void }): Promise<void>;
+    };
+    await expect(validateConfiguration(config, { isEnabled: false, add: () => undefined })).resolves.toBeUndefined();
+    // …and the validator does refuse a broken config (so the pass above means something).
+    await expect(validateConfiguration({ ...config, electronFusez: {} }, { isEnabled: false, add: () => undefined })).rejects.toThrow(/electronFusez/);
+    await expect(validateConfiguration({ ...config, mac: { ...config.mac, hardenedRuntime: 'yes' } }, { isEnabled: false, add: () => undefined })).rejects.toThrow();
+  });
+
+  it('names the app, ships only dist/** and never rebuilds native modules', () => {
+    expect(config.appId).toBe('org.redial.softphone');
+    expect(config.productName).toBe('Redial');
+    expect(config.files[0]).toBe('dist/**');
+    expect(config.files.slice(1).every((f: string) => f.startsWith('!dist/'))).toBe(true);
+    expect(config.npmRebuild).toBe(false);
+    expect(config.buildDependenciesFromSource).toBe(false);
+    expect(config.asarUnpack).toEqual(['**/*.node', '**/node_modules/naudiodon*/build/Release/**']);
+    expect(config.afterPack).toBe('build/after-pack.cjs');
+    expect(existsSync(join(root, config.afterPack))).toBe(true);
+    expect(config.extraMetadata.main).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).main);
+  });
+
+  it('flips the security fuses', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false, enableCookieEncryption: true, enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false, enableEmbeddedAsarIntegrityValidation: true, onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+  });
+
+  it('registers iax: everywhere and targets AppImage+deb (with ALSA), dmg (hardened, microphone), nsis', () => {
+    expect(config.protocols).toEqual([expect.objectContaining({ schemes: ['iax', 'iax2'] })]);
+    expect(config.linux.target).toEqual(['AppImage', 'deb']);
+    expect(config.linux.mimeTypes).toContain('x-scheme-handler/iax');
+    expect(config.deb.depends.some((d: string) => d.split('|').map((s) => s.trim()).includes('libasound2'))).toBe(true);
+    expect(config.mac.target).toEqual(['dmg']);
+    expect(config.mac.hardenedRuntime).toBe(true);
+    expect(config.mac.extendInfo.NSMicrophoneUsageDescription).toMatch(/microphone/);
+    expect(config.win.target).toEqual(['nsis']);
+  });
+
+  it('grants the mac app audio input and the JIT, and its helpers only the JIT', () => {
+    const app = readFileSync(join(root, config.mac.entitlements), 'utf8');
+    const inherit = readFileSync(join(root, config.mac.entitlementsInherit), 'utf8');
+    const keys = (plist: string): string[] => [...plist.matchAll(/<key>([^<]+)<\/key>\s*<true\/>/g)].map((m) => m[1]).sort();
+    expect(keys(app)).toEqual(['com.apple.security.cs.allow-jit', 'com.apple.security.device.audio-input',
+      'com.apple.security.network.client', 'com.apple.security.network.server']);
+    expect(keys(inherit)).toEqual(['com.apple.security.cs.allow-jit', 'com.apple.security.inherit']);
+  });
+});
+
+describe('npm start without the Electron binary', () => {
+  it('exits non-zero and points at the CLI and the harness, without downloading', () => {
+    // An override folder with no binary in it stands for "Electron not installed", whatever this machine has.
+    const r = spawnSync(process.execPath, [join(root, 'build/start.mjs')], {
+      encoding: 'utf8', env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: join(root, 'test/no-such-electron') }, timeout: 10_000,
+    });
+    expect(r.status).not.toBe(0);
+    if (existsSync(join(root, 'dist/electron/main/index.js'))) {
+      expect(r.stderr).toMatch(/Electron binary is not installed/);
+      expect(r.stderr).toMatch(/npm run harness/);
+      expect(r.stderr).toMatch(/npx redial/);
+    } else {
+      expect(r.stderr).toMatch(/npm run build/);
+    }
+    expect(r.stderr + r.stdout).not.toMatch(/Downloading/i);
+  });
+});

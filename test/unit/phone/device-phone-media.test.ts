@@ -1,0 +1,147 @@
+// DevicePhoneMedia on the paced fake sound card (real time, 20 ms frames): shared streams for calls, tones and
+// the ringtone where the user wants them, device fallback with a notice, recording to WAV, clean release.
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { DevicePhoneMedia } from '../../../electron/core/phone/device-phone-media.js';
+import type { MediaNotice } from '../../../electron/core/phone/media-port.js';
+import { DEFAULT_SETTINGS } from '../../../electron/core/phone/settings-model.js';
+import { PacedFakeAudioSystem, fakeDevice } from '../../../electron/adapters/audio/paced-fake-audio.js';
+import { WavFileRecording } from '../../../electron/adapters/fs-wav-recording.js';
+import { SystemClock } from '../../../electron/adapters/system-clock.js';
+import { decodeWav } from '../../../electron/core/media/wav.js';
+import type { AudioSelection } from '../../../electron/shared/api.js';
+import { FakeCall } from './fake-engine.js';
+import { ToneGenerator } from '../../../electron/core/media/tones.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const peak = (pcm: Int16Array): number => pcm.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+
+const headset = fakeDevice('Headset', { isDefaultInput: true, isDefaultOutput: true });
+const speakers = fakeDevice('Speakers', { maxInputChannels: 0, isDefaultInput: false, isDefaultOutput: false });
+
+let media: DevicePhoneMedia | undefined;
+afterEach(async () => { await media?.close(); media = undefined; });
+
+function setup(selection: Partial<AudioSelection> = {}, tone = true) {
+  const audio = new PacedFakeAudioSystem({
+    devices: [headset, speakers], deviceRate: 16000,
+    captureSource: tone ? (rate) => new ToneGenerator({ repeat: true, segments: [{ frequencies: [700], durationMs: 60_000, levelDbfs: -12 }] }, rate) : undefined,
+  });
+  const notices: MediaNotice[] = [];
+  media = new DevicePhoneMedia({ audio, clock: new SystemClock(), openRecording: (p) => new WavFileRecording(p) });
+  media.onNotice((n) => notices.push(n));
+  media.configure({ ...DEFAULT_SETTINGS, selection: { ...DEFAULT_SETTINGS.audio, ...selection } });
+  return { audio, notices, media };
+}
+
+function upCall(id: string): FakeCall & { sent: { bytes: number; ms: number }[] } {
+  const c = Object.assign(new FakeCall(id, 'outgoing', '600'), { sent: [] as { bytes: number; ms: number }[] });
+  c.codec = 'ulaw';
+  c.state = 'up';
+  c.sendVoice = (payload: Uint8Array, ms: number) => { c.sent.push({ bytes: payload.length, ms }); };
+  return c;
+}
+
+describe('DevicePhoneMedia', () => {
+  it('runs calls on one shared microphone and speaker, and releases them after the last call', async () => {
+    const t = setup();
+    const a = upCall('a');
+    const b = upCall('b');
+    const audioA = await t.media.startCall(a);
+    const audioB = await t.media.startCall(b);
+    expect(t.audio.captures).toHaveLength(1);
+    expect(t.audio.playbacks).toHaveLength(1);
+    await sleep(300);
+    // Capture paces sending: about one 20 ms µ-law frame (160 bytes) per period, to both calls.
+    for (const c of [a, b]) {
+      expect(c.sent.length).toBeGreaterThanOrEqual(8);
+      expect(c.sent.every((s) => s.bytes === 160 && s.ms === 20)).toBe(true);
+    }
+    audioA.setMuted(true);
+    const before = a.sent.length;
+    await sleep(100);
+    expect(a.sent.length).toBeGreaterThan(before); // muted still sends (silence), keeping timestamps going
+    expect(t.media.levels().inputDbfs).not.toBeNull();
+    await audioA.close();
+    expect(t.audio.captures[0].isClosed).toBe(false);
+    await audioB.close();
+    expect(t.audio.captures[0].isClosed).toBe(true);
+    expect(t.audio.playbacks[0].isClosed).toBe(true);
+    expect(t.media.levels()).toEqual({ inputDbfs: null, outputDbfs: null });
+  });
+
+  it('records both directions to a stereo WAV', async () => {
+    const t = setup();
+    const dir = await mkdtemp(join(tmpdir(), 'redial-rec-'));
+    const call = upCall('r');
+    const audio = await t.media.startCall(call);
+    await audio.startRecording(join(dir, 'call.wav'));
+    await sleep(400);
+    await audio.stopRecording();
+    await audio.close();
+    const wav = decodeWav(new Uint8Array(await readFile(join(dir, 'call.wav'))));
+    expect(wav.channels).toBe(2);
+    expect(wav.sampleRate).toBe(8000);
+    const seconds = wav.samples.length / 2 / wav.sampleRate;
+    expect(seconds).toBeGreaterThan(0.2);
+    const left = wav.samples.filter((_, i) => i % 2 === 0);
+    expect(peak(left)).toBeGreaterThan(1000); // our microphone tone
+  });
+
+  it('plays progress tones on the speaker and closes it when they stop', async () => {
+    const t = setup({}, false);
+    t.media.setTone('ringback');
+    await sleep(200);
+    expect(t.audio.playbacks).toHaveLength(1);
+    expect(peak(t.audio.playbacks[0].playedAudio())).toBeGreaterThan(1000);
+    t.media.setTone(null);
+    await sleep(50);
+    expect(t.audio.playbacks[0].isClosed).toBe(true);
+  });
+
+  it('rings on every output with "ring on all outputs", on one chosen device, or on the speaker', async () => {
+    const all = setup({ ringAll: true }, false);
+    all.media.setRinging(true);
+    await sleep(150);
+    expect(all.audio.playbacks.map((p) => p.device?.name).sort()).toEqual(['Headset', 'Speakers']);
+    all.media.setRinging(false);
+    await sleep(50);
+    expect(all.audio.playbacks.every((p) => p.isClosed)).toBe(true);
+    await all.media.close();
+
+    const one = setup({ ring: speakers.key }, false);
+    one.media.setRinging(true);
+    await sleep(150);
+    expect(one.audio.playbacks.map((p) => p.device?.name)).toEqual(['Speakers']);
+    expect(peak(one.audio.playbacks[0].playedAudio())).toBeGreaterThan(1000);
+    await one.media.close();
+
+    const spk = setup({ output: headset.key, ring: null }, false);
+    spk.media.setRinging(true);
+    await sleep(150);
+    expect(spk.audio.playbacks.map((p) => p.device?.name)).toEqual(['Headset']);
+    expect(peak(spk.audio.playbacks[0].playedAudio())).toBeGreaterThan(1000);
+  });
+
+  it('falls back to the system default for a missing microphone, and says so', async () => {
+    const t = setup({ input: 'Fake::Gone USB mic' });
+    const audio = await t.media.startCall(upCall('x'));
+    expect(t.audio.captures[0].device?.name).toBe('Headset');
+    expect(t.notices).toEqual([expect.objectContaining({ level: 'warning', code: 'device-fallback' })]);
+    await audio.close();
+  });
+
+  it('recovers when the speaker disappears mid-call', async () => {
+    const t = setup();
+    const audio = await t.media.startCall(upCall('y'));
+    await sleep(60);
+    t.audio.playbacks[0].simulateFailure();
+    await sleep(100);
+    expect(t.notices.map((n) => n.code)).toContain('device-lost');
+    expect(t.audio.playbacks).toHaveLength(2);
+    expect(t.audio.playbacks[1].isClosed).toBe(false);
+    await audio.close();
+  });
+});

@@ -1,0 +1,75 @@
+// A scripted stand-in for the Iax2Engine, for PhoneService unit tests: it records what the phone asks of it
+// and lets the test play the network's part (registration results, incoming calls, call progress).
+// The phone is also tested against the real engine (phone-service-engine.test.ts).
+import type {
+  AccountConfig, CallDirection, CallEvents, CallHandle, CallState, CallStats, DialOptions, EngineEvents, Iax2Engine,
+  RegistrationState,
+} from '../../../electron/core/iax2/engine-api.js';
+import type { CodecName } from '../../../electron/core/media/codec.js';
+import { TypedEmitter } from '../../../electron/core/util/typed-emitter.js';
+
+export class FakeCall extends TypedEmitter<CallEvents> implements CallHandle {
+  state: CallState;
+  codec?: CodecName;
+  muted = false;
+  readonly actions: string[] = [];
+  constructor(
+    readonly id: string, readonly direction: CallDirection, readonly number: string,
+    readonly accountId?: string, readonly remote: { number?: string; name?: string } = {},
+    readonly autoAnswerRequested = false,
+  ) {
+    super();
+    this.state = direction === 'incoming' ? 'ringing' : 'dialing';
+  }
+  go(state: CallState): void { this.state = state; this.emit('state', state); }
+  fire<K extends keyof CallEvents>(name: K, payload: CallEvents[K]): void { this.emit(name, payload); }
+  end(by: 'local' | 'remote' | 'network', extra: Partial<CallEvents['ended']> = {}): void {
+    this.state = 'ended';
+    this.emit('state', 'ended');
+    this.emit('ended', { by, ...extra });
+  }
+  answer(): void { this.actions.push('answer'); this.codec = 'ulaw'; this.go('up'); }
+  reject(reason?: 'busy' | 'declined'): void { this.actions.push(`reject:${reason ?? ''}`); this.end('local', { cause: 'Call rejected' }); }
+  hangup(): void { this.actions.push('hangup'); this.end('local', { cause: 'Normal Clearing', causeCode: 16 }); }
+  sendDtmf(d: string): void { this.actions.push(`dtmf:${d}`); }
+  sendText(t: string): void { this.actions.push(`text:${t}`); }
+  hold(): void { this.actions.push('hold'); }
+  unhold(): void { this.actions.push('unhold'); }
+  transfer(t: string): void { this.actions.push(`transfer:${t}`); }
+  setMuted(m: boolean): void { this.muted = m; this.actions.push(`mute:${m}`); }
+  sendVoice(_payload: Uint8Array, _durationMs: number): void { /* no media here */ }
+  stats(): CallStats { return { framesReceived: 10, framesSent: 9, framesLost: 1, lossPercent: 10, retransmissions: 0, rttMs: 5 }; }
+}
+
+export class FakeEngine extends TypedEmitter<EngineEvents> implements Iax2Engine {
+  localPort = 45000;
+  accounts: readonly AccountConfig[] = [];
+  readonly dials: DialOptions[] = [];
+  readonly reregistered: (string | undefined)[] = [];
+  acceptDirect = false;
+  shutDown = false;
+  private n = 0;
+  private readonly live: FakeCall[] = [];
+
+  setAccounts(accounts: readonly AccountConfig[]): void { this.accounts = accounts; }
+  registrations(): RegistrationState[] { return this.accounts.filter((a) => a.register !== false).map((a) => ({ accountId: a.id, status: 'registering', server: a.server })); }
+  reregister(accountId?: string): void { this.reregistered.push(accountId); }
+  dial(options: DialOptions): CallHandle {
+    this.dials.push(options);
+    const c = new FakeCall(`out-${++this.n}`, 'outgoing', options.number, options.accountId);
+    this.live.push(c);
+    return c;
+  }
+  calls(): CallHandle[] { return this.live.filter((c) => c.state !== 'ended'); }
+  setAcceptDirectCalls(accept: boolean): void { this.acceptDirect = accept; }
+  shutdown(): Promise<void> { this.shutDown = true; return Promise.resolve(); }
+
+  fire<K extends keyof EngineEvents>(name: K, payload: EngineEvents[K]): void { this.emit(name, payload); }
+  lastCall(): FakeCall { return this.live[this.live.length - 1]; }
+  ring(remote: { number?: string; name?: string }, autoAnswer = false): FakeCall {
+    const c = new FakeCall(`in-${++this.n}`, 'incoming', remote.number ?? '', this.accounts[0]?.id, remote, autoAnswer);
+    this.live.push(c);
+    this.emit('incoming', c);
+    return c;
+  }
+}

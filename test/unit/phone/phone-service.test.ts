@@ -1,0 +1,318 @@
+import { describe, expect, it } from 'vitest';
+import { PhoneService, type PhoneServiceDeps } from '../../../electron/core/phone/phone-service.js';
+import { NullPhoneMedia } from '../../../electron/core/phone/media-port.js';
+import { DEFAULT_SETTINGS } from '../../../electron/core/phone/settings-model.js';
+import { MemorySecretStore } from '../../../electron/adapters/secret-memory-store.js';
+import type { EventName, Events, Settings } from '../../../electron/shared/api.js';
+import { eventGuards, responseGuards } from '../../../electron/shared/api-guards.js';
+import type { TraceEntry } from '../../../electron/core/iax2/trace-types.js';
+import { FakeClock } from '../../support/fake-clock.js';
+import { FakeEngine } from './fake-engine.js';
+import { MemoryDocumentStore } from './memory-stores.js';
+import type { StoredAccounts } from '../../../electron/core/phone/account-book.js';
+import type { StoredHistory } from '../../../electron/core/phone/call-history.js';
+
+const flush = async (): Promise<void> => { for (let i = 0; i < 5; i++) await Promise.resolve(); };
+
+function setup(over: Partial<PhoneServiceDeps> = {}) {
+  const engine = new FakeEngine();
+  const clock = new FakeClock();
+  const secrets = new MemorySecretStore();
+  const stores = {
+    accounts: new MemoryDocumentStore<StoredAccounts>(),
+    history: new MemoryDocumentStore<StoredHistory>(),
+    settings: new MemoryDocumentStore<Settings>(),
+  };
+  const media = new NullPhoneMedia();
+  const written: { folder: string; name: string; data: Uint8Array | string }[] = [];
+  let id = 0;
+  const deps: PhoneServiceDeps = {
+    engine, clock, secrets, stores, media,
+    info: { name: 'Redial', version: '0.1.0', host: 'headless', platform: 'linux', secretStorage: 'memory' },
+    newId: () => `acc-${++id}`,
+    files: {
+      pathFor: (folder, name) => Promise.resolve(`/fake/${folder}/${name}`),
+      write: (folder, name, data) => { written.push({ folder, name, data }); return Promise.resolve(`/fake/${folder}/${name}`); },
+    },
+    ...over,
+  };
+  const phone = new PhoneService(deps);
+  /** Every event the phone emits, checked against its guard as it arrives. */
+  const events: { name: EventName; payload: unknown }[] = [];
+  const watch = (...names: EventName[]): void => {
+    for (const name of names) {
+      phone.on(name, (payload: Events[typeof name]) => {
+        expect(eventGuards[name](payload), `${name} payload ${JSON.stringify(payload)}`).toBe(true);
+        events.push({ name, payload });
+      });
+    }
+  };
+  const of = <K extends EventName>(name: K): Events[K][] => events.filter((e) => e.name === name).map((e) => e.payload as Events[K]);
+  return { engine, clock, secrets, stores, media, phone, events, watch, of, written };
+}
+
+const ALL: EventName[] = ['registration', 'accounts:changed', 'call:incoming', 'call:updated', 'call:ended', 'call:dtmf',
+  'call:text', 'call:stats', 'notice', 'settings:changed', 'trace'];
+
+describe('PhoneService: accounts and registration', () => {
+  it('keeps secrets write-only and out of the account document, and registers accounts on start', async () => {
+    const t = setup();
+    await t.phone.start();
+    t.watch(...ALL);
+    const view = await t.phone.request('accounts:save', { server: 'pbx.example.org', username: 'alice', secret: 'hunter2' });
+    expect(responseGuards['accounts:save'](view)).toBe(true);
+    expect(view).toMatchObject({ id: 'acc-1', hasSecret: true, label: 'alice@pbx.example.org', register: true });
+    expect(JSON.stringify(view)).not.toContain('hunter2');
+    expect(t.stores.accounts.text).toBeDefined();
+    expect(t.stores.accounts.text).not.toContain('hunter2');
+    expect(await t.secrets.get('account:acc-1:secret')).toBe('hunter2');
+    // The engine got the secret; the UI never does.
+    expect(t.engine.accounts).toEqual([expect.objectContaining({ id: 'acc-1', server: 'pbx.example.org', username: 'alice', secret: 'hunter2' })]);
+    expect(JSON.stringify(await t.phone.request('accounts:list'))).not.toContain('hunter2');
+    expect(t.of('accounts:changed')).toHaveLength(1);
+
+    // A second phone over the same stores loads the account and registers it at once ("connects on launch").
+    const t2 = setup({ stores: t.stores, secrets: t.secrets });
+    await t2.phone.start();
+    expect(t2.engine.accounts).toEqual([expect.objectContaining({ id: 'acc-1', secret: 'hunter2' })]);
+    expect(await t2.phone.request('registration:list')).toEqual([{ accountId: 'acc-1', status: 'registering', server: 'pbx.example.org' }]);
+
+    // Forget the secret; update without touching it keeps it.
+    await t.phone.request('accounts:save', { id: 'acc-1', label: 'Office' });
+    expect(await t.secrets.get('account:acc-1:secret')).toBe('hunter2');
+    const forgotten = await t.phone.request('accounts:save', { id: 'acc-1', secret: null });
+    expect(forgotten.hasSecret).toBe(false);
+    expect(await t.secrets.get('account:acc-1:secret')).toBeUndefined();
+    expect(t.engine.accounts[0].secret).toBeUndefined();
+  });
+
+  it('keeps a "don\'t remember" secret in memory only', async () => {
+    const t = setup();
+    await t.phone.start();
+    const v = await t.phone.request('accounts:save', { server: 'pbx', username: 'bob', secret: 'temp', rememberSecret: false });
+    expect(v.hasSecret).toBe(true);
+    expect(await t.secrets.get(`account:${v.id}:secret`)).toBeUndefined();
+    expect(t.engine.accounts[0].secret).toBe('temp');
+  });
+
+  it('refuses incomplete accounts and unknown ids with clear errors', async () => {
+    const t = setup();
+    await t.phone.start();
+    await expect(t.phone.request('accounts:save', { username: 'x' })).rejects.toMatchObject({ code: 'invalid-request', message: 'the account needs a server' });
+    await expect(t.phone.request('accounts:save', { id: 'nope', label: 'x' })).rejects.toMatchObject({ code: 'unknown-account' });
+    await expect(t.phone.request('accounts:delete', { accountId: 'nope' })).rejects.toMatchObject({ code: 'unknown-account' });
+  });
+
+  it('deletes an account with its secret and unregisters it', async () => {
+    const t = setup();
+    await t.phone.start();
+    const v = await t.phone.request('accounts:save', { server: 'pbx', username: 'bob', secret: 's' });
+    await t.phone.request('accounts:delete', { accountId: v.id });
+    expect(t.engine.accounts).toEqual([]);
+    expect(await t.secrets.get(`account:${v.id}:secret`)).toBeUndefined();
+    expect(await t.phone.request('accounts:list')).toEqual([]);
+  });
+
+  it('turns registration states into views, and a new failure into one notice', async () => {
+    const t = setup();
+    await t.phone.start();
+    await t.phone.request('accounts:save', { server: 'pbx', username: 'bob', secret: 's' });
+    t.watch(...ALL);
+    const failed = { accountId: 'acc-1', status: 'failed' as const, server: 'pbx',
+      error: { code: 'auth-failed' as const, message: 'The server refused the password for bob.', cause: 'Password incorrect', causeCode: 29 },
+      nextAttemptAt: t.clock.now() + 30_000 };
+    t.engine.fire('registration', failed);
+    t.engine.fire('registration', { ...failed, nextAttemptAt: t.clock.now() + 60_000 });
+    expect(t.of('registration').map((r) => r.retryInSeconds)).toEqual([30, 60]);
+    expect(t.of('notice')).toEqual([expect.objectContaining({ level: 'error', code: 'auth-failed', accountId: 'acc-1',
+      message: 'bob@pbx: The server refused the password for bob.' })]);
+    t.engine.fire('registration', { accountId: 'acc-1', status: 'registered', server: 'pbx', refreshSeconds: 60, messages: { old: 1, new: 2 } });
+    expect(await t.phone.request('registration:list')).toEqual([{ accountId: 'acc-1', status: 'registered', server: 'pbx', refreshSeconds: 60, messages: { old: 1, new: 2 } }]);
+    await t.phone.request('registration:refresh', {});
+    expect(t.engine.reregistered).toEqual([undefined]);
+  });
+});
+
+describe('PhoneService: calls', () => {
+  async function withAccount() {
+    const t = setup();
+    await t.phone.start();
+    await t.phone.request('accounts:save', { server: 'pbx', username: 'bob', secret: 's', codecs: ['g722', 'ulaw'] });
+    t.watch(...ALL);
+    return t;
+  }
+
+  it('dials through the account, follows the call, and records it in the history', async () => {
+    const t = await withAccount();
+    const call = await t.phone.request('call:dial', { number: '600' });
+    expect(t.engine.dials).toEqual([{ accountId: 'acc-1', number: '600', codecs: ['g722', 'ulaw'] }]);
+    expect(call).toMatchObject({ direction: 'outgoing', number: '600', state: 'dialing', accountId: 'acc-1' });
+    const h = t.engine.lastCall();
+    h.go('ringing');
+    expect(t.media.toneLog.at(-1)).toBe('ringback');
+    h.codec = 'g722';
+    h.go('up');
+    expect(t.media.toneLog.at(-1)).toBe(null);
+    t.clock.advance(5_000);
+    expect(t.of('call:stats').length).toBeGreaterThanOrEqual(4);
+    await t.phone.request('call:dtmf', { callId: h.id, digits: '12#' });
+    await t.phone.request('call:mute', { callId: h.id, muted: true });
+    await t.phone.request('call:hold', { callId: h.id, hold: true });
+    h.fire('dtmf', { digit: '5', phase: 'begin' });
+    h.fire('dtmf', { digit: '5', phase: 'end' });
+    h.fire('text', 'hello');
+    await t.phone.request('call:hangup', { callId: h.id });
+    await flush();
+    expect(h.actions).toEqual(['dtmf:12#', 'mute:true', 'hold', 'hangup']);
+    expect(t.of('call:updated').map((c) => c.state)).toEqual(['ringing', 'up', 'up', 'up']);
+    expect(t.of('call:updated').at(-1)).toMatchObject({ muted: true, held: true, codec: 'g722' });
+    expect(t.of('call:dtmf')).toEqual([{ callId: h.id, digit: '5' }]);
+    expect(t.of('call:text')).toEqual([{ callId: h.id, text: 'hello' }]);
+    const ended = t.of('call:ended');
+    expect(ended).toHaveLength(1);
+    expect(ended[0].history).toMatchObject({ outcome: 'answered', durationSeconds: 5, number: '600', codec: 'g722' });
+    expect(await t.phone.request('history:list', {})).toEqual([ended[0].history]);
+    expect(JSON.parse(t.stores.history.text ?? '{}').entries).toHaveLength(1);
+    await expect(t.phone.request('call:hangup', { callId: h.id })).rejects.toMatchObject({ code: 'unknown-call' });
+    t.clock.advance(10_000);
+    const statsBefore = t.of('call:stats').length;
+    t.clock.advance(10_000);
+    expect(t.of('call:stats').length).toBe(statsBefore); // the stats timer stops with the last call
+  });
+
+  it('refuses to dial without an account', async () => {
+    const t = setup();
+    await t.phone.start();
+    await expect(t.phone.request('call:dial', { number: '600' })).rejects.toMatchObject({ code: 'no-account' });
+  });
+
+  it('plays the busy tone for a while after a busy outgoing call, and records "busy"', async () => {
+    const t = await withAccount();
+    await t.phone.request('call:dial', { number: '600' });
+    const h = t.engine.lastCall();
+    h.end('remote', { cause: 'User busy', causeCode: 17, error: { code: 'busy', message: 'The number is busy.' } });
+    await flush();
+    expect(t.media.toneLog.at(-1)).toBe('busy');
+    t.clock.advance(3_000);
+    expect(t.media.toneLog.at(-1)).toBe(null);
+    expect(t.of('call:ended')[0].history.outcome).toBe('busy');
+    expect(t.of('notice')).toEqual([]); // busy is shown by the call itself, not as an error notice
+  });
+
+  it('rings for incoming calls, and a ring timeout rejects and records a missed call', async () => {
+    const t = await withAccount();
+    await t.phone.request('settings:update', { ringTimeoutSeconds: 20 });
+    const h = t.engine.ring({ number: '201', name: 'Bob' });
+    expect(t.of('call:incoming')).toEqual([expect.objectContaining({ id: h.id, remoteName: 'Bob', remoteNumber: '201', state: 'ringing' })]);
+    expect(t.media.ringing).toBe(true);
+    t.clock.advance(19_000);
+    expect(h.actions).toEqual([]);
+    t.clock.advance(1_000);
+    await flush();
+    expect(h.actions).toEqual(['reject:declined']);
+    expect(t.media.ringing).toBe(false);
+    expect(t.of('call:ended')[0].history.outcome).toBe('missed');
+  });
+
+  it('answers and rejects incoming calls on request', async () => {
+    const t = await withAccount();
+    const a = t.engine.ring({ number: '201' });
+    await t.phone.request('call:answer', { callId: a.id });
+    expect(a.actions).toEqual(['answer']);
+    expect(t.media.ringing).toBe(false);
+    const b = t.engine.ring({ number: '202' });
+    expect(t.media.ringing).toBe(true);
+    await t.phone.request('call:reject', { callId: b.id, reason: 'busy' });
+    await flush();
+    expect(t.of('call:ended').map((e) => e.history.outcome)).toEqual(['rejected']);
+    await expect(t.phone.request('call:answer', { callId: (await t.phone.request('call:dial', { number: '1' })).id }))
+      .rejects.toMatchObject({ code: 'invalid-state' });
+  });
+
+  it('auto-answers by policy: always, or only when the caller asked (intercom)', async () => {
+    const t = await withAccount();
+    await t.phone.request('settings:update', { autoAnswer: 'when-requested' });
+    const plain = t.engine.ring({ number: '1' });
+    const intercom = t.engine.ring({ number: '2' }, true);
+    expect(plain.actions).toEqual([]);
+    expect(intercom.actions).toEqual(['answer']);
+    await t.phone.request('settings:update', { autoAnswer: 'always' });
+    const any = t.engine.ring({ number: '3' });
+    expect(any.actions).toEqual(['answer']);
+  });
+});
+
+describe('PhoneService: settings, trace, validation', () => {
+  it('persists settings, applies them and rejects inconsistent ones', async () => {
+    const t = setup();
+    await t.phone.start();
+    t.watch('settings:changed', 'notice');
+    const s = await t.phone.request('settings:update', { acceptDirectCalls: true, jitter: { maxMs: 300 }, localPort: 4569 });
+    expect(s.jitter).toEqual({ targetExtraMs: DEFAULT_SETTINGS.jitter.targetExtraMs, maxMs: 300 });
+    expect(t.engine.acceptDirect).toBe(true);
+    expect(JSON.parse(t.stores.settings.text ?? '{}')).toEqual(s);
+    expect(t.of('notice').map((n) => n.code)).toEqual(['restart-needed']);
+    await expect(t.phone.request('settings:update', { jitter: { targetExtraMs: 500, maxMs: 100 } })).rejects.toMatchObject({ code: 'invalid-request' });
+    const sel = await t.phone.request('audio:select', { ring: 'ALSA::Speakers', ringAll: false });
+    expect(sel).toEqual({ input: null, output: null, ring: 'ALSA::Speakers', ringAll: false });
+    expect((await t.phone.request('audio:devices', {})).missing).toEqual(['ALSA::Speakers']);
+    // A damaged settings document does not stop the next start; valid sections survive.
+    t.stores.settings.text = JSON.stringify({ ...s, jitter: 'broken', autoAnswer: 'always' });
+    const t2 = setup({ stores: t.stores });
+    await t2.phone.start();
+    const s2 = await t2.phone.request('settings:get');
+    expect(s2.autoAnswer).toBe('always');
+    expect(s2.jitter).toEqual(DEFAULT_SETTINGS.jitter);
+  });
+
+  it('validates every request itself too (the CLI calls it in-process)', async () => {
+    const t = setup();
+    await t.phone.start();
+    const loose = t.phone.request as (n: string, p?: unknown) => Promise<unknown>;
+    await expect(loose('call:dtmf', { callId: 'x', digits: 'hello' })).rejects.toMatchObject({ code: 'invalid-request' });
+    await expect(loose('nope')).rejects.toMatchObject({ code: 'invalid-request' });
+  });
+
+  it('buffers the trace, strips raw bytes for the UI, formats text, and exports pcap and text', async () => {
+    const pcapInputs: TraceEntry[][] = [];
+    const t = setup({ writePcap: (entries) => { pcapInputs.push([...entries]); return new Uint8Array([0xd4, 0xc3, 0xb2, 0xa1]); } });
+    await t.phone.start();
+    const entry = (i: number): TraceEntry => ({
+      direction: i % 2 ? 'rx' : 'tx', at: i, retry: false, peer: { address: '127.0.0.1', port: 4569 }, kind: 'full',
+      oseqno: i, iseqno: 0, frameType: 'IAX', subclass: 'PING', timestamp: i * 10, sourceCall: 5, destCall: 6,
+      ies: [{ type: 6, name: 'USERNAME', value: 'bob' }], payloadBytes: 12, raw: new Uint8Array([0x80, 5, 0, 6]),
+    });
+    t.engine.fire('trace', entry(0)); // before anyone listens: buffered only
+    const live: Events['trace'][] = [];
+    const off = t.phone.on('trace', (v) => { expect(eventGuards.trace(v)).toBe(true); live.push(v); });
+    t.engine.fire('trace', entry(1));
+    off();
+    t.engine.fire('trace', entry(2));
+    expect(live).toHaveLength(1);
+    expect(live[0]).not.toHaveProperty('raw');
+    expect(live[0].text).toContain('PING');
+    expect(live[0].text).toContain('USERNAME');
+    const recent = await t.phone.request('trace:subscribe', { enabled: true });
+    expect(recent.map((r) => r.seq)).toEqual([1, 2, 3]);
+    const pcap = await t.phone.request('trace:export-pcap');
+    expect(pcap).toEqual({ path: expect.stringMatching(/^\/fake\/traces\/redial-.*\.pcap$/), frames: 3 });
+    expect(pcapInputs[0].map((e) => e.oseqno)).toEqual([0, 1, 2]);
+    expect(t.written[0].data).toEqual(new Uint8Array([0xd4, 0xc3, 0xb2, 0xa1]));
+    const text = await t.phone.request('trace:export-text');
+    expect(text.frames).toBe(3);
+    expect(text.text.split('Tx-Frame').length - 1).toBe(2);
+    await t.phone.request('trace:clear');
+    expect(await t.phone.request('trace:recent', {})).toEqual([]);
+  });
+
+  it('shuts down the engine and refuses requests afterwards', async () => {
+    const t = setup();
+    await t.phone.start();
+    await t.phone.shutdown();
+    expect(t.engine.shutDown).toBe(true);
+    await expect(t.phone.request('call:list')).rejects.toMatchObject({ code: 'unavailable' });
+    const info = setup();
+    await info.phone.start();
+    expect(await info.phone.request('app:info')).toEqual({ name: 'Redial', version: '0.1.0', apiVersion: 1, host: 'headless', platform: 'linux', localPort: 45000, secretStorage: 'memory' });
+  });
+});
