@@ -2,7 +2,8 @@
 import { parseArgs } from 'node:util';
 import type { AuthMethodName } from '../core/iax2/engine-api.js';
 import type { CodecName } from '../core/media/codec.js';
-import { isIaxUri, parseIaxUri, splitHostPort } from '../core/iax2/iax-uri.js';
+import { splitHostPort } from '../core/iax2/server-address.js';
+import { findIaxUriArg, parseIaxUri, uriServer } from '../shared/iax-uri.js';
 
 export const CODEC_NAMES: readonly CodecName[] = ['ulaw', 'alaw', 'gsm', 'g722', 'slin', 'slin16', 'opus'];
 const AUTH_NAMES: readonly AuthMethodName[] = ['md5', 'plaintext', 'rsa'];
@@ -92,15 +93,12 @@ export function parseCommand(argv: readonly string[], env: Readonly<Record<strin
       const target = rest[0] as string;
       let number = target;
       let fromUri: { user?: string; server?: string } = {};
-      if (isIaxUri(target)) {
+      if (findIaxUriArg([target]) !== undefined) {
         const r = parseIaxUri(target);
         if (!r.ok) throw new UsageError(r.error);
         if (!r.uri.number) throw new UsageError(`the URI '${target}' names no number to call (iax:user@host/number)`);
         number = r.uri.number;
-        fromUri = {
-          ...(r.uri.user !== undefined ? { user: r.uri.user } : {}),
-          server: r.uri.port !== undefined ? joinHostPort(r.uri.host, r.uri.port) : r.uri.host,
-        };
+        fromUri = { ...(r.uri.user !== undefined ? { user: r.uri.user } : {}), server: uriServer(r.uri) };
       }
       validateNumber(number);
       const account = serverAccount(values, env, fromUri, true);
@@ -245,8 +243,4 @@ function portNumber(text: string, name: string): number {
 
 function noPositionals(verb: string, rest: readonly string[]): void {
   if (rest.length > 0) throw new UsageError(`${verb} takes no argument '${rest[0]}'`);
-}
-
-export function joinHostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand, parseCallerId, parseCodecs, UsageError, validateDtmf } from '../../../electron/cli/args.js';
-import { parseIaxUri, splitHostPort } from '../../../electron/core/iax2/iax-uri.js';
+import { splitHostPort } from '../../../electron/core/iax2/server-address.js';
 import { ExitCode, exitCodeFor } from '../../../electron/cli/exit-codes.js';
 
 describe('redial command line', () => {
@@ -62,18 +62,11 @@ describe('redial command line', () => {
   });
 });
 
-describe('iax: URIs (RFC 5456 §2)', () => {
-  it('parses user, host, port, number and context', () => {
-    expect(parseIaxUri('iax:bob@pbx.example.com:4570/123?ctx')).toEqual({
-      ok: true, uri: { user: 'bob', host: 'pbx.example.com', port: 4570, number: '123', context: 'ctx' },
-    });
-    expect(parseIaxUri('iax:[2001:db8::1]:4569/9')).toEqual({ ok: true, uri: { host: '2001:db8::1', port: 4569, number: '9' } });
-    expect(parseIaxUri('iax2:host')).toEqual({ ok: true, uri: { host: 'host' } });
-    expect(parseIaxUri('sip:host').ok).toBe(false);
-    expect(parseIaxUri('iax:@host/1').ok).toBe(false);
-  });
+describe('server addresses', () => {
   it('splits host and port strictly', () => {
     expect(splitHostPort('10.0.0.1:4569')).toEqual({ ok: true, host: '10.0.0.1', port: 4569 });
+    expect(splitHostPort('[2001:db8::1]:4570')).toEqual({ ok: true, host: '2001:db8::1', port: 4570 });
+    expect(splitHostPort('2001:db8::1')).toEqual({ ok: true, host: '2001:db8::1' });
     expect(splitHostPort('host:0').ok).toBe(false);
     expect(splitHostPort('ho st').ok).toBe(false);
   });

@@ -2,7 +2,7 @@
 // Numeric addresses skip DNS; names go through the Resolver port, all addresses kept (spec P16: replies may come
 // from any address of the server's set). IPv4 first: the socket the adapters bind by default is udp4.
 import type { Resolver, UdpEndpoint } from '../../ports.js';
-import { splitHostPort } from '../iax-uri.js';
+import { splitHostPort } from '../server-address.js';
 import { userErrors } from '../errors.js';
 import type { ResolvedServer } from '../transport/call-host.js';
 import { parseIpv4, parseIpv6 } from '../wire/ip-address.js';

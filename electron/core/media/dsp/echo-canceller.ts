@@ -73,6 +73,7 @@ export class EchoCanceller {
     this.mu = options.stepSize ?? 0.7;
     if (!(this.mu > 0 && this.mu <= 1)) throw new Error(`echo canceller: step size must be in (0, 1], got ${this.mu}`);
     this.dtThreshold = options.doubleTalkThreshold ?? 0.5;
+    if (!(this.dtThreshold > 0)) throw new Error(`echo canceller: double-talk threshold must be > 0, got ${this.dtThreshold}`);
     this.dtHangoverMs = options.doubleTalkHangoverMs ?? 60;
   }
 
