@@ -3,10 +3,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-// naudiodon's blocking stream calls run on libuv's thread pool, created on first use (after this line):
-// keep it large enough for capture + playback + file I/O.
-process.env.UV_THREADPOOL_SIZE ??= '16';
-
 const entry = fileURLToPath(new URL('../../dist/electron/cli/main.js', import.meta.url));
 if (!existsSync(entry)) {
   process.stderr.write('redial: the CLI is not built yet. Run `npm run build` in the project folder first.\n');

@@ -1,11 +1,14 @@
-// `redial`: the headless IAX2 phone. Parses the command line, resolves the secret (argument, environment or
-// prompt), runs the command and exits with a documented code (exit-codes.ts).
+// `redial`: the headless IAX2 phone. The front process parses the command line, resolves the secret (argument,
+// environment or prompt), starts the session process that runs the command (session-protocol.ts says why), prints
+// what it reports, and exits with its code (exit-codes.ts).
+import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseCommand, UsageError, type Command } from './args.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { HELP } from './help.js';
-import { CliOutput } from './output.js';
 import { resolveSecret } from './secret.js';
+import { isSessionToFront, type FrontToSession } from './session-protocol.js';
 
 export async function run(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<ExitCodeValue> {
   let cmd: Command;
@@ -20,38 +23,47 @@ export async function run(argv: readonly string[], env: Readonly<Record<string, 
   }
   if (cmd.kind === 'help') { process.stdout.write(HELP); return ExitCode.OK; }
   if (cmd.kind === 'version') { process.stdout.write(`redial ${version()}\n`); return ExitCode.OK; }
-  const out = new CliOutput(cmd.common.json);
+  let secret: string | undefined;
   try {
-    switch (cmd.kind) {
-      case 'register': {
-        const secret = await resolveSecret(cmd.account.secret, env);
-        return await (await import('./commands/register.js')).runRegister(cmd, secret, out);
-      }
-      case 'call': {
-        const secret = await resolveSecret(cmd.account.secret, env);
-        return await (await import('./commands/call.js')).runCall(cmd, secret, out);
-      }
-      case 'listen': {
-        const secret = cmd.account ? await resolveSecret(cmd.account.secret, env) : undefined;
-        return await (await import('./commands/listen.js')).runListen(cmd, secret, out);
-      }
-      case 'devices':
-        return await (await import('./commands/devices.js')).runDevices(cmd, out);
-    }
+    const account = cmd.kind === 'devices' ? undefined : cmd.account;
+    secret = account ? await resolveSecret(account.secret, env) : undefined;
   } catch (err) {
-    if (err instanceof UsageError) {
-      out.emit({ event: 'error', code: 'usage', message: err.message });
-      return ExitCode.USAGE;
-    }
-    const message = err instanceof Error ? err.message : String(err);
-    const code = (err as { code?: unknown }).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      out.emit({ event: 'error', code: 'network', message: `cannot open the UDP socket: ${message}` });
-      return ExitCode.NETWORK;
-    }
-    out.emit({ event: 'error', code: 'internal', message });
-    return ExitCode.INTERNAL;
+    process.stderr.write(`redial: ${err instanceof Error ? err.message : String(err)}\n`);
+    return ExitCode.USAGE;
   }
+  return runSession({ kind: 'run', command: cmd, ...(secret !== undefined ? { secret } : {}) });
+}
+
+/** Starts the session process, relays its output and stop requests, and resolves with its exit code. */
+function runSession(start: Extract<FrontToSession, { kind: 'run' }>): Promise<ExitCodeValue> {
+  return new Promise((resolve) => {
+    const child = fork(fileURLToPath(new URL('./session-process.js', import.meta.url)), [], {
+      // The session's stdout carries only what native libraries print: it goes to our stderr. Its stderr (the
+      // --debug trace, diagnostics) is ours. Events come over the IPC channel.
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    });
+    child.stdout?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    let reported: number | undefined;
+    child.on('message', (m: unknown) => {
+      if (!isSessionToFront(m)) return;
+      if (m.kind === 'stdout') process.stdout.write(m.text);
+      else reported = m.code;
+    });
+    // The secret travels over the private IPC channel, never in argv or the environment of the child.
+    child.send(start);
+    const stop = (): void => { if (child.connected) child.send({ kind: 'stop' } satisfies FrontToSession); };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      if (reported !== undefined) resolve(reported as ExitCodeValue);
+      else {
+        process.stderr.write(`redial: the session process ended unexpectedly (${signal ?? `exit ${code}`})\n`);
+        resolve(ExitCode.INTERNAL);
+      }
+    });
+  });
 }
 
 function version(): string {

@@ -39,6 +39,9 @@ export class CliOutput {
     this.out.write(humanLine(e) + '\n');
   }
 
+  /** Text for stdout as it is (listings). */
+  raw(text: string): void { this.out.write(text); }
+
   /** Debug trace text (always stderr, so --json stdout stays machine-readable). */
   trace(text: string): void { this.err.write(text.endsWith('\n') ? text : text + '\n'); }
 

@@ -74,14 +74,3 @@ export function accountConfig(
     register,
   };
 }
-
-/** Resolves when SIGINT/SIGTERM arrives (Ctrl-C ends a call or a registration cleanly). */
-export function interrupted(): Promise<string> {
-  return new Promise((resolve) => {
-    const on = (sig: string): void => { process.off('SIGINT', onInt); process.off('SIGTERM', onTerm); resolve(sig); };
-    const onInt = (): void => on('SIGINT');
-    const onTerm = (): void => on('SIGTERM');
-    process.once('SIGINT', onInt);
-    process.once('SIGTERM', onTerm);
-  });
-}

@@ -5,7 +5,8 @@ import { createCallAudioStarter } from '../call-audio.js';
 import { superviseCall } from '../call-session.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { CliOutput } from '../output.js';
-import { accountConfig, interrupted, startRuntime } from '../runtime.js';
+import { accountConfig, startRuntime } from '../runtime.js';
+import { stopRequested } from '../stop-request.js';
 
 export async function runCall(cmd: Extract<Command, { kind: 'call' }>, secret: string | undefined, out: CliOutput): Promise<ExitCodeValue> {
   const startAudio = await createCallAudioStarter(cmd.common, { play: cmd.play, record: cmd.record }, out);
@@ -22,7 +23,7 @@ export async function runCall(cmd: Extract<Command, { kind: 'call' }>, secret: s
       answerTimeoutSeconds: cmd.answerTimeoutSeconds,
       statsEverySeconds: cmd.common.json ? 5 : 0,
     });
-    const stop = interrupted().then(() => { call.hangup(); return ended; });
+    const stop = stopRequested().then(() => { call.hangup(); return ended; });
     return await Promise.race([ended, stop]);
   } catch (err) {
     out.emit({ event: 'error', code: 'internal', message: err instanceof Error ? err.message : String(err) });

@@ -14,10 +14,7 @@ export async function runDevices(cmd: Extract<Command, { kind: 'devices' }>, out
     out.emit({ event: 'error', code: 'audio', message: `cannot list sound devices: ${err instanceof Error ? err.message : String(err)}` });
     return ExitCode.INTERNAL;
   }
-  if (cmd.common.json) {
-    process.stdout.write(JSON.stringify({ event: 'devices', devices }) + '\n');
-  } else {
-    process.stdout.write(formatDeviceList(devices));
-  }
+  if (cmd.common.json) out.raw(JSON.stringify({ event: 'devices', devices }) + '\n');
+  else out.raw(formatDeviceList(devices));
   return ExitCode.OK;
 }

@@ -6,7 +6,8 @@ import { createCallAudioStarter } from '../call-audio.js';
 import { superviseCall } from '../call-session.js';
 import { ExitCode, exitCodeFor, type ExitCodeValue } from '../exit-codes.js';
 import type { CliOutput } from '../output.js';
-import { accountConfig, interrupted, startRuntime } from '../runtime.js';
+import { accountConfig, startRuntime } from '../runtime.js';
+import { stopRequested } from '../stop-request.js';
 
 export async function runListen(cmd: Extract<Command, { kind: 'listen' }>, secret: string | undefined, out: CliOutput): Promise<ExitCodeValue> {
   const startAudio = await createCallAudioStarter(cmd.common, { play: cmd.play, record: cmd.record }, out);
@@ -62,7 +63,7 @@ export async function runListen(cmd: Extract<Command, { kind: 'listen' }>, secre
     if (cmd.maxCalls !== undefined && handled >= cmd.maxCalls) done?.();
   }
 
-  await Promise.race([allDone, interrupted()]);
+  await Promise.race([allDone, stopRequested()]);
   await rt.close();
   return exit;
 }

@@ -3,7 +3,8 @@
 import type { RegistrationState } from '../../core/iax2/engine-api.js';
 import type { Command } from '../args.js';
 import { ExitCode, exitCodeFor, type ExitCodeValue } from '../exit-codes.js';
-import { accountConfig, interrupted, startRuntime } from '../runtime.js';
+import { accountConfig, startRuntime } from '../runtime.js';
+import { stopRequested } from '../stop-request.js';
 import type { CliOutput } from '../output.js';
 
 export async function runRegister(
@@ -34,9 +35,9 @@ export async function runRegister(
   });
   rt.engine.setAccounts([accountConfig(account, secret, cmd.common, true)]);
   if (cmd.once) {
-    exit = await Promise.race([firstOutcome, interrupted().then(() => ExitCode.OK)]);
+    exit = await Promise.race([firstOutcome, stopRequested().then(() => ExitCode.OK)]);
   } else {
-    await interrupted();
+    await stopRequested();
   }
   await rt.close();
   return exit;

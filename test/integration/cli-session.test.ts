@@ -1,0 +1,107 @@
+// The `redial` command runs its engine and call audio in a session process, not in the process that talks to the
+// terminal. Here the front process of a calling `redial` is stopped (SIGSTOP) for 250 ms at a time during a call:
+// the far end's tone must reach the recording without a gap. The control stops the session process itself once,
+// and the same gap detector must find the hole, so the test can fail.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { encodeWav, decodeWav } from '../../electron/core/media/wav.js';
+import { ensureBuilt, startCli, type RunningCli } from '../support/cli.js';
+
+async function freeUdpPort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+function toneWav(path: string, seconds: number): void {
+  const rate = 8000;
+  const samples = new Int16Array(rate * seconds);
+  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / rate));
+  writeFileSync(path, encodeWav({ sampleRate: rate, channels: 1, samples }));
+}
+
+/** Longest run (ms) of 10 ms windows far below the tone's level, between the tone's first and last window. */
+function longestGapMs(path: string): { gapMs: number; toneMs: number } {
+  const wav = decodeWav(readFileSync(path));
+  const win = Math.round(wav.sampleRate / 100);
+  const rms: number[] = [];
+  for (let i = 0; i + win <= wav.samples.length; i += win) {
+    let e = 0;
+    for (let j = i; j < i + win; j++) e += (wav.samples[j] ?? 0) ** 2;
+    rms.push(Math.sqrt(e / win));
+  }
+  const peak = Math.max(...rms);
+  const loud = rms.map((r) => r > peak / 4);
+  const first = loud.indexOf(true);
+  const last = loud.lastIndexOf(true);
+  let gap = 0;
+  let run = 0;
+  for (let i = first; i <= last; i++) {
+    run = loud[i] ? 0 : run + 1;
+    gap = Math.max(gap, run);
+  }
+  return { gapMs: gap * 10, toneMs: (last - first + 1) * 10 };
+}
+
+const sessionPid = (frontPid: number): number =>
+  Number(execFileSync('pgrep', ['-P', String(frontPid), '-f', 'session-process']).toString().trim().split('\n')[0]);
+
+describe('redial CLI: audio does not depend on the front process', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'redial-cli-session-'));
+  const running: RunningCli[] = [];
+  beforeAll(() => ensureBuilt(), 120_000);
+  afterEach(() => { for (const c of running.splice(0)) { try { process.kill(c.proc.pid ?? 0, 'SIGCONT'); } catch { /* gone */ } c.kill('SIGKILL'); } });
+
+  async function callWithTone(name: string, disturb: (caller: RunningCli) => Promise<void>): Promise<{ gapMs: number; toneMs: number }> {
+    const tone = join(dir, `${name}-tone.wav`);
+    const rec = join(dir, `${name}-rec.wav`);
+    toneWav(tone, 12);
+    const calleePort = await freeUdpPort();
+    const callee = startCli(['listen', '--port', String(calleePort), '--json', '--play', tone, '--output-device', 'fake',
+      '--max-calls', '1']);
+    running.push(callee);
+    await callee.waitForEvent((e) => e.event === 'started');
+    const caller = startCli(['call', `iax:test@127.0.0.1:${calleePort}/100`, '--port', '0', '--json', '--record', rec,
+      '--input-device', 'fake', '--hangup-after', '7']);
+    running.push(caller);
+    await caller.waitForEvent((e) => e.event === 'answered');
+    await sleep(1000);
+    await disturb(caller);
+    expect(await caller.exited(30_000), caller.stderr()).toBe(0);
+    return longestGapMs(rec);
+  }
+
+  it('keeps the call audio whole while the front process is stopped 250 ms at a time', async () => {
+    const r = await callWithTone('front', async (caller) => {
+      const pid = caller.proc.pid as number;
+      for (let i = 0; i < 8; i++) {
+        process.kill(pid, 'SIGSTOP');
+        await sleep(250);
+        process.kill(pid, 'SIGCONT');
+        await sleep(250);
+      }
+    });
+    console.log(`front process stopped 8 × 250 ms: longest gap ${r.gapMs} ms in ${r.toneMs} ms of tone`);
+    expect(r.toneMs).toBeGreaterThan(5000);
+    expect(r.gapMs).toBeLessThanOrEqual(20);
+  }, 60_000);
+
+  it('control: stopping the session process itself for 250 ms leaves a hole the detector finds', async () => {
+    const r = await callWithTone('control', async (caller) => {
+      const pid = sessionPid(caller.proc.pid as number);
+      process.kill(pid, 'SIGSTOP');
+      await sleep(250);
+      process.kill(pid, 'SIGCONT');
+    });
+    console.log(`session process stopped 250 ms: longest gap ${r.gapMs} ms in ${r.toneMs} ms of tone`);
+    expect(r.toneMs).toBeGreaterThan(5000);
+    expect(r.gapMs).toBeGreaterThanOrEqual(100);
+  }, 60_000);
+});
