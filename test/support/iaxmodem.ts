@@ -116,6 +116,20 @@ export class IaxModem {
     this.send(`ATDT${number}`);
   }
 
+  /**
+   * Hangs up a connected call from the modem's side: after a 1 s guard time, the Hayes escape "+++" returns the
+   * modem to command mode, ending the fax session, and libiax2 sends HANGUP ("Normal disconnect"); ATH follows
+   * for good measure. (ATZ alone, DTR drop and SIGTERM send nothing to the far end.)
+   */
+  async hangUp(): Promise<void> {
+    if (this.fd === undefined) throw new Error('iaxmodem not started');
+    await sleep(1200);
+    writeSync(this.fd, '+++');
+    await sleep(1200);
+    this.send('ATH');
+    this.busyUntil = Date.now() + 5500;
+  }
+
   /** Drops DTR the way a modem user hangs up a connected call: closes our side of the pty (AT&D2 behaviour). */
   dropDtr(): void {
     if (this.fd !== undefined) { try { closeSync(this.fd); } catch { /* already closed */ } this.fd = undefined; }
