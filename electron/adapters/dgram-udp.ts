@@ -9,6 +9,9 @@ export const IAX2_PORT = 4569;
 class DgramSocketPort implements UdpSocketPort {
   private receiver: ((data: Uint8Array, from: UdpEndpoint) => void) | undefined;
   private closed = false;
+  /** Datagrams handed to dgram whose send callback has not run yet (see close()). */
+  private inFlight = 0;
+  private drained: (() => void) | undefined;
   readonly local: UdpEndpoint;
 
   constructor(private readonly socket: Socket) {
@@ -29,17 +32,32 @@ class DgramSocketPort implements UdpSocketPort {
 
   send(data: Uint8Array, to: UdpEndpoint): void {
     if (this.closed) return;
-    this.socket.send(data, to.port, to.address, () => undefined);
+    this.inFlight++;
+    this.socket.send(data, to.port, to.address, () => {
+      this.inFlight--;
+      if (this.inFlight === 0) this.drained?.();
+    });
   }
 
   onDatagram(receive: (data: Uint8Array, from: UdpEndpoint) => void): void {
     this.receiver = receive;
   }
 
+  /**
+   * dgram sends asynchronously (even to an address literal it goes through a lookup step first), and a datagram
+   * still queued when the socket closes is silently dropped. The last frames of a session matter (the HANGUP, the
+   * ACK of a REGREL's REGACK), so close waits for sends in flight, 200 ms at most.
+   */
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
-    return new Promise((resolve) => this.socket.close(() => resolve()));
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (): void => { if (done) return; done = true; this.socket.close(() => resolve()); };
+      if (this.inFlight === 0) { finish(); return; }
+      this.drained = finish;
+      setTimeout(finish, 200).unref();
+    });
   }
 }
 

@@ -69,7 +69,9 @@ export function superviseCall(call: CallHandle, o: SuperviseOptions): Promise<Ex
     call.on('text', (text) => out.emit({ event: 'text', callId: call.id, text, direction: 'rx' }));
     call.on('notice', (n) => out.emit({ event: 'notice', message: n.message }));
     if (o.statsEverySeconds) {
-      const iv = setInterval(() => { if (answeredAt !== undefined) out.emit(statsEvent(call.id, call.stats())); }, o.statsEverySeconds * 1000);
+      const iv = setInterval(() => {
+        if (answeredAt !== undefined && call.state !== 'ended') out.emit(statsEvent(call.id, call.stats()));
+      }, o.statsEverySeconds * 1000);
       timers.push(iv);
     }
     call.on('ended', (info) => {

@@ -11,6 +11,10 @@ Usage:
                   [--play in.wav] [--record out.wav] [--hangup-after S] [--max-calls N] [--dtmf 123]
   redial devices
 
+listen answers every call when --answer is auto (after --answer-after seconds of ringing, but at once when the
+server asks for auto-answer, e.g. Asterisk's Dial(IAX2/peer/exten/a)); reject answers 'declined' (cause 21) and busy
+answers 'busy' (cause 17), which Asterisk's Dial() reports as DIALSTATUS BUSY.
+
 Common options:
   --json            one JSON event per line on stdout (registered, ringing, answered, dtmf, text, stats, hangup…)
   --debug           print every IAX2 frame sent and received, like Asterisk's 'iax2 set debug on' (stderr)

@@ -7,7 +7,7 @@ export type CliEvent =
   | { event: 'registration-failed'; server: string; user: string; code: string; message: string }
   | { event: 'unregistered'; server: string; user: string }
   | { event: 'calling'; number: string; server: string }
-  | { event: 'incoming'; callId: string; from?: string; fromName?: string; number: string }
+  | { event: 'incoming'; callId: string; from?: string; fromName?: string; number: string; autoAnswer?: boolean }
   | { event: 'state'; callId: string; state: string }
   | { event: 'ringing'; callId: string }
   | { event: 'answered'; callId: string; codec?: string }
@@ -61,7 +61,7 @@ function humanLine(e: CliEvent): string {
     case 'registration-failed': return `Registration of ${e.user} at ${e.server} failed: ${e.message}`;
     case 'unregistered': return `Unregistered ${e.user} at ${e.server}`;
     case 'calling': return `Calling ${e.number} via ${e.server}…`;
-    case 'incoming': return `Incoming call ${e.callId} from ${e.fromName ? `${e.fromName} ` : ''}${e.from ?? 'unknown'} to ${e.number}`;
+    case 'incoming': return `Incoming call ${e.callId} from ${e.fromName ? `${e.fromName} ` : ''}${e.from ?? 'unknown'} to ${e.number}${e.autoAnswer ? ' (auto-answer requested)' : ''}`;
     case 'state': return `Call ${e.callId}: ${e.state}`;
     case 'ringing': return `Call ${e.callId}: ringing`;
     case 'answered': return `Call ${e.callId}: answered${e.codec ? ` (${e.codec})` : ''}`;

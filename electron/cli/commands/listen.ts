@@ -38,6 +38,7 @@ export async function runListen(cmd: Extract<Command, { kind: 'listen' }>, secre
       event: 'incoming', callId: call.id, number: call.number,
       ...(call.remote.number !== undefined ? { from: call.remote.number } : {}),
       ...(call.remote.name !== undefined ? { fromName: call.remote.name } : {}),
+      ...(call.autoAnswerRequested ? { autoAnswer: true } : {}),
     });
     if (active && active.state !== 'ended') { call.reject('busy'); return; }
     if (cmd.answer === 'reject') { call.reject('declined'); countEnded(); return; }
@@ -49,7 +50,8 @@ export async function runListen(cmd: Extract<Command, { kind: 'listen' }>, secre
       ...(cmd.hangupAfterSeconds !== undefined ? { hangupAfterSeconds: cmd.hangupAfterSeconds } : {}),
       statsEverySeconds: cmd.common.json ? 5 : 0,
     });
-    if (cmd.answerAfterSeconds > 0) {
+    // The server asked for auto-answer (AUTOANSWER IE, Asterisk Dial option /a: intercom): answer at once.
+    if (cmd.answerAfterSeconds > 0 && !call.autoAnswerRequested) {
       const t = setTimeout(() => { if (call.state === 'ringing') call.answer(); }, cmd.answerAfterSeconds * 1000);
       call.on('ended', () => clearTimeout(t));
     } else {

@@ -23,4 +23,17 @@ describe('DgramUdpBinder', () => {
     await second.close();
     await second.close(); // harmless twice
   });
+
+  it('delivers a datagram sent just before close (the last HANGUP or ACK of a session)', async () => {
+    const binder = new DgramUdpBinder();
+    const rx = await binder.bind({ port: 0, fallbackToEphemeral: false, host: '127.0.0.1' });
+    const tx = await binder.bind({ port: 0, fallbackToEphemeral: false, host: '127.0.0.1' });
+    const received: number[] = [];
+    rx.onDatagram((data) => received.push(data[0] ?? -1));
+    for (let i = 0; i < 5; i++) tx.send(Uint8Array.of(i), rx.local);
+    await tx.close();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(received.sort()).toEqual([0, 1, 2, 3, 4]);
+    await rx.close();
+  });
 });
