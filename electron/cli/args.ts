@@ -28,6 +28,14 @@ export interface CommonOptions {
   readonly codecs: readonly CodecName[];
   readonly inputDevice?: string;
   readonly outputDevice?: string;
+  /** Speakerphone processing; undefined = automatic (on with real sound devices, off with WAV files/fake). */
+  readonly dsp?: DspChoice;
+}
+
+export interface DspChoice {
+  readonly echoCancellation: boolean;
+  readonly noiseSuppression: boolean;
+  readonly autoGain: boolean;
 }
 
 export type Command =
@@ -60,7 +68,7 @@ const OPTIONS = {
   'dtmf-delay': { type: 'string' }, text: { type: 'string' }, 'hangup-after': { type: 'string' },
   'answer-timeout': { type: 'string' }, answer: { type: 'string' }, 'answer-after': { type: 'string' }, port: { type: 'string' },
   'max-calls': { type: 'string' }, json: { type: 'boolean' }, debug: { type: 'boolean' }, pcap: { type: 'string' },
-  'input-device': { type: 'string' }, 'output-device': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  'input-device': { type: 'string' }, 'output-device': { type: 'string' }, dsp: { type: 'string' }, help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
 
@@ -148,7 +156,19 @@ function commonOptions(values: Values): CommonOptions {
     codecs,
     ...(values['input-device'] !== undefined ? { inputDevice: values['input-device'] } : {}),
     ...(values['output-device'] !== undefined ? { outputDevice: values['output-device'] } : {}),
+    ...(values.dsp !== undefined ? { dsp: parseDsp(values.dsp) } : {}),
   };
+}
+
+/** "--dsp aec,ns,agc" (any subset) or "--dsp none". */
+export function parseDsp(text: string): DspChoice {
+  const parts = text.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
+  if (parts.length === 1 && parts[0] === 'none') return { echoCancellation: false, noiseSuppression: false, autoGain: false };
+  for (const p of parts) {
+    if (p !== 'aec' && p !== 'ns' && p !== 'agc') throw new UsageError(`--dsp: unknown stage '${p}' (aec, ns, agc, or none)`);
+  }
+  if (parts.length === 0) throw new UsageError('--dsp needs aec, ns, agc (comma-separated) or none');
+  return { echoCancellation: parts.includes('aec'), noiseSuppression: parts.includes('ns'), autoGain: parts.includes('agc') };
 }
 
 export function parseCodecs(text: string): CodecName[] {

@@ -5,10 +5,12 @@ import { readFileSync } from 'node:fs';
 import type { CallHandle } from '../core/iax2/engine-api.js';
 import type { AudioSystem, CaptureStream, PlaybackStream } from '../core/media/audio-ports.js';
 import { CallMedia } from '../core/media/call-media.js';
+import { CODEC_INFO } from '../core/media/codecs/codec-info.js';
+import { createProcessingChain, settingsFromSwitches } from '../core/media/dsp/processing-chain.js';
 import { matchDeviceArgument } from '../core/media/devices/device-arguments.js';
 import { decodeWav } from '../core/media/wav.js';
 import { createAudioSystem, type AudioSystemSpec } from '../adapters/audio/create-audio-system.js';
-import { UsageError, type CommonOptions } from './args.js';
+import { UsageError, type CommonOptions, type DspChoice } from './args.js';
 import type { CallAudio } from './call-session.js';
 import type { CliOutput } from './output.js';
 
@@ -31,6 +33,10 @@ export async function createCallAudioStarter(
   const playbackSystem = createAudioSystem(playback.spec, { onNotice: notice });
   const inputKey = await deviceKey(captureSystem, capture, 'input');
   const outputKey = await deviceKey(playbackSystem, playback, 'output');
+  // Echo cancellation and noise suppression are for a microphone that hears a speaker; with a WAV file or the fake
+  // device on either side there is no acoustic path, and they would only alter the audio.
+  const realDevices = capture.spec.kind === 'portaudio' && playback.spec.kind === 'portaudio';
+  const dsp: DspChoice = common.dsp ?? { echoCancellation: realDevices, noiseSuppression: realDevices, autoGain: false };
 
   return async (call) => {
     const codec = call.codec;
@@ -43,6 +49,9 @@ export async function createCallAudioStarter(
       codec, now: () => performance.now(), send: (payload, ms) => call.sendVoice(payload, ms),
       playbackRate: spk.sampleRate, playbackFrameSamples: spk.frameSamples, captureRate: mic.sampleRate,
     });
+    if (dsp.echoCancellation || dsp.noiseSuppression || dsp.autoGain) {
+      media.setProcessor(createProcessingChain(settingsFromSwitches(dsp, CODEC_INFO[codec].sampleRate)));
+    }
     const disconnect = media.connect(call);
     let played = 0;
     mic.onFrame((pcm) => media.capture(pcm));

@@ -22,6 +22,8 @@ Common options:
   --port N          local UDP port (default 4569; an ephemeral port is used when it is taken)
   --input-device K  microphone (a key from 'redial devices', or 'fake'); default: the system default
   --output-device K speaker (as above)
+  --dsp aec,ns,agc  speakerphone processing: echo cancellation, noise suppression, automatic gain (or 'none');
+                    default: aec,ns with real sound devices, none with WAV files or the fake device
 
 Secrets: --secret on the command line is visible to other users of the machine (ps). Prefer the environment
 variable REDIAL_SECRET (or the one named by --secret-env VAR) or --secret-prompt (or --secret -), which reads it

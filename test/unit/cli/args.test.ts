@@ -46,6 +46,15 @@ describe('redial command line', () => {
     expect(() => validateDtmf('12x')).toThrow(/DTMF/);
   });
 
+  it('parses the speakerphone processing choice', () => {
+    const c = parseCommand(['listen', '--dsp', 'aec,agc']);
+    expect(c.kind === 'listen' && c.common.dsp).toEqual({ echoCancellation: true, noiseSuppression: false, autoGain: true });
+    const n = parseCommand(['listen', '--dsp', 'none']);
+    expect(n.kind === 'listen' && n.common.dsp).toEqual({ echoCancellation: false, noiseSuppression: false, autoGain: false });
+    expect(parseCommand(['listen']).kind === 'listen' && (parseCommand(['listen']) as { common: { dsp?: unknown } }).common.dsp).toBeUndefined();
+    expect(() => parseCommand(['listen', '--dsp', 'echo'])).toThrow(/unknown stage 'echo'/);
+  });
+
   it('parses caller ids and codec aliases', () => {
     expect(parseCallerId('Alice <1001>')).toEqual({ name: 'Alice', number: '1001' });
     expect(parseCallerId('1001')).toEqual({ number: '1001' });
