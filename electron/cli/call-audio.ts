@@ -6,6 +6,7 @@ import type { CallHandle } from '../core/iax2/engine-api.js';
 import type { AudioSystem, CaptureStream, PlaybackStream } from '../core/media/audio-ports.js';
 import { CallMedia } from '../core/media/call-media.js';
 import { CODEC_INFO } from '../core/media/codecs/codec-info.js';
+import { receptionReportFrom } from '../core/media/reception-report.js';
 import { createProcessingChain, settingsFromSwitches } from '../core/media/dsp/processing-chain.js';
 import { matchDeviceArgument } from '../core/media/devices/device-arguments.js';
 import { decodeWav } from '../core/media/wav.js';
@@ -53,6 +54,7 @@ export async function createCallAudioStarter(
       media.setProcessor(createProcessingChain(settingsFromSwitches(dsp, CODEC_INFO[codec].sampleRate)));
     }
     const disconnect = media.connect(call);
+    call.setReceptionReportSource?.(() => receptionReportFrom(media.stats()));
     let played = 0;
     mic.onFrame((pcm) => media.capture(pcm));
     spk.setSource(() => { played += spk.frameSamples; return media.pull(); });
@@ -62,6 +64,7 @@ export async function createCallAudioStarter(
       stop() {
         stopped ??= (async () => {
           disconnect();
+          call.setReceptionReportSource?.(undefined);
           await Promise.allSettled([mic.close(), spk.close()]);
           media.close();
           return files.record !== undefined ? { recordPath: files.record, recordedSeconds: played / spk.sampleRate } : {};

@@ -11,12 +11,15 @@ import type { Clock } from '../ports.js';
 import type { CallHandle } from '../iax2/engine-api.js';
 import type { AudioDeviceInfo, AudioSystem, CaptureStream, PlaybackStream } from '../media/audio-ports.js';
 import type { CodecName } from '../media/codec.js';
+import { receptionReportFrom } from '../media/reception-report.js';
 import { CallMedia, type CallMediaOptions, type RecordingSink } from '../media/call-media.js';
 import { DeviceCatalog } from '../media/devices/device-catalog.js';
 import { fromAudioSelection } from '../media/devices/device-selection.js';
 import { resolveDeviceSelection } from '../media/devices/resolve-devices.js';
 import { openCaptureWithFallback, openPlaybackWithFallback } from '../media/devices/open-with-fallback.js';
 import { ToneGenerator, progressTone, ringtone } from '../media/tones.js';
+import { CODEC_INFO } from '../media/codecs/codec-info.js';
+import { createProcessingChain, settingsFromSwitches, type ProcessingChain } from '../media/dsp/processing-chain.js';
 import type { LevelsView } from '../../shared/api.js';
 import type { CallAudio, CallAudioStats, LocalTone, MediaConfig, MediaNotice, PhoneMedia } from './media-port.js';
 import { DEFAULT_SETTINGS } from './settings-model.js';
@@ -36,6 +39,35 @@ interface ActiveCall {
   readonly media: CallMedia;
   readonly handle: CallHandle;
   readonly off: () => void;
+  /** The call's speakerphone processing (AEC / noise suppression / AGC) at the codec rate: Settings.dsp. */
+  readonly chain: ProcessingChain;
+}
+
+/** What the speakerphone processing of a call is doing (shown with the call's statistics). */
+export interface CallDspStats {
+  readonly echoCancellation: boolean;
+  readonly noiseSuppression: boolean;
+  readonly autoGain: boolean;
+  /** Echo return loss enhancement of the canceller (smoothed), dB; absent with echo cancellation off. */
+  readonly echoCancelledDb?: number;
+  readonly echoConverged?: boolean;
+  readonly doubleTalk?: boolean;
+  /** Current AGC gain, dB; absent with automatic gain off. */
+  readonly autoGainDb?: number;
+  /**
+   * How far the speaker's clock runs from the microphone's, as the echo canceller's reference follows it (ppm;
+   * 0 = one clock, or not measured yet). Non-zero means two sound cards: worth showing when cancellation is poor.
+   */
+  readonly clockDriftPpm: number;
+}
+
+/** CallAudioStats plus the speakerphone figures (not yet in the UI contract: notes R2-dsp-requests). */
+export interface DeviceCallAudioStats extends CallAudioStats {
+  readonly dsp: CallDspStats;
+}
+
+export interface DeviceCallAudio extends CallAudio {
+  stats(): DeviceCallAudioStats;
 }
 
 interface OpenStream<S> { readonly stream: S; readonly release: () => void }
@@ -74,11 +106,18 @@ export class DevicePhoneMedia implements PhoneMedia {
   }
 
   configure(config: MediaConfig): void {
+    const previous = this.config;
     this.config = config;
-    for (const c of this.calls.values()) this.applyGains(c.media);
+    const devicesChanged = previous.selection.input !== config.selection.input || previous.selection.output !== config.selection.output;
+    for (const c of this.calls.values()) {
+      this.applyGains(c.media);
+      // Switches take effect mid-call; a stage that stays on keeps what it has learnt (echo path, noise floor).
+      c.chain.configure(settingsFromSwitches(config.dsp, c.chain.settings.sampleRate));
+      if (devicesChanged) c.chain.resetEchoPath();
+    }
   }
 
-  async startCall(call: CallHandle): Promise<CallAudio> {
+  async startCall(call: CallHandle): Promise<DeviceCallAudio> {
     if (this.closed) throw new Error('the audio system is shut down');
     await this.ensureCallDevices();
     const speaker = this.speaker;
@@ -94,8 +133,15 @@ export class DevicePhoneMedia implements PhoneMedia {
       jitter: { targetExtraMs: this.config.jitter.targetExtraMs, maxMs: this.config.jitter.maxMs },
     });
     this.applyGains(media);
-    const off = media.connect(call);
-    const active: ActiveCall = { media, handle: call, off };
+    // The speakerphone chain runs on the send path at the codec's rate, with the far reference CallMedia keeps
+    // from what this call contributed to the speaker (H9 notes).
+    const chain = createProcessingChain(settingsFromSwitches(this.config.dsp, CODEC_INFO[codec].sampleRate));
+    media.setProcessor(chain);
+    const disconnect = media.connect(call);
+    // Our PONGs carry this call's jitter-buffer figures (RR IEs), as Asterisk's do.
+    call.setReceptionReportSource?.(() => receptionReportFrom(media.stats()));
+    const off = (): void => { disconnect(); call.setReceptionReportSource?.(undefined); };
+    const active: ActiveCall = { media, handle: call, off, chain };
     this.calls.set(call.id, active);
     let recordingSink: RecordingSink | undefined;
     return {
@@ -106,9 +152,9 @@ export class DevicePhoneMedia implements PhoneMedia {
         media.startRecording(recordingSink, 'stereo');
       },
       stopRecording: async () => { media.stopRecording(); recordingSink = undefined; },
-      stats: (): CallAudioStats => {
+      stats: (): DeviceCallAudioStats => {
         const j = media.stats().jitter;
-        return { bufferDelayMs: Math.max(0, j.currentDelayMs), lateFrames: j.late, jitterMs: j.jitterMs };
+        return { bufferDelayMs: Math.max(0, j.currentDelayMs), lateFrames: j.late, jitterMs: j.jitterMs, dsp: this.dspStats(chain, media) };
       },
       close: async () => {
         if (this.calls.get(call.id) !== active) return;
@@ -284,6 +330,7 @@ export class DevicePhoneMedia implements PhoneMedia {
     old?.release();
     this.notify('warning', 'device-lost', `The speaker stopped working (${err.message}); switching to the system default.`);
     await this.catalog.refresh('device-error');
+    this.echoPathChanged();
     if (this.calls.size > 0 || this.tone || this.speakerRing) {
       try { await this.ensureSpeaker(); } catch (e) { this.notify('error', 'audio-failed', `No speaker is available: ${message(e)}`); }
     }
@@ -295,6 +342,7 @@ export class DevicePhoneMedia implements PhoneMedia {
     old?.release();
     this.notify('warning', 'device-lost', `The microphone stopped working (${err.message}); switching to the system default.`);
     await this.catalog.refresh('device-error');
+    this.echoPathChanged();
     if (this.calls.size > 0) {
       try { await this.openMic(); } catch (e) { this.notify('error', 'audio-failed', `No microphone is available: ${message(e)}`); }
     }
@@ -328,6 +376,22 @@ export class DevicePhoneMedia implements PhoneMedia {
     }
   }
 
+  private dspStats(chain: ProcessingChain, media: CallMedia): CallDspStats {
+    const st = chain.stats();
+    const { echoCancellation, noiseSuppression, autoGain } = this.config.dsp;
+    return {
+      echoCancellation, noiseSuppression, autoGain,
+      clockDriftPpm: round1((media.farReferenceStats().ratio - 1) * 1e6),
+      ...(st.aec ? { echoCancelledDb: round1(st.aec.erleDb), echoConverged: st.aec.converged, doubleTalk: st.aec.doubleTalk } : {}),
+      ...(st.agc ? { autoGainDb: round1(st.agc.gainDb) } : {}),
+    };
+  }
+
+  /** A different microphone or speaker is a different echo path: the cancellers start learning again. */
+  private echoPathChanged(): void {
+    for (const c of this.calls.values()) c.chain.resetEchoPath();
+  }
+
   private applyGains(media: CallMedia): void {
     media.setGainDb('input', this.config.gains.inputDb);
     media.setGainDb('output', this.config.gains.outputDb);
@@ -341,6 +405,10 @@ export class DevicePhoneMedia implements PhoneMedia {
       try { l({ level, code, message: text }); } catch { /* a listener's failure is not the device's */ }
     }
   }
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
 }
 
 function message(err: unknown): string {

@@ -1,0 +1,19 @@
+// What our PONGs report about the audio we receive (RR IEs 46-51, spec §2.2 and §3.2), taken from the call's jitter
+// buffer the way Asterisk's construct_rr() takes them from its own: jitter, loss, frames, playout delay, frames the
+// buffer dropped, and out-of-order frames. Asterisk shows them in `iax2 show netstats`.
+import type { ReceptionReport } from '../iax2/engine-api.js';
+import type { CallMediaStats } from './call-media-types.js';
+
+export function receptionReportFrom(stats: CallMediaStats): ReceptionReport {
+  const j = stats.jitter;
+  return {
+    jitterMs: j.jitterMs,
+    lossPercent: j.lossPercent,
+    framesLost: j.lost,
+    framesReceived: j.framesIn,
+    delayMs: j.currentDelayMs,
+    // Late frames are thrown away by the buffer too: both count as dropped for the far end.
+    dropped: j.dropped + j.late,
+    outOfOrder: j.outOfOrder,
+  };
+}
