@@ -104,4 +104,18 @@ describe('redial CLI: audio does not depend on the front process', () => {
     expect(r.toneMs).toBeGreaterThan(5000);
     expect(r.gapMs).toBeGreaterThanOrEqual(100);
   }, 60_000);
+
+  it('a direct call to `redial listen --codec g722` is taken in G.722 (wideband without a server)', async () => {
+    const calleePort = await freeUdpPort();
+    const callee = startCli(['listen', '--port', String(calleePort), '--json', '--codec', 'g722,ulaw',
+      '--input-device', 'fake', '--output-device', 'fake', '--max-calls', '1']);
+    running.push(callee);
+    await callee.waitForEvent((e) => e.event === 'started');
+    const caller = startCli(['call', `iax:test@127.0.0.1:${calleePort}/100`, '--port', '0', '--json', '--codec', 'g722,ulaw',
+      '--input-device', 'fake', '--output-device', 'fake', '--hangup-after', '1']);
+    running.push(caller);
+    expect((await caller.waitForEvent((e) => e.event === 'answered')).codec).toBe('g722');
+    expect((await callee.waitForEvent((e) => e.event === 'answered')).codec).toBe('g722');
+    expect(await caller.exited(20_000)).toBe(0);
+  }, 40_000);
 });

@@ -36,9 +36,26 @@ export function fakeDevice(name = FAKE_DEVICE_NAME, extra: Partial<AudioDeviceIn
 
 type ErrorListener = (error: Error) => void;
 
+/**
+ * How much history a stream keeps (timings, played audio): the last minute. Diagnostics and tests read recent
+ * frames; a harness or `redial --output-device fake` running for hours must not keep every frame it ever played
+ * (≈ 0.35 GiB per hour of talk when it did).
+ */
+export const HISTORY_FRAMES = 3000;
+/** Closed streams an AudioSystem still lists (for diagnostics after a call); older ones are forgotten. */
+const CLOSED_STREAMS_KEPT = 8;
+
+/** Drops the oldest entries once a list is a quarter over `limit` (amortised, so pushes stay cheap). */
+function trimHistory<T>(list: T[], limit: number): void {
+  if (list.length > limit * 1.25) list.splice(0, list.length - limit);
+}
+
 abstract class PacedStream {
   readonly frameSamples: number;
+  /** The last HISTORY_FRAMES frame timings. */
   readonly timings: FrameTiming[] = [];
+  /** Frames ticked since the stream opened (timings keeps only the recent ones). */
+  protected ticks = 0;
   protected readonly pacer: FramePacer;
   private readonly errorListeners = new Set<ErrorListener>();
   private closed: Promise<void> | null = null;
@@ -47,7 +64,12 @@ abstract class PacedStream {
   constructor(readonly sampleRate: number, readonly frameMs: number, readonly device: AudioDeviceInfo | null,
               timers: PacerTimers) {
     this.frameSamples = Math.round((sampleRate * frameMs) / 1000);
-    this.pacer = new FramePacer(frameMs, (t) => { this.timings.push(t); this.onTick(t); }, timers);
+    this.pacer = new FramePacer(frameMs, (t) => {
+      this.ticks++;
+      this.timings.push(t);
+      trimHistory(this.timings, HISTORY_FRAMES);
+      this.onTick(t);
+    }, timers);
   }
 
   protected abstract onTick(timing: FrameTiming): void;
@@ -129,17 +151,19 @@ export class PacedPlaybackStream extends PacedStream implements PlaybackStream {
 
   /** Receives exactly the frame the device "played" (after fitting and error handling). */
   protected onPlayed(pcm: Int16Array): void {
-    if (this.keepAudio) this.frames.push(pcm.slice());
+    if (!this.keepAudio) return;
+    this.frames.push(pcm.slice());
+    trimHistory(this.frames, HISTORY_FRAMES);
   }
 
-  /** Everything "played" so far, concatenated. */
+  /** What was "played" (the last HISTORY_FRAMES frames at most), concatenated. */
   playedAudio(): Int16Array {
     const out = new Int16Array(this.frames.length * this.frameSamples);
     this.frames.forEach((f, i) => out.set(f, i * this.frameSamples));
     return out;
   }
 
-  get framesPlayed(): number { return this.timings.length; }
+  get framesPlayed(): number { return this.ticks; }
 }
 
 export class PacedFakeAudioSystem implements AudioSystem {
@@ -178,6 +202,7 @@ export class PacedFakeAudioSystem implements AudioSystem {
     const source = this.options.captureSource?.(rate) ?? silenceSource();
     const s = new PacedCaptureStream(rate, frameMs, device, source, this.timers);
     this.captures.push(s);
+    forgetClosed(this.captures);
     return s;
   }
 
@@ -185,6 +210,7 @@ export class PacedFakeAudioSystem implements AudioSystem {
     const { device, rate, frameMs } = this.pick(options, false);
     const s = new PacedPlaybackStream(rate, frameMs, device, this.options.keepPlayedAudio ?? true, this.timers);
     this.playbacks.push(s);
+    forgetClosed(this.playbacks);
     return s;
   }
 
@@ -195,6 +221,14 @@ export class PacedFakeAudioSystem implements AudioSystem {
 }
 
 /** Timing summary for tests and benchmarks. */
+/** Keeps every open stream and the last CLOSED_STREAMS_KEPT closed ones. */
+function forgetClosed(streams: PacedStream[]): void {
+  let closed = streams.filter((x) => x.isClosed).length;
+  for (let i = 0; i < streams.length && closed > CLOSED_STREAMS_KEPT; ) {
+    if (streams[i]?.isClosed) { streams.splice(i, 1); closed--; } else i++;
+  }
+}
+
 export function timingStats(timings: readonly FrameTiming[], frameMs: number): {
   frames: number; maxLateMs: number; meanLateMs: number; p99LateMs: number; lateFrames: number;
 } {

@@ -30,7 +30,7 @@ export async function runListen(cmd: Extract<Command, { kind: 'listen' }>, secre
     rt.engine.setAccounts([accountConfig(cmd.account, secret, cmd.common, true)]);
   } else {
     // No server: accept calls from any address on our port (RFC 5456 peer-to-peer use; spec C-10 otherwise).
-    rt.engine.setAcceptDirectCalls(true);
+    rt.engine.setAcceptDirectCalls(true, cmd.common.codecs);
   }
 
   rt.engine.on('incoming', (call) => {

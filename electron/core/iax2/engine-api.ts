@@ -185,8 +185,11 @@ export interface Iax2Engine {
   reregister(accountId?: string): void;
   dial(options: DialOptions): CallHandle;
   calls(): CallHandle[];
-  /** Listen for direct calls from any address (no server), as `redial listen --port` does. */
-  setAcceptDirectCalls(accept: boolean): void;
+  /**
+   * Listen for direct calls from any address (no server), as `redial listen --port` does, offering `codecs`
+   * (default µ-law, A-law) to them.
+   */
+  setAcceptDirectCalls(accept: boolean, codecs?: readonly CodecName[]): void;
   on<K extends keyof EngineEvents>(event: K, listener: (payload: EngineEvents[K]) => void): () => void;
   /** Hang up calls, REGREL every registration (spec A-5), then stop timers. The socket belongs to the caller. */
   shutdown(): Promise<void>;

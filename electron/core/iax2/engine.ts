@@ -15,6 +15,8 @@ import type { Dialog } from './transport/dialog.js';
 import { IaxTransport } from './transport/iax-transport.js';
 import type { RetransmitPolicy } from './transport/retransmit-policy.js';
 import type { FullFrame } from './wire/types.js';
+import type { CodecName } from '../media/codec.js';
+import { incomingAccount } from './incoming-account.js';
 
 export interface EngineOptions {
   readonly socket: UdpSocketPort;
@@ -39,6 +41,7 @@ export interface EngineOptions {
 
 const sameEndpoint = (a: UdpEndpoint, b: UdpEndpoint): boolean => a.address === b.address && a.port === b.port;
 
+
 /** Fields of an account that, when changed, require a fresh registration. */
 function registrationKey(a: AccountConfig): string {
   return JSON.stringify([a.server, a.username, a.secret ?? null, a.auth ?? null, a.refreshSeconds ?? null, a.register ?? true]);
@@ -52,6 +55,7 @@ export class Iax2EngineImpl extends TypedEmitter<EngineEvents> implements Iax2En
   private readonly clock: Clock;
   private readonly logger?: Logger;
   private acceptDirect = false;
+  private directCodecs: CodecName[] | undefined;
   private traceListeners = 0;
   private keepaliveTimer: CancelTimer | undefined;
   private shuttingDown = false;
@@ -74,7 +78,7 @@ export class Iax2EngineImpl extends TypedEmitter<EngineEvents> implements Iax2En
       ...(options.maxDialogs !== undefined ? { maxDialogs: options.maxDialogs } : {}),
       ...(options.maxTombstones !== undefined ? { maxTombstones: options.maxTombstones } : {}),
       onDatagram: (direction, bytes, peer, retry) => this.trace(direction, bytes, peer, retry),
-      isKnownSource: (from) => this.acceptDirect || this.serverFor(from) !== undefined,
+      isKnownSource: (from) => this.acceptDirect || this.accountsAt(from).length > 0,
       onIncomingNew: (frame, from) => this.incomingNew(frame, from),
     });
     const host: CallHost = {
@@ -197,8 +201,9 @@ export class Iax2EngineImpl extends TypedEmitter<EngineEvents> implements Iax2En
     return this.manager.calls();
   }
 
-  setAcceptDirectCalls(accept: boolean): void {
+  setAcceptDirectCalls(accept: boolean, codecs?: readonly CodecName[]): void {
     this.acceptDirect = accept;
+    this.directCodecs = codecs && codecs.length > 0 ? [...codecs] : undefined;
   }
 
   private openDialogForCall(peer: UdpEndpoint, alternates: readonly string[]): Dialog {
@@ -210,27 +215,29 @@ export class Iax2EngineImpl extends TypedEmitter<EngineEvents> implements Iax2En
   /** C-10: NEW only from a server we register with, unless direct calls are accepted. Others are dropped unanswered. */
   private incomingNew(frame: FullFrame, from: UdpEndpoint): void {
     if (this.shuttingDown) return;
-    const account = this.serverFor(from);
-    if (!account && !this.acceptDirect) {
+    const accounts = this.accountsAt(from);
+    if (accounts.length === 0 && !this.acceptDirect) {
       this.logger?.log('info', 'ignored a NEW from an address we do not register with', { from: `${from.address}:${from.port}` });
       return;
     }
+    const { account, codecs } = incomingAccount(accounts, frame, this.directCodecs);
     this.transport.acceptIncoming(frame, from, (dialog, f) => {
-      const handle = this.manager.incoming(dialog, f, account);
+      const handle = this.manager.incoming(dialog, f, account, codecs);
       if (handle) this.emit('incoming', handle);
     });
   }
 
   /**
-   * The account whose server is exactly at `from` (address and port). C-10 asks for the IP "and ideally the port";
+   * The accounts whose server is exactly at `from` (address and port). C-10 asks for the IP "and ideally the port";
    * we require both, so another program on the server's host (or anything sharing its NAT address) can neither
    * call us nor draw stateless answers from us.
    */
-  private serverFor(from: UdpEndpoint): AccountConfig | undefined {
+  private accountsAt(from: UdpEndpoint): AccountConfig[] {
+    const found: AccountConfig[] = [];
     for (const r of this.registrars.values()) {
-      for (const e of r.serverEndpoints()) if (sameEndpoint(e, from)) return r.account;
+      if (r.serverEndpoints().some((e) => sameEndpoint(e, from))) found.push(r.account);
     }
-    return undefined;
+    return found;
   }
 
   private resolve(server: string): Promise<ResolvedServer> {

@@ -1,11 +1,13 @@
+// The paced fake sound device (electron/adapters/audio/paced-fake-audio.ts): real-time 20 ms pacing without
+// drift, catching up after a blocked event loop, exact content, and its lifecycle.
 import { afterEach, describe, expect, it } from 'vitest';
 import { performance } from 'node:perf_hooks';
 import { FramePacer } from '../../../electron/adapters/audio/frame-pacer.js';
 import { PacedFakeAudioSystem, fakeDevice, timingStats } from '../../../electron/adapters/audio/paced-fake-audio.js';
 import { BufferSource, fitFrame, functionSource } from '../../../electron/adapters/audio/pcm-sources.js';
 import { ToneGenerator, progressTone } from '../../../electron/core/media/tones.js';
+import { sleep } from '../../support/wait.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const busyWait = (ms: number) => { const end = performance.now() + ms; while (performance.now() < end) { /* block */ } };
 
 let system: PacedFakeAudioSystem | null = null;
@@ -146,5 +148,36 @@ describe('paced fake device: content and lifecycle', () => {
     await sleep(100);
     await play.close();
     expect(play.playedAudio().some((v) => Math.abs(v) > 1000)).toBe(true);
+  });
+});
+
+describe('paced fake device history is bounded (a long harness or CLI run must not grow)', () => {
+  it('keeps the last HISTORY_FRAMES timings and played frames, and forgets old closed streams', async () => {
+    const { PacedFakeAudioSystem, HISTORY_FRAMES } = await import('../../../electron/adapters/audio/paced-fake-audio.js');
+    // Virtual time: every timer fires at once, in order, so hours of frames take milliseconds.
+    let now = 0;
+    const queue: { at: number; fire: () => void }[] = [];
+    const timers = {
+      now: () => now,
+      setTimeout: (fire: () => void, ms: number) => { const t = { at: now + ms, fire }; queue.push(t); return t; },
+      clearTimeout: (h: unknown) => { const i = queue.indexOf(h as { at: number; fire: () => void }); if (i >= 0) queue.splice(i, 1); },
+    };
+    const run = (frames: number): void => {
+      for (let n = 0; n < frames && queue.length > 0; n++) {
+        queue.sort((a, b) => a.at - b.at);
+        const t = queue.shift() as { at: number; fire: () => void };
+        now = t.at;
+        t.fire();
+      }
+    };
+    const audio = new PacedFakeAudioSystem({ deviceRate: 8000, timers });
+    const play = await audio.openPlayback({ deviceKey: null });
+    run(3 * HISTORY_FRAMES);
+    expect(play.framesPlayed).toBeGreaterThanOrEqual(3 * HISTORY_FRAMES - 1);
+    expect(play.timings.length).toBeLessThanOrEqual(HISTORY_FRAMES * 1.25);
+    expect(play.playedAudio().length).toBeLessThanOrEqual(HISTORY_FRAMES * 1.25 * play.frameSamples);
+    await play.close();
+    for (let i = 0; i < 20; i++) await (await audio.openPlayback({ deviceKey: null })).close();
+    expect(audio.playbacks.length).toBeLessThanOrEqual(9);
   });
 });

@@ -28,6 +28,12 @@ export function codecsForCall(account: AccountConfig | undefined, requested: rea
 
 class DefaultCallManager implements CallManager {
   private readonly live = new Map<string, Call>();
+  /**
+   * Calls that have ended but whose last frame (our HANGUP/REJECT) is not acknowledged yet. Shutdown waits for them
+   * too: `redial call` hangs up on Ctrl-C and then shuts down, and closing the socket at once dropped the HANGUP, so
+   * Asterisk kept the channel up (seen with 612 = Answer + Wait(30)) until its own timers expired.
+   */
+  private readonly settling = new Set<Call>();
   private counter = 0;
 
   constructor(private readonly host: CallHost) {}
@@ -42,7 +48,7 @@ class DefaultCallManager implements CallManager {
       remote: { number: options.number },
       ...(account ? { accountId: account.id, account } : {}),
       offered: codecs,
-      onEnded: (c) => this.live.delete(c.id),
+      onEnded: (c) => this.onCallEnded(c),
     });
     this.live.set(call.id, call);
     // Failures are reported through the handle's 'ended' event: defer so the caller can attach listeners first.
@@ -80,7 +86,7 @@ class DefaultCallManager implements CallManager {
     call.startOutgoing(dialog, ies);
   }
 
-  incoming(dialog: Dialog, newFrame: FullFrame, account: AccountConfig | undefined): CallHandle | undefined {
+  incoming(dialog: Dialog, newFrame: FullFrame, account: AccountConfig | undefined, codecs?: readonly CodecName[]): CallHandle | undefined {
     const parsed = IeReader.fromPayload(newFrame.payload);
     if (!parsed.ok) {
       this.host.warn(`Incoming call from ${dialog.peer.address}:${dialog.peer.port} refused: undecodable NEW (${parsed.error}).`);
@@ -92,7 +98,7 @@ class DefaultCallManager implements CallManager {
       rejectWith(dialog, `Unsupported IAX version ${info.version}`, 111);
       return undefined;
     }
-    const ours = codecsForCall(account, undefined);
+    const ours = account || !codecs || codecs.length === 0 ? codecsForCall(account, undefined) : [...codecs];
     const choice = chooseIncomingCodec(info.codecs, ours);
     if (!choice.ok) {
       // Spec §5.3: no overlap → REJECT "Unable to negotiate codec" 58, and no handle for the user.
@@ -118,7 +124,7 @@ class DefaultCallManager implements CallManager {
       ...(account ? { accountId: account.id, account } : {}),
       offered: ours,
       autoAnswerRequested: info.autoAnswer,
-      onEnded: (c) => this.live.delete(c.id),
+      onEnded: (c) => this.onCallEnded(c),
     });
     call.startIncoming(dialog, choice.codec);
     this.live.set(call.id, call);
@@ -129,10 +135,16 @@ class DefaultCallManager implements CallManager {
     return [...this.live.values()];
   }
 
+  private onCallEnded(call: Call): void {
+    this.live.delete(call.id);
+    this.settling.add(call);
+    void call.settled.then(() => this.settling.delete(call));
+  }
+
   async hangupAll(): Promise<void> {
     const all = [...this.live.values()];
     for (const c of all) c.hangup();
-    const settled = Promise.all(all.map((c) => c.settled)).then(() => undefined);
+    const settled = Promise.all([...all, ...this.settling].map((c) => c.settled)).then(() => undefined);
     await new Promise<void>((resolve) => {
       const cancel = this.host.clock.setTimer(HANGUP_ALL_WAIT_MS, resolve);
       void settled.then(() => { cancel(); resolve(); });

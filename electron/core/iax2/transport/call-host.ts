@@ -1,6 +1,7 @@
 // The seam between the engine (transport + registration) and the call state machine (electron/core/iax2/call/**).
 // The engine owns the socket, the dialog table and the accounts; the call code owns CallHandles. The engine builds
 // one CallManager through a CallManagerFactory and hands it what it needs through a CallHost.
+import type { CodecName } from '../../media/codec.js';
 import type { Clock, Logger, RandomSource, UdpEndpoint } from '../../ports.js';
 import type { AccountConfig, CallHandle, DialOptions, UserFacingError } from '../engine-api.js';
 import type { FullFrame } from '../wire/types.js';
@@ -43,8 +44,10 @@ export interface CallManager {
    * nothing synchronously, the transport ACKs the NEW. Return the handle to have the engine emit 'incoming',
    * or undefined after rejecting/ignoring it (close the dialog or send REJECT yourself).
    * Retransmitted NEWs are handled by the transport (re-ACKed) and do not come here again.
+   * Without an account (a direct call, or several accounts registered with the same server and nothing in the NEW
+   * saying which one is called) `codecs` says what we may accept.
    */
-  incoming(dialog: Dialog, newFrame: FullFrame, account: AccountConfig | undefined): CallHandle | undefined;
+  incoming(dialog: Dialog, newFrame: FullFrame, account: AccountConfig | undefined, codecs?: readonly CodecName[]): CallHandle | undefined;
   calls(): CallHandle[];
   /** Hang up every call; resolve when their HANGUPs are acknowledged or given up (shutdown waits at most ~3 s). */
   hangupAll(): Promise<void>;
