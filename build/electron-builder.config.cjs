@@ -6,6 +6,12 @@
 // Packaging downloads Electron and its tools from GitHub: run it in an online CI (see README).
 'use strict';
 
+/** npm packages the engine worker loads at run time (static imports, lazy require/import, and theirs). */
+const WORKER_PACKAGES = [
+  'naudiodon', 'bindings', 'file-uri-to-path', 'segfault-handler',
+  'opusscript', 'opus-decoder', '@wasm-audio-decoders/common', 'simple-yenc', '@eshaz/web-worker',
+];
+
 /** @type {import('electron-builder').Configuration} */
 const config = {
   appId: 'org.redial.softphone',
@@ -24,7 +30,16 @@ const config = {
   ],
   extraMetadata: { main: 'dist/electron/main/index.js' },
   asar: true,
-  asarUnpack: ['**/*.node', '**/node_modules/naudiodon*/build/Release/**'],
+  // The engine runs in a worker_threads Worker, started from the unpacked copy of dist/electron (see
+  // electron/main/worker-location.ts): its ESM import graph, naudiodon's .node + libportaudio, opusscript's .wasm
+  // and the packages they import must all be real files. test/unit/main/packaging.test.ts derives the worker's
+  // package closure from the build and checks every package in it is listed here.
+  asarUnpack: [
+    '**/*.node',
+    '**/node_modules/naudiodon*/build/Release/**',
+    'dist/electron/**',
+    ...WORKER_PACKAGES.map((name) => `node_modules/${name}/**`),
+  ],
   npmRebuild: false,
   nodeGypRebuild: false,
   buildDependenciesFromSource: false,
@@ -69,3 +84,4 @@ const config = {
 };
 
 module.exports = config;
+

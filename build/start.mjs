@@ -38,7 +38,9 @@ function main() {
       'Nothing is downloaded automatically. To run Redial:',
       '  • desktop app: install Electron on a machine with network access',
       '      (npm install electron, without ELECTRON_SKIP_BINARY_DOWNLOAD), then `npm start`;',
-      '  • without Electron, in a browser: `npm run harness` and open the printed http://127.0.0.1 URL;',
+      '  • an Electron already unpacked elsewhere: ELECTRON_OVERRIDE_DIST_PATH=/path/to/electron-dist npm start;',
+      '  • without Electron, in a browser: `npm run harness` and open the printed http://127.0.0.1 URL',
+      '      (`npm run harness -- --audio fake` on a machine without a sound card: the microphone plays a tone);',
       '  • on the command line: `npx redial register|call|listen …` (see README "Command line").',
     ].join('\n'));
     process.exit(2);

@@ -4,7 +4,10 @@
 // URL to open in a browser (Chromium, Firefox). Used by the browser end-to-end tests and for headless use.
 //
 //   node dist/electron/host/harness.js [--port 8750] [--data-dir DIR] [--audio naudiodon|fake|none]
-//                                      [--sip-port N] [--token T] [--no-renderer]
+//                                      [--tone HZ] [--iax-port N] [--token T] [--no-renderer]
+//
+// --tone HZ (with --audio fake, default 440): the fake microphone plays a HZ sine at -12 dBFS so the meters,
+// the far end (Echo) and recordings have something to show; --tone 0 makes it silent.
 import { mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -22,7 +25,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const packageRoot = resolve(here, '../../..');
 
 function usage(): never {
-  console.error('usage: harness [--port N] [--data-dir DIR] [--audio naudiodon|fake|none] [--iax-port N] [--token T] [--no-renderer]');
+  console.error('usage: harness [--port N] [--data-dir DIR] [--audio naudiodon|fake|none] [--tone HZ] [--iax-port N] [--token T] [--no-renderer]');
   process.exit(2);
 }
 
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
         'data-dir': { type: 'string' },
         audio: { type: 'string', default: 'naudiodon' },
         'iax-port': { type: 'string' },
+        tone: { type: 'string' },
         token: { type: 'string' },
         'no-renderer': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -51,6 +55,12 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) usage();
   const iaxPort = args['iax-port'] !== undefined ? Number(args['iax-port']) : undefined;
   if (iaxPort !== undefined && (!Number.isInteger(iaxPort) || iaxPort < 0 || iaxPort > 65535)) usage();
+  const toneArg = args.tone !== undefined ? Number(args.tone) : (audio === 'fake' ? 440 : undefined);
+  if (toneArg !== undefined && (!Number.isFinite(toneArg) || toneArg < 0 || toneArg >= 4000 || audio !== 'fake')) {
+    console.error('--tone needs --audio fake and a frequency from 0 (silence) to 3999 Hz');
+    usage();
+  }
+  const toneHz = toneArg === 0 ? undefined : toneArg;
 
   const dataDir = resolve(args['data-dir'] ?? join(homedir(), '.config', 'redial-headless'));
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -60,7 +70,8 @@ async function main(): Promise<void> {
   const engine = await startEngineWorker({
     // Headless: no OS keychain here, so secrets sit in secrets.json (mode 0600) and app:info says 'file'.
     config: { host: 'headless', dataDir, version, audio, secrets: 'file', secretStorage: 'file',
-      ...(iaxPort !== undefined ? { localPort: iaxPort } : {}) },
+      ...(iaxPort !== undefined ? { localPort: iaxPort } : {}),
+      ...(toneHz !== undefined ? { fakeCaptureToneHz: toneHz } : {}) },
   });
   const rendererDir = join(packageRoot, 'dist/renderer');
   const serveRenderer = !args['no-renderer'] && existsSync(join(rendererDir, 'index.html'));
@@ -69,13 +80,7 @@ async function main(): Promise<void> {
     ...(serveRenderer ? { rendererDir } : {}),
   });
 
-  console.log(`Redial headless engine on UDP port ${engine.localPort} (data: ${dataDir}, audio: ${audio})`);
-  if (serveRenderer) console.log(`Open ${host.pageUrl}`);
-  else console.log('No built renderer found (run `npm run build`); API only.');
-  console.log(`API: ${host.apiUrl}`);
-  // One machine-readable line for scripts and tests.
-  console.log(JSON.stringify({ event: 'ready', page: serveRenderer ? host.pageUrl : null, api: host.apiUrl, iaxPort: engine.localPort }));
-
+  // Stop handlers first: a script may send SIGTERM as soon as it reads the ready line.
   let stopping = false;
   const stop = async (): Promise<void> => {
     if (stopping) return;
@@ -86,6 +91,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => { void stop(); });
   process.on('SIGTERM', () => { void stop(); });
+  console.log(`Redial headless engine on UDP port ${engine.localPort} (data: ${dataDir}, audio: ${audio}${toneHz ? `, microphone tone ${toneHz} Hz` : ''})`);
+  if (serveRenderer) console.log(`Open ${host.pageUrl}`);
+  else console.log('No built renderer found (run `npm run build`); API only.');
+  console.log(`API: ${host.apiUrl}`);
+  // One machine-readable line for scripts and tests.
+  console.log(JSON.stringify({ event: 'ready', page: serveRenderer ? host.pageUrl : null, api: host.apiUrl, iaxPort: engine.localPort,
+    audio, toneHz: toneHz ?? null }));
+
 }
 
 main().catch((err: unknown) => {

@@ -7,10 +7,9 @@
 // be this server itself (other local pages cannot connect); payloads are checked by the API guards.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile, realpath } from 'node:fs/promises';
-import { extname, join, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { readRendererFile, rendererCsp, rendererRoot } from '../adapters/renderer-files.js';
 import type { RedialApi } from '../shared/api.js';
 import { serveApi, type MessageLink, type WireMessage } from '../shared/rpc.js';
 
@@ -40,11 +39,6 @@ export interface WsHost {
 
 const LOOPBACK = '127.0.0.1';
 const MAX_MESSAGE_BYTES = 1 << 20;
-const TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
-  '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.wav': 'audio/wav',
-};
 
 export function sameToken(given: string | null, expected: string): boolean {
   if (given === null) return false;
@@ -55,7 +49,7 @@ export function sameToken(given: string | null, expected: string): boolean {
 
 export async function startWsHost(options: WsHostOptions): Promise<WsHost> {
   const token = options.token ?? randomBytes(32).toString('base64url');
-  const rendererRoot = options.rendererDir ? await realpath(resolve(options.rendererDir)).catch(() => resolve(options.rendererDir ?? '.')) : undefined;
+  const root = options.rendererDir === undefined ? undefined : await rendererRoot(options.rendererDir);
   let port = 0;
   const hostOk = (req: IncomingMessage): boolean => req.headers.host === `${LOOPBACK}:${port}` || req.headers.host === `localhost:${port}`;
   const originOk = (req: IncomingMessage): boolean => {
@@ -72,31 +66,17 @@ export async function startWsHost(options: WsHostOptions): Promise<WsHost> {
     const deny = (code: number, text: string): void => { res.writeHead(code, { 'content-type': 'text/plain' }).end(text); };
     if (!hostOk(req)) return deny(421, 'wrong host');
     if (req.method !== 'GET' && req.method !== 'HEAD') return deny(405, 'method not allowed');
-    if (!rendererRoot) return deny(404, 'no renderer is served here; use the WebSocket API at /api');
-    const url = new URL(req.url ?? '/', `http://${LOOPBACK}:${port}`);
-    let rel: string;
-    try { rel = decodeURIComponent(url.pathname); } catch { return deny(400, 'bad path'); }
-    if (rel.endsWith('/')) rel += 'index.html';
-    const file = resolve(join(rendererRoot, rel));
-    if (!file.startsWith(rendererRoot + sep)) return deny(403, 'forbidden');
-    let body: Buffer;
-    try {
-      const real = await realpath(file);
-      if (!real.startsWith(rendererRoot + sep)) return deny(403, 'forbidden');
-      body = await readFile(real);
-    } catch {
-      return deny(404, 'not found');
-    }
+    if (!root) return deny(404, 'no renderer is served here; use the WebSocket API at /api');
+    const found = await readRendererFile(root, new URL(req.url ?? '/', `http://${LOOPBACK}:${port}`).pathname);
+    if (!found.ok) return deny(found.status, found.reason);
     res.writeHead(200, {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-type': found.contentType,
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
-      // The app's policy (stack-notes §3.1 item 3), plus the API socket on this very origin.
-      'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-        `font-src 'self'; media-src 'self'; connect-src ws://${LOOPBACK}:${port} ws://localhost:${port}; object-src 'none'; ` +
-        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      // The app's policy, plus the API socket on this very origin.
+      'content-security-policy': rendererCsp(`ws://${LOOPBACK}:${port} ws://localhost:${port}`),
     });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    res.end(req.method === 'HEAD' ? undefined : found.body);
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

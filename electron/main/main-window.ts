@@ -7,7 +7,8 @@ export type BrowserWindowCtor = new (options: BrowserWindowConstructorOptions) =
 
 export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
   return {
-    width: 420, height: 720, minWidth: 360, minHeight: 520, show: false, title: 'Redial',
+    // The renderer lays the dialler beside the calls from 760 px up and stacks them below (styles.css).
+    width: 1024, height: 720, minWidth: 480, minHeight: 560, show: false, title: 'Redial',
     backgroundColor: '#1e1f22',
     webPreferences: {
       preload: preloadPath,
@@ -20,7 +21,8 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
       allowRunningInsecureContent: false,
       webviewTag: false,
       spellcheck: false,
-      // Keep meters and timers running while the window is hidden (the audio does not depend on it anyway).
+      // Hidden or minimised, the page may be throttled: meters can lag, the call cannot (its audio and
+      // signalling run in the engine worker of the main process, not in this page).
       backgroundThrottling: true,
     },
   };

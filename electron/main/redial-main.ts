@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type {
   App, BrowserWindow, IpcMain, Protocol, PowerMonitor, SafeStorage, Session, WebContents, WebFrameMain,
 } from 'electron';
+import { ensureMicrophoneAccess, type MediaAccess } from './microphone-access.js';
 import type { SecretStore } from '../core/ports.js';
 import type { AccountView, RedialApi } from '../shared/api.js';
 import { findIaxUriArg } from '../shared/iax-uri.js';
@@ -31,6 +32,8 @@ export interface ElectronParts {
   readonly safeStorage: Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'> & Partial<Pick<SafeStorage, 'getSelectedStorageBackend'>>;
   readonly Notification: NotificationCtor;
   readonly powerMonitor: Pick<PowerMonitor, 'on'>;
+  /** macOS microphone consent (absent in tests that do not care). */
+  readonly systemPreferences?: MediaAccess;
 }
 
 /** The running engine as main sees it (electron/host/engine-client.ts in the app). */
@@ -87,6 +90,8 @@ export async function startRedialMain(options: MainOptions): Promise<RunningMain
 
   const userData = app.getPath('userData');
   const secrets = createMainSecretStore(userData, options.electron.safeStorage, platform);
+  // Before the engine opens the microphone: on macOS the first capture without consent records silence.
+  const microphoneWarning = await ensureMicrophoneAccess(options.electron.systemPreferences, platform);
   const engine = await options.startEngine(secrets, join(userData, 'phone'));
 
   let win: BrowserWindow | undefined;
@@ -95,6 +100,9 @@ export async function startRedialMain(options: MainOptions): Promise<RunningMain
     frame.parent === null && isAppUrl(frame.url);
   const relay = installIpcRelay({ ipcMain: options.electron.ipcMain, api: engine, isTrustedSender: trusted });
 
+  if (microphoneWarning) {
+    relay.emitLocal('notice', { id: 'microphone-access', level: 'error', code: 'microphone-denied', message: microphoneWarning, at: Date.now() });
+  }
   if (secrets.info.warning) {
     relay.emitLocal('notice', {
       id: 'secret-storage', level: 'warning', code: 'secret-storage-weak', message: secrets.info.warning, at: Date.now(),
@@ -106,7 +114,9 @@ export async function startRedialMain(options: MainOptions): Promise<RunningMain
 
   if (platform === 'win32' || platform === 'darwin') {
     // Linux registers the scheme through the .desktop file electron-builder writes (MimeType=x-scheme-handler/iax).
-    if (app.isPackaged) app.setAsDefaultProtocolClient('iax');
+    // Both spellings, like the installers' `protocols` (build/electron-builder.config.cjs). In a dev run the
+    // registration would point the OS at the bare Electron binary, so only the packaged app registers.
+    if (app.isPackaged) for (const scheme of ['iax', 'iax2']) app.setAsDefaultProtocolClient(scheme);
   }
   options.electron.powerMonitor.on('resume', () => { void engine.request('registration:refresh', {}).catch(() => undefined); });
 

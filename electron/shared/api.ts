@@ -242,12 +242,14 @@ export interface TraceIeView {
   readonly value: string;
 }
 
-/** One frame of the debug trace, without raw bytes (those stay in the engine for pcap export). */
-export interface TraceView {
-  /** Monotonic sequence number of the entry, for de-duplication and ordering. */
-  readonly seq: number;
+/**
+ * One frame of the debug trace as the engine describes it, the single definition of that shape: the core's
+ * TraceEntry (electron/core/iax2/trace-types.ts) adds the raw datagram, the UI's TraceView adds a sequence
+ * number and the rendered text, and the renderer's formatter (renderer/lib/trace-format.ts) reads just this.
+ */
+export interface TraceFrame {
   readonly direction: 'tx' | 'rx';
-  /** Wall-clock ms since the epoch. */
+  /** When it was sent or received, ms: the engine's Clock in the core; wall-clock ms since the epoch in a TraceView. */
   readonly at: number;
   readonly retry: boolean;
   readonly peer: { readonly address: string; readonly port: number };
@@ -262,6 +264,12 @@ export interface TraceView {
   readonly ies: readonly TraceIeView[];
   readonly payloadBytes: number;
   readonly error?: string;
+}
+
+/** One frame of the debug trace as the UI gets it: no raw bytes (those stay in the engine for pcap export). */
+export interface TraceView extends TraceFrame {
+  /** Monotonic sequence number of the entry, for de-duplication and ordering. */
+  readonly seq: number;
   /** The entry rendered like Asterisk's `iax2 set debug on`. */
   readonly text: string;
 }
@@ -293,7 +301,7 @@ export interface Notice {
   readonly at: number;
 }
 
-/** An `iax:` link was opened (RFC 5456 §… URI); the UI must ask the user before dialling it. */
+/** An `iax:` link was opened (RFC 5456 §5.1 URI, parsed by ./iax-uri.ts); the UI must ask the user before dialling it. */
 export interface DialRequest {
   readonly uri: string;
   readonly number: string;

@@ -6,9 +6,9 @@ import {
   type AccountDraft, type AuthChoice, type DraftErrors,
 } from '../lib/account-form.js';
 import { usePhone, useStore } from '../state/context.js';
-import { RegDetail, regSummary } from './RegistrationStatus.js';
+import { RegDetail, regShort } from './RegistrationStatus.js';
 
-export function AccountsView(props: { selectedId: string | null; onSelect: (id: string | null) => void }) {
+export function AccountsView(props: { selectedId: string | null; onSelect: (id: string | null) => void; onGoToPhone?: () => void }) {
   const accounts = useStore((s) => s.accounts);
   const registrations = useStore((s) => s.registrations);
   const selected = accounts.find((a) => a.id === props.selectedId);
@@ -17,6 +17,7 @@ export function AccountsView(props: { selectedId: string | null; onSelect: (id: 
     <div class="accounts">
       <section class="card" aria-labelledby="acct-list-title">
         <h2 id="acct-list-title">Accounts</h2>
+        {accounts.length === 0 && <p class="muted" style={{ marginTop: 0 }}>No account yet. Enter your PBX's address, your user name and password, then Save.</p>}
         <ul class="account-list">
           {accounts.map((a) => (
             <li key={a.id}>
@@ -24,7 +25,7 @@ export function AccountsView(props: { selectedId: string | null; onSelect: (id: 
                 <span class="acct-name">{a.label || a.username}</span>
                 <span class="muted">{a.username}@{a.server}</span>
                 <span class={`acct-status ${registrations[a.id]?.status === 'failed' ? 'error-text' : 'muted'}`}>
-                  {regSummary(registrations[a.id], a)}
+                  {regShort(registrations[a.id], a)}
                 </span>
               </button>
             </li>
@@ -33,10 +34,13 @@ export function AccountsView(props: { selectedId: string | null; onSelect: (id: 
         <button type="button" class="btn" onClick={() => props.onSelect(null)} data-testid="add-account">+ Add account</button>
       </section>
       <AccountEditor key={selected?.id ?? 'new'} accountId={selected?.id ?? null} justSaved={justSaved !== null && justSaved === selected?.id}
-        onSaved={(id) => { setJustSaved(id); props.onSelect(id); }} />
+        onSaved={(id) => { setJustSaved(id); props.onSelect(id); }} {...(props.onGoToPhone ? { onGoToPhone: props.onGoToPhone } : {})} />
     </div>
   );
 }
+
+/** Fields behind "More settings": opened when one of them needs correcting. */
+const ADVANCED_FIELDS: readonly string[] = ['auth', 'callerIdName', 'callerIdNumber', 'codecs', 'refreshSeconds', 'voicemailNumber'];
 
 function Field(props: { id: string; label: string; error?: string; children: preact.ComponentChildren; hint?: string }) {
   return (<>
@@ -47,7 +51,7 @@ function Field(props: { id: string; label: string; error?: string; children: pre
   </>);
 }
 
-function AccountEditor(props: { accountId: string | null; justSaved: boolean; onSaved: (id: string) => void }) {
+function AccountEditor(props: { accountId: string | null; justSaved: boolean; onSaved: (id: string) => void; onGoToPhone?: () => void }) {
   const phone = usePhone();
   const account = useStore((s) => s.accounts.find((a) => a.id === props.accountId));
   const reg = useStore((s) => (props.accountId ? s.registrations[props.accountId] : undefined));
@@ -55,6 +59,8 @@ function AccountEditor(props: { accountId: string | null; justSaved: boolean; on
   const [errors, setErrors] = useState<DraftErrors>({});
   const [status, setStatus] = useState<{ text: string; error: boolean } | null>(props.justSaved ? { text: 'Saved.', error: false } : null);
   const [dragFrom, setDragFrom] = useState<number | null>(null);
+  // A new user needs four fields; the rest (codecs, caller ID, …) waits behind "More settings".
+  const [more, setMore] = useState(false);
   useEffect(() => { if (account) setDraft((d) => ({ ...d, hasSecret: account.hasSecret })); }, [account?.hasSecret]);
   // A new account's editor is remounted under its new id as soon as the store has it; say "Saved." there.
   useEffect(() => { if (props.justSaved) setStatus({ text: 'Saved.', error: false }); }, [props.justSaved]);
@@ -74,8 +80,10 @@ function AccountEditor(props: { accountId: string | null; justSaved: boolean; on
     setErrors(found);
     if (Object.values(found).some(Boolean)) {
       setStatus({ text: 'Please correct the highlighted fields.', error: true });
-      const first = Object.keys(found)[0];
-      (document.getElementById(`acct-${first}`) as HTMLElement | null)?.focus();
+      const first = Object.keys(found).find((k) => found[k as keyof DraftErrors]);
+      if (first && ADVANCED_FIELDS.includes(first)) setMore(true);
+      // After the re-render that shows the field.
+      setTimeout(() => (document.getElementById(`acct-${first}`) as HTMLElement | null)?.focus(), 0);
       return;
     }
     setStatus({ text: 'Saving…', error: false });
@@ -94,6 +102,7 @@ function AccountEditor(props: { accountId: string | null; justSaved: boolean; on
   return (
     <section class="card" aria-labelledby="acct-edit-title">
       <h2 id="acct-edit-title">{account ? `Edit ${account.label || account.username}` : 'New account'}</h2>
+      {account && <RegDetail account={account} reg={reg} />}
       <form class="form" onSubmit={save} noValidate data-testid="account-form">
         <Field id="acct-label" label="Name" error={errors.label}>
           <input id="acct-label" class="input" value={draft.label} onInput={text('label')} placeholder="Office PBX" {...aria('label')} />
@@ -115,6 +124,19 @@ function AccountEditor(props: { accountId: string | null; justSaved: boolean; on
           <label class="row"><input type="checkbox" checked={draft.rememberSecret} onChange={() => set('rememberSecret', !draft.rememberSecret)} /> Remember password</label>
           {draft.hasSecret && <label class="row"><input type="checkbox" checked={draft.forgetSecret} onChange={() => set('forgetSecret', !draft.forgetSecret)} /> Forget stored password</label>}
         </div>
+        <span />
+        <div class="row">
+          <label class="row"><input type="checkbox" checked={draft.register} onChange={() => set('register', !draft.register)} data-testid="acct-register" /> Register (receive calls)</label>
+          <label class="row"><input type="checkbox" checked={draft.enabled} onChange={() => set('enabled', !draft.enabled)} /> Enabled</label>
+        </div>
+        <span />
+        <div>
+          <button type="button" class="btn small" aria-expanded={more} aria-controls="acct-more" onClick={() => setMore(!more)} data-testid="acct-more">
+            {more ? '▾ Fewer settings' : '▸ More settings'}
+          </button>
+          {!more && <span class="muted" style={{ fontSize: '12px', marginLeft: '8px' }}>authentication, caller ID, codecs, refresh, voicemail</span>}
+        </div>
+        {more && (<>
         <Field id="acct-auth" label="Authentication">
           <select id="acct-auth" class="select" value={draft.auth} onChange={(e) => set('auth', (e.currentTarget as HTMLSelectElement).value as AuthChoice)}>
             {(Object.keys(AUTH_CHOICES) as AuthChoice[]).map((k) => <option key={k} value={k}>{AUTH_CHOICES[k].label}</option>)}
@@ -150,19 +172,18 @@ function AccountEditor(props: { accountId: string | null; justSaved: boolean; on
         <Field id="acct-voicemailNumber" label="Voicemail number" error={errors.voicemailNumber}>
           <input id="acct-voicemailNumber" class="input" style={{ maxWidth: '160px' }} value={draft.voicemailNumber} onInput={text('voicemailNumber')} placeholder="*97" {...aria('voicemailNumber')} />
         </Field>
-        <span />
-        <div class="row">
-          <label class="row"><input type="checkbox" checked={draft.register} onChange={() => set('register', !draft.register)} data-testid="acct-register" /> Register (receive calls)</label>
-          <label class="row"><input type="checkbox" checked={draft.enabled} onChange={() => set('enabled', !draft.enabled)} /> Enabled</label>
-        </div>
+        </>)}
         <div class="full row" style={{ marginTop: '6px' }}>
           <button type="submit" class="btn primary" data-testid="save-account">Save</button>
           {account && <button type="button" class="btn" onClick={() => phone.refreshRegistration(account.id)}>Register now</button>}
           {account && <button type="button" class="btn danger" onClick={() => { if (confirm(`Delete account ${account.label || account.username}?`)) void phone.deleteAccount(account.id); }}>Delete</button>}
           <span role="status" class={status?.error ? 'error-text' : 'muted'} data-testid="save-status">{status?.text ?? ''}</span>
+          {/* Just saved and the server said yes: the next thing a new user wants is to make a call. */}
+          {props.justSaved && reg?.status === 'registered' && props.onGoToPhone && (
+            <button type="button" class="btn ok" onClick={props.onGoToPhone} data-testid="go-to-phone">Registered · go to Phone →</button>
+          )}
         </div>
       </form>
-      {account && <RegDetail account={account} reg={reg} />}
     </section>
   );
 }

@@ -112,7 +112,7 @@ export function App() {
       </header>
       <main class="main">
         <div id="page" role="tabpanel" aria-labelledby={`tab-${page}`}>
-        {connection === 'lost' && <div class="connection-banner" role="alert">Lost the connection to the phone engine. Restart Redial, or reload this page.</div>}
+        {connection === 'lost' && <div class="connection-banner" role="alert">Lost the connection to the phone engine. Restart Redial, or reload this page (if the engine was restarted, open the new address it printed).</div>}
         {dialRequest && (
           <div class="card row" role="alertdialog" aria-label="Dial request" style={{ marginBottom: '12px' }}>
             <span>A link asks to call <strong>{dialRequest.number}</strong> on {dialRequest.host}.</span>
@@ -124,7 +124,7 @@ export function App() {
         {page === 'accounts' && (
           // selectedAccount: null = the first account, '' = a new one.
           <AccountsView selectedId={selectedAccount === '' ? null : (selectedAccount ?? accounts[0]?.id ?? null)}
-            onSelect={(id) => setSelectedAccount(id ?? '')} />
+            onSelect={(id) => setSelectedAccount(id ?? '')} onGoToPhone={() => setPage('phone')} />
         )}
         {page === 'audio' && <AudioView />}
         </div>

@@ -3,8 +3,10 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CallStatsView, CallView } from '../../electron/shared/api.js';
-import { formatDuration, formatMs, formatPercent } from '../lib/format.js';
+import { formatCount, formatDuration, formatMs, formatPercent } from '../lib/format.js';
 import { usePhone, useStore } from '../state/context.js';
+import type { EndedCall } from '../state/store.js';
+import { endHeadline, endReason } from '../lib/call-end.js';
 import { DialPad } from './DialPad.js';
 import { Meters } from './Meters.js';
 
@@ -20,7 +22,7 @@ export function stateWord(c: CallView): string {
   return STATE_WORDS[c.state];
 }
 
-function party(c: CallView): { title: string; sub: string } {
+export function party(c: CallView): { title: string; sub: string } {
   const number = c.remoteNumber || c.number;
   if (c.remoteName && c.remoteName !== number) return { title: c.remoteName, sub: number };
   return { title: number, sub: c.direction === 'incoming' ? 'Incoming' : 'Outgoing' };
@@ -53,15 +55,18 @@ export function IncomingCallCard(props: { call: CallView }) {
 
 function Stats(props: { stats?: CallStatsView }) {
   const s = props.stats;
-  const items: [string, string][] = [
-    ['RTT', formatMs(s?.rttMs)],
-    ['Jitter', formatMs(s?.jitterMs)],
-    ['Loss', formatPercent(s?.lossPercent)],
-    ['Buffer', formatMs(s?.bufferDelayMs)],
+  // [label, value, explanation for the tooltip]
+  const items: [string, string, string][] = [
+    ['RTT', formatMs(s?.rttMs), 'Round-trip time to the server (measured from its PING/LAGRQ)'],
+    ['Jitter', formatMs(s?.jitterMs), 'Variation in the arrival time of voice frames'],
+    ['Loss', formatPercent(s?.lossPercent), 'Voice frames that never arrived'],
+    ['Buffer', formatMs(s?.bufferDelayMs), 'Delay the jitter buffer adds to smooth arrival times'],
+    ['Received', formatCount(s?.framesReceived), 'Voice frames received from the other side'],
+    ['Sent', formatCount(s?.framesSent), 'Voice frames sent to the other side'],
   ];
   return (
-    <dl class="stats" aria-label="Call statistics">
-      {items.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}
+    <dl class="stats" aria-label="Call statistics" data-testid="call-stats">
+      {items.map(([k, v, why]) => <div key={k} title={why} data-stat={k.toLowerCase()}><dt>{k}</dt><dd>{v}</dd></div>)}
     </dl>
   );
 }
@@ -89,6 +94,8 @@ export function ActiveCallCard(props: { call: CallView; now: number; primary: bo
         <span class="call-party">{p.title}</span>
         <span class="call-sub">{p.sub}{c.codec ? ` · ${c.codec}` : ''}</span>
         <span class="call-state">
+          {c.recording && <span class="rec-pill" title="This call is being recorded" data-testid="recording-indicator">● REC</span>}
+          {c.muted && up && <span class="state-pill muted-pill" title="Your microphone is muted">Muted</span>}
           <span class={`state-pill ${pillClass}`} role="status" data-testid="call-state">{stateWord(c)}</span>
           <span class="timer" aria-label="Duration">{formatDuration((props.now - since) / 1000)}</span>
         </span>
@@ -132,6 +139,34 @@ export function ActiveCallCard(props: { call: CallView; now: number; primary: bo
           <Stats stats={stats} />
         </div>
       )}
+    </article>
+  );
+}
+
+/** A call that has just ended: what happened, for how long, and a way to call again. */
+export function EndedCallCard(props: { ended: EndedCall }) {
+  const phone = usePhone();
+  const e = props.ended;
+  const p = party(e.call);
+  const again = e.call.direction === 'incoming' ? (e.call.remoteNumber ?? '') : e.call.number;
+  const bad = e.history.outcome !== 'answered' && e.history.outcome !== 'cancelled';
+  return (
+    <article class={`call ended ${bad ? 'failed' : ''}`} aria-label={`Call with ${p.title} ended`} data-testid="ended-call"
+      data-outcome={e.history.outcome}>
+      <div class="call-head">
+        <span class="call-party">{p.title}</span>
+        <span class="call-sub">{p.sub}</span>
+        <span class="call-state">
+          <span class={`state-pill ${bad ? 'bad' : ''}`} data-testid="ended-state">{endHeadline(e)}</span>
+          {e.history.outcome === 'answered' && <span class="timer">{formatDuration(e.history.durationSeconds)}</span>}
+        </span>
+      </div>
+      <div class="ended-body">
+        <span class="ended-reason" data-testid="ended-reason">{endReason(e)}</span>
+        {again && <button type="button" class="btn small" onClick={() => void phone.dial(again, e.call.accountId)}>
+          {e.call.direction === 'incoming' ? 'Call back' : 'Call again'}</button>}
+        <button type="button" class="btn small" onClick={() => phone.dismissEnded(e.call.id)} aria-label="Dismiss">✕</button>
+      </div>
     </article>
   );
 }

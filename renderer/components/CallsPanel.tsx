@@ -1,9 +1,11 @@
-// Live calls: incoming ones first (they need a decision), then the active call, then held ones.
+// Live calls: incoming ones first (they need a decision), then the active call, then held ones, then the
+// calls that just ended (for a few seconds, with the reason: busy, declined, hung up).
 import { useNow, useStore } from '../state/context.js';
-import { ActiveCallCard, IncomingCallCard } from './CallCard.js';
+import { ActiveCallCard, EndedCallCard, IncomingCallCard } from './CallCard.js';
 
 export function CallsPanel() {
   const calls = useStore((s) => s.calls);
+  const ended = useStore((s) => s.ended);
   const now = useNow(calls.length > 0);
   const incoming = calls.filter((c) => c.direction === 'incoming' && c.state === 'ringing');
   const others = calls.filter((c) => !incoming.includes(c));
@@ -13,9 +15,10 @@ export function CallsPanel() {
     <section class="card" aria-labelledby="calls-title">
       <h2 id="calls-title">Calls</h2>
       <div aria-live="polite">
-        {calls.length === 0 && <p class="calls-empty">No calls. Type a number, or press a key on the pad.</p>}
+        {calls.length === 0 && ended.length === 0 && <p class="calls-empty">No calls. Type a number, or press a key on the pad.</p>}
         {incoming.map((c) => <IncomingCallCard call={c} key={c.id} />)}
         {ordered.map((c, i) => <ActiveCallCard call={c} key={c.id} now={now} primary={i === 0 && !isHeld(c)} />)}
+        {ended.map((e) => <EndedCallCard ended={e} key={`ended-${e.call.id}`} />)}
       </div>
     </section>
   );

@@ -159,7 +159,9 @@ export function DebugConsole(props: { onClose: () => void }) {
       </div>
       <div class="console-view" ref={viewRef} onScroll={onScroll} tabIndex={0} aria-label="Frames" role="log" data-testid="console-view">
         {rows.length === 0 ? (
-          <p class="console-empty">{log.size === 0 ? 'No frames yet. Register an account or place a call to see IAX2 traffic.' : 'No frame matches the filter.'}</p>
+          <p class="console-empty">{log.size === 0 ? 'No frames yet. Register an account or place a call to see IAX2 traffic.'
+            : !showVoice && log.size === log.voiceSize ? `Only voice frames so far (${log.voiceSize}): tick Voice to show them.`
+            : 'No frame matches the filter.'}</p>
         ) : (
           <div class="console-spacer" style={{ height: `${totalLines * LINE_PX}px` }}>
             {visible.map(({ row, top }) => (
@@ -171,7 +173,7 @@ export function DebugConsole(props: { onClose: () => void }) {
         )}
       </div>
       <div class="console-foot" aria-live="polite">
-        <span data-testid="console-count">{rows.length} shown / {log.size} buffered (last {log.capacity})</span>
+        <span data-testid="console-count">{rows.length} shown / {log.size} buffered{log.voiceSize > 0 && !showVoice ? ` (${log.voiceSize} voice frames hidden)` : ''}</span>
         {log.dropped > 0 && <span>{log.dropped} older frames dropped</span>}
         {paused && <span>Paused{behind > 0 ? ` — new frames waiting` : ''}</span>}
         {flash && <span>{flash}</span>}

@@ -6,6 +6,7 @@ import type { AccountView } from '../../electron/shared/api.js';
 import { parseDialInput, sameServer } from '../lib/dial-input.js';
 import { usePhone, useStore } from '../state/context.js';
 import { DialPad } from './DialPad.js';
+import { statusWord } from '../lib/registration-words.js';
 
 /** Matches an account to a URI: same host (and port), and the same user when the URI names one. */
 export function accountForUri(accounts: readonly AccountView[], host: string, server: string, user?: string): AccountView | undefined {
@@ -18,7 +19,9 @@ export function Dialer(props: { number: string; setNumber: (n: string) => void; 
   const accounts = useStore((s) => s.accounts);
   const registrations = useStore((s) => s.registrations);
   const history = useStore((s) => s.history);
+  const calls = useStore((s) => s.calls);
   const [accountId, setAccountId] = useState<string>('');
+  const [sentDtmf, setSentDtmf] = useState<{ callId: string; digits: string } | null>(null);
   const [hint, setHint] = useState<{ text: string; error: boolean } | null>(null);
   const enabled = accounts.filter((a) => a.enabled);
   const busy = useRef(false);
@@ -31,6 +34,19 @@ export function Dialer(props: { number: string; setNumber: (n: string) => void; 
   }, [accounts, registrations]);
 
   const lastOutgoing = history.find((h) => h.direction === 'outgoing');
+  // While a call is connected the pad is its keypad (like a desk phone, and like typing digits): keys go out as
+  // DTMF. To dial a second number, type it in the field.
+  const connected = calls.find((c) => c.state === 'up' && !c.held);
+  const sentToThis = connected && sentDtmf?.callId === connected.id ? sentDtmf.digits : '';
+  function padKey(d: string) {
+    if (connected) {
+      phone.sendDtmf(connected.id, d);
+      setSentDtmf({ callId: connected.id, digits: (sentToThis + d).slice(-24) });
+      return;
+    }
+    props.setNumber(props.number + d);
+    props.inputRef.current?.focus();
+  }
   const selected = enabled.find((a) => a.id === accountId);
   const newMessages = selected ? registrations[selected.id]?.messages?.new ?? 0 : 0;
 
@@ -109,10 +125,11 @@ export function Dialer(props: { number: string; setNumber: (n: string) => void; 
         <button type="button" class="btn" aria-label="Delete last digit" title="Delete last digit"
           onClick={() => props.setNumber(props.number.slice(0, -1))} disabled={!props.number}>⌫</button>
       </form>
-      <p id="number-hint" class={`field-hint ${hint?.error ? 'error-text' : 'muted'}`} role={hint?.error ? 'alert' : undefined}>
-        {hint?.text ?? ''}
+      <p id="number-hint" class={`field-hint ${hint?.error ? 'error-text' : 'muted'}`} role={hint?.error ? 'alert' : undefined}
+        data-testid="dial-hint">
+        {hint?.text ?? (connected ? `Keys send tones to ${connected.remoteName || connected.number}${sentToThis ? `: ${sentToThis}` : ''}` : '')}
       </p>
-      <DialPad label="Dial pad" onKey={(d) => { props.setNumber(props.number + d); props.inputRef.current?.focus(); }} />
+      <DialPad label={connected ? 'Keypad (sends DTMF tones to the call)' : 'Dial pad'} onKey={padKey} />
       <div class="dial-actions">
         <button type="button" class="btn primary" onClick={onCall} data-testid="call" disabled={enabled.length === 0}>
           Call
@@ -131,14 +148,4 @@ export function Dialer(props: { number: string; setNumber: (n: string) => void; 
       )}
     </section>
   );
-}
-
-export function statusWord(status: string | undefined): string {
-  switch (status) {
-    case 'registered': return 'registered';
-    case 'registering': return 'registering…';
-    case 'unregistering': return 'unregistering…';
-    case 'failed': return 'not registered';
-    default: return 'not registering';
-  }
 }

@@ -36,7 +36,7 @@ export function HistoryList(props: { limit?: number }) {
                   title={`Call ${h.number}`} aria-label={`${k.word} ${who}, ${outcomeText(h)}. Call back`}>
                   {who}
                 </button>
-                <span class="meta">{outcomeText(h)}</span>
+                <span class="meta" title={h.cause}>{outcomeText(h)}</span>
                 <span class="meta">{formatWhen(h.startedAt)}</span>
               </li>
             );

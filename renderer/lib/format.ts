@@ -25,6 +25,11 @@ export function formatMs(ms: number | undefined): string {
   return ms === undefined || !Number.isFinite(ms) ? '—' : `${Math.round(ms)} ms`;
 }
 
+/** Frame counters: 1234 → "1,234"; unknown → "—". */
+export function formatCount(n: number | undefined): string {
+  return n === undefined || !Number.isFinite(n) ? '—' : Math.round(n).toLocaleString('en-US');
+}
+
 export function formatPercent(p: number | undefined): string {
   return p === undefined || !Number.isFinite(p) ? '—' : `${p.toFixed(p < 10 ? 1 : 0)} %`;
 }

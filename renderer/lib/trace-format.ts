@@ -8,33 +8,16 @@
 // imitated; the values come from the engine's structured TraceEntry. Mini/meta frames are not printed by
 // Asterisk at all; we give them one compact line so voice flow is visible when the user asks for it.
 
-export interface TraceIeView { readonly type: number; readonly name: string; readonly value: string }
-export interface TraceEntryView {
-  readonly direction: 'tx' | 'rx';
-  readonly at: number;
-  readonly retry: boolean;
-  readonly peer: { readonly address: string; readonly port: number };
-  readonly kind: 'full' | 'mini' | 'video' | 'trunk' | 'malformed';
-  readonly oseqno?: number;
-  readonly iseqno?: number;
-  readonly frameType?: string;
-  readonly subclass?: string;
-  readonly timestamp: number;
-  readonly sourceCall: number;
-  readonly destCall?: number;
-  readonly ies: readonly TraceIeView[];
-  readonly payloadBytes: number;
-  readonly error?: string;
-}
+import type { TraceFrame } from '../../electron/shared/api.js';
 
 const pad = (n: number | undefined, width: number): string =>
   n === undefined ? '?'.repeat(width) : String(Math.max(0, Math.trunc(n))).padStart(width, '0');
 
-export function peerText(peer: TraceEntryView['peer']): string {
+export function peerText(peer: TraceFrame['peer']): string {
   return peer.address.includes(':') ? `[${peer.address}]:${peer.port}` : `${peer.address}:${peer.port}`;
 }
 
-export function formatTraceLines(e: TraceEntryView): string[] {
+export function formatTraceLines(e: TraceFrame): string[] {
   const dir = e.direction === 'tx' ? 'Tx' : 'Rx';
   const peer = `[${peerText(e.peer)}]`;
   if (e.kind === 'malformed') {
@@ -64,7 +47,7 @@ export interface TraceFilter {
   readonly direction?: 'tx' | 'rx';
 }
 
-export function matchesFilter(e: TraceEntryView, f: TraceFilter, lines: () => string[]): boolean {
+export function matchesFilter(e: TraceFrame, f: TraceFilter, lines: () => string[]): boolean {
   if (f.direction && e.direction !== f.direction) return false;
   if (f.call !== undefined && e.sourceCall !== f.call && e.destCall !== f.call) return false;
   if (f.type) {

@@ -11,8 +11,13 @@ import type {
   Gains, HistoryEntry, LevelsView, Notice, RedialApi, RegistrationView, Settings, SettingsPatch, TraceView,
 } from '../../electron/shared/api.js';
 import { TraceLog } from './trace-log.js';
+import type { EndedCall } from '../lib/call-end.js';
+import { serverPort } from '../lib/server-port.js';
+
+export type { EndedCall };
 
 export type ConnectionState = 'connecting' | 'open' | 'lost';
+
 
 export interface PhoneState {
   readonly connection: ConnectionState;
@@ -21,6 +26,8 @@ export interface PhoneState {
   readonly registrations: Readonly<Record<string, RegistrationView>>;
   /** Live calls, oldest first. */
   readonly calls: readonly CallView[];
+  /** Calls that ended in the last few seconds, newest first. */
+  readonly ended: readonly EndedCall[];
   readonly stats: Readonly<Record<string, CallStatsView>>;
   /** DTMF digits the far end sent, per call. */
   readonly receivedDtmf: Readonly<Record<string, string>>;
@@ -37,9 +44,13 @@ export interface PhoneState {
 
 const MAX_NOTICES = 5;
 const HISTORY_LIMIT = 200;
+/** How long an ended call stays on screen: long enough to read the reason (and hear the busy tone). */
+export const ENDED_CALL_MS = { local: 3000, other: 8000 } as const;
+/** Notices fade on their own unless they describe a problem that is still there (a failed registration). */
+export const NOTICE_MS = { info: 6000, warning: 12000, error: 20000 } as const;
 
 const initialState: PhoneState = {
-  connection: 'connecting', accounts: [], registrations: {}, calls: [], stats: {}, receivedDtmf: {},
+  connection: 'connecting', accounts: [], registrations: {}, calls: [], ended: [], stats: {}, receivedDtmf: {},
   history: [], levels: { inputDbfs: null, outputDbfs: null }, notices: [],
 };
 
@@ -50,6 +61,8 @@ export class PhoneStore {
   private readonly listeners = new Set<Listener>();
   private noticeSeq = 0;
   private traceOff: (() => void) | null = null;
+  /** Where each call's current recording goes (call:record returns the path only when it starts). */
+  private readonly recordingPaths = new Map<string, string>();
   readonly trace = new TraceLog();
 
   constructor(private readonly api: RedialApi) {}
@@ -69,19 +82,31 @@ export class PhoneStore {
   /** Subscribes to every event first (so nothing is missed), then loads the snapshot. */
   async start(): Promise<void> {
     const api = this.api;
-    api.on('registration', (r) => this.set({ registrations: { ...this.state.registrations, [r.accountId]: r } }));
+    api.on('registration', (r) => {
+      this.set({ registrations: { ...this.state.registrations, [r.accountId]: r } });
+      // The account works now: its earlier failure notices are no longer true.
+      if (r.status === 'registered') this.dropNotices((n) => n.accountId === r.accountId && n.level !== 'info');
+    });
     api.on('accounts:changed', (accounts) => this.set({ accounts }));
     api.on('call:incoming', (c) => this.upsertCall(c));
     api.on('call:updated', (c) => this.upsertCall(c));
     api.on('call:ended', ({ call, end, history }) => {
       const { [call.id]: _s, ...stats } = this.state.stats;
       const { [call.id]: _d, ...receivedDtmf } = this.state.receivedDtmf;
+      const ended: EndedCall = { call, end, history, at: Date.now() };
       this.set({
         calls: this.state.calls.filter((c) => c.id !== call.id),
+        ended: [ended, ...this.state.ended.filter((e) => e.call.id !== call.id)].slice(0, 3),
         stats, receivedDtmf,
         history: [history, ...this.state.history.filter((h) => h.id !== history.id)].slice(0, HISTORY_LIMIT),
       });
-      if (end.error && end.by !== 'local') this.notify('warning', end.error.code, end.error.message);
+      setTimeout(() => this.dismissEnded(call.id), end.by === 'local' && !end.error ? ENDED_CALL_MS.local : ENDED_CALL_MS.other);
+      const recording = this.recordingPaths.get(call.id);
+      if (recording) {
+        this.recordingPaths.delete(call.id);
+        this.notify('info', 'recording', `Recording saved: ${recording}`, { callId: call.id });
+      }
+      if (end.error && end.by !== 'local') this.notify('warning', end.error.code, end.error.message, { callId: call.id });
     });
     api.on('call:dtmf', ({ callId, digit }) =>
       this.set({ receivedDtmf: { ...this.state.receivedDtmf, [callId]: ((this.state.receivedDtmf[callId] ?? '') + digit).slice(-32) } }));
@@ -123,16 +148,29 @@ export class PhoneStore {
 
   // ------------------------------------------------------------------------------------- notices
 
-  notify(level: Notice['level'], code: string, message: string): void {
-    this.pushNotice({ id: `local-${++this.noticeSeq}`, level, code, message, at: Date.now() });
+  notify(level: Notice['level'], code: string, message: string, about: { callId?: string; accountId?: string } = {}): void {
+    this.pushNotice({ id: `local-${++this.noticeSeq}`, level, code, message, at: Date.now(), ...about });
   }
 
   private pushNotice(n: Notice): void {
-    this.set({ notices: [...this.state.notices.filter((x) => x.id !== n.id), n].slice(-MAX_NOTICES) });
+    // The engine and the store may both report one event (a call's failure): keep one copy, the newest.
+    const same = (x: Notice) => x.id === n.id || (x.message === n.message && x.callId === n.callId && x.accountId === n.accountId);
+    this.set({ notices: [...this.state.notices.filter((x) => !same(x)), n].slice(-MAX_NOTICES) });
+    // A failed registration stays until the account registers (or the user dismisses it); the rest fade.
+    if (!(n.accountId && n.level === 'error')) setTimeout(() => this.dismissNotice(n.id), NOTICE_MS[n.level]);
   }
 
   dismissNotice(id: string): void {
+    if (!this.state.notices.some((n) => n.id === id)) return;
     this.set({ notices: this.state.notices.filter((n) => n.id !== id) });
+  }
+
+  private dropNotices(match: (n: Notice) => boolean): void {
+    if (this.state.notices.some(match)) this.set({ notices: this.state.notices.filter((n) => !match(n)) });
+  }
+
+  dismissEnded(callId: string): void {
+    if (this.state.ended.some((e) => e.call.id === callId)) this.set({ ended: this.state.ended.filter((e) => e.call.id !== callId) });
   }
 
   /** Runs a request; a failure becomes an error notice and `undefined`. */
@@ -166,6 +204,7 @@ export class PhoneStore {
     if (done !== undefined) {
       const { [accountId]: _r, ...registrations } = this.state.registrations;
       this.set({ accounts: this.state.accounts.filter((a) => a.id !== accountId), registrations });
+      this.dropNotices((n) => n.accountId === accountId);
     }
   }
 
@@ -183,6 +222,10 @@ export class PhoneStore {
   async dial(number: string, accountId?: string): Promise<CallView | undefined> {
     // One active call at a time: put the current one on hold first (call waiting, softphone-anchors §2a).
     for (const c of this.state.calls) if (c.state === 'up' && !c.held) await this.run(() => this.api.request('call:hold', { callId: c.id, hold: true }));
+    // A new call makes the last one's "busy"/"declined" card and notices old news.
+    if (this.state.ended.length > 0) this.set({ ended: [] });
+    const live = new Set(this.state.calls.map((c) => c.id));
+    this.dropNotices((n) => n.callId !== undefined && !live.has(n.callId));
     const call = await this.run(() => this.api.request('call:dial', { number, ...(accountId ? { accountId } : {}) }));
     if (call) this.upsertCall(call);
     return call;
@@ -206,7 +249,18 @@ export class PhoneStore {
 
   async record(callId: string, recording: boolean): Promise<void> {
     const res = await this.run(() => this.api.request('call:record', { callId, recording }));
-    if (res?.path) this.notify('info', 'recording', recording ? `Recording to ${res.path}` : `Recording saved: ${res.path}`);
+    if (res === undefined) return;
+    if (recording) {
+      if (res.path) {
+        this.recordingPaths.set(callId, res.path);
+        this.notify('info', 'recording', `Recording to ${res.path}`, { callId });
+      }
+      return;
+    }
+    // Stopping returns no path: say where the file went using the one we were given at the start.
+    const path = res.path ?? this.recordingPaths.get(callId);
+    this.recordingPaths.delete(callId);
+    if (path) this.notify('info', 'recording', `Recording saved: ${path}`, { callId });
   }
 
   clearDialRequest(): void { this.set({ dialRequest: undefined }); }
@@ -266,7 +320,11 @@ export class PhoneStore {
 
   async exportPcap(): Promise<void> {
     const res = await this.run(() => this.api.request('trace:export-pcap'));
-    if (res) this.notify('info', 'pcap', `Saved ${res.frames} frames to ${res.path}`);
+    if (!res) return;
+    // Wireshark decodes IAX2 on UDP 4569 only; a server on another port needs "Decode As".
+    const ports = [...new Set(this.state.accounts.map((a) => serverPort(a.server)).filter((p) => p !== 4569))];
+    const hint = ports.length > 0 ? ` (in Wireshark, use Decode As… UDP port ${ports.join('/')} → IAX2)` : '';
+    this.notify('info', 'pcap', `Saved ${res.frames} frames to ${res.path}${hint}`);
   }
 }
 

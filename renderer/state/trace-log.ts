@@ -1,5 +1,7 @@
-// The renderer's copy of the iax2 debug trace: the last CAPACITY frames in a ring buffer (bounded memory,
-// however long the call), each with its display lines computed once. Views poll `version` on animation
+// The renderer's copy of the iax2 debug trace: the last CAPACITY frames in ring buffers (bounded memory,
+// however long the call), each with its display lines computed once. Signalling (full frames) and voice
+// (mini/meta frames) have separate rings: a call sends 100 voice frames a second, which would otherwise push
+// the REGREQ/NEW/ACCEPT the user opened the console to read out of the buffer within a minute. Views poll `version` on animation
 // frames instead of re-rendering on every frame event, so 100 frames/s cannot flood Preact.
 
 import type { TraceView } from '../../electron/shared/api.js';
@@ -7,6 +9,10 @@ import { RingBuffer } from '../lib/ring-buffer.js';
 import { formatTraceLines } from '../lib/trace-format.js';
 
 export const TRACE_CAPACITY = 5000;
+/** Voice frames kept: 20 s of a call's both directions. */
+export const VOICE_TRACE_CAPACITY = 4000;
+
+const isVoice = (e: TraceView): boolean => e.kind === 'mini' || e.kind === 'video' || e.kind === 'trunk';
 
 export interface TraceRow {
   readonly entry: TraceView;
@@ -21,24 +27,28 @@ export function rowOf(entry: TraceView): TraceRow {
 
 export class TraceLog {
   private readonly rows: RingBuffer<TraceRow>;
+  private readonly voice: RingBuffer<TraceRow>;
   private lastSeq = -1;
   /** Bumped on every change; views compare it to decide whether to re-render. */
   version = 0;
 
-  constructor(capacity = TRACE_CAPACITY) {
+  constructor(capacity = TRACE_CAPACITY, voiceCapacity = VOICE_TRACE_CAPACITY) {
     this.rows = new RingBuffer<TraceRow>(capacity);
+    this.voice = new RingBuffer<TraceRow>(voiceCapacity);
   }
 
-  get size(): number { return this.rows.size; }
+  get size(): number { return this.rows.size + this.voice.size; }
+  /** Voice frames held (hidden unless the console's Voice box is ticked). */
+  get voiceSize(): number { return this.voice.size; }
   get capacity(): number { return this.rows.capacity; }
-  /** Frames that fell out of the buffer since the last clear. */
+  /** Signalling frames that fell out of the buffer since the last clear. */
   get dropped(): number { return this.rows.dropped; }
 
   push(entry: TraceView): void {
     // trace:subscribe returns recent frames that may overlap frames already streamed: keep each seq once.
     if (entry.seq <= this.lastSeq) return;
     this.lastSeq = entry.seq;
-    this.rows.push(rowOf(entry));
+    (isVoice(entry) ? this.voice : this.rows).push(rowOf(entry));
     this.version++;
   }
 
@@ -48,8 +58,20 @@ export class TraceLog {
 
   clear(): void {
     this.rows.clear();
+    this.voice.clear();
     this.version++;
   }
 
-  toArray(): TraceRow[] { return this.rows.toArray(); }
+  /** Every frame held, oldest first (the two rings merged by seq). */
+  toArray(): TraceRow[] {
+    const a = this.rows.toArray();
+    if (this.voice.size === 0) return a;
+    const b = this.voice.toArray();
+    const out: TraceRow[] = new Array<TraceRow>(a.length + b.length);
+    let i = 0, j = 0, k = 0;
+    while (i < a.length && j < b.length) out[k++] = a[i].entry.seq < b[j].entry.seq ? a[i++] : b[j++];
+    while (i < a.length) out[k++] = a[i++];
+    while (j < b.length) out[k++] = b[j++];
+    return out;
+  }
 }

@@ -122,7 +122,7 @@ describe('account form', () => {
     expect(Object.keys(e).sort()).toEqual(['codecs', 'refreshSeconds', 'server', 'username', 'voicemailNumber']);
     expect(validateDraft({ ...valid, server: 'h:70000' }).server).toMatch(/1–65535/);
     expect(validateDraft({ ...valid, server: '[2001:db8::1]:4569' }).server).toBeUndefined();
-    expect(validateDraft({ ...valid, server: '' }).server).toBeDefined();
+    expect(validateDraft({ ...valid, server: '' }).server).toMatch(/Enter the server/);
   });
 
   it('keeps, sets or forgets the write-only secret', () => {

@@ -2,6 +2,7 @@
 // PhoneService + the IAX2 engine (composePhone), which registers with and calls the scripted IAX2 server
 // (test/support/scripted-peer.ts) over real UDP on 127.0.0.1. Nothing between the UI and the wire is faked.
 
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { ControlSubclass, FrameType, IaxSubclass, IeType } from '../../electron/
 import { ScriptedPeer, type ServerDialog } from '../support/scripted-peer.js';
 import { launchChromium, openPage, type WatchedPage } from './support/browser.js';
 import { startEngineHost, type EngineHost } from './support/engine-host.js';
-import { buildRenderer, repoRoot } from './support/renderer-build.js';
+import { SCREENSHOT_DIR, buildRenderer, type RendererBuild } from './support/renderer-build.js';
 
 const SECRET = 's3cret-e2e';
 const ULAW = 1 << 2;
@@ -22,8 +23,11 @@ let watched: WatchedPage;
 let page: Page;
 const answered: ServerDialog[] = [];
 
+let built: RendererBuild | undefined;
+
 beforeAll(async () => {
-  const built = await buildRenderer();
+  built = await buildRenderer();
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   peer = await ScriptedPeer.start();
   peer.enableRegistrar({ users: { alice: { secret: SECRET, mailbox: { old: 1, new: 2 } } }, requireCallToken: true });
   // Calls: call token like Asterisk, then ACCEPT (µ-law), RINGING, and ANSWER a moment later.
@@ -46,6 +50,7 @@ afterAll(async () => {
   await browser?.close();
   await host?.close();
   await peer?.stop();
+  built?.remove();
 });
 
 describe('renderer against the real engine over the WebSocket host', () => {
@@ -97,7 +102,7 @@ describe('renderer against the real engine over the WebSocket host', () => {
     const consoleText = (await page.getByTestId('console-view').innerText()) ?? '';
     expect(consoleText).toMatch(/Subclass: NEW/);
     expect(consoleText).toMatch(/CALLED NUMBER\s+: 600|CALLED_NUMBER\s+: 600/);
-    await page.screenshot({ path: join(repoRoot, 'test/e2e/.screenshots/real-engine.png') });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'real-engine.png') });
 
     await page.getByTestId('hangup').click();
     await expect.poll(() => page.getByTestId('active-call').count(), { timeout: 5_000 }).toBe(0);
@@ -131,7 +136,7 @@ describe('renderer against the real engine over the WebSocket host', () => {
     expect(status.length).toBeGreaterThan(5);
     expect(await page.getByTestId('reg-error').textContent()).toMatch(/\[auth-failed\]|\[unknown-user\]|\[rejected\]/);
     expect(await page.locator('[data-testid^="reg-chip-"]').getAttribute('data-status')).toBe('failed');
-    await page.screenshot({ path: join(repoRoot, 'test/e2e/.screenshots/real-registration-failed.png') });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'real-registration-failed.png') });
   });
 
   it('logged no console errors, page errors or CSP violations', () => {

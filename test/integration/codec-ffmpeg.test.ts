@@ -12,7 +12,7 @@ import type { CodecFactory } from '../../electron/core/media/codec.js';
 import { codecFactory } from '../../electron/core/media/codecs/registry.js';
 import { frameSamples } from '../../electron/core/media/codecs/codec-info.js';
 import {
-  ffmpegAvailable, ffmpegDecode, ffmpegEncode, ffmpegOpusDecode, ffmpegOpusEncode, type FfmpegCodec,
+  concatBytes, ffmpegAvailable, ffmpegDecode, ffmpegEncode, ffmpegOpusDecode, ffmpegOpusEncode, type FfmpegCodec,
 } from '../support/ffmpeg.js';
 import {
   alignedSnr, concat, frames, logSpectralDistanceDb, multiTone, segmentalSnrDb, snrDb, speech, toneAmplitude,
@@ -29,16 +29,6 @@ async function decodeAll(factory: CodecFactory, payloads: Uint8Array[]): Promise
   const dec = await factory.createDecoder();
   const out = concat(payloads.map((p) => dec.decode(p)));
   dec.close();
-  return out;
-}
-
-function joinBytes(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
   return out;
 }
 
@@ -80,7 +70,7 @@ describe.skipIf(!ffmpegAvailable())('codec conformance against ffmpeg', () => {
       };
       for (const [name, ref] of Object.entries(signals) as [keyof typeof signals, Int16Array][]) {
         it(`${name}: our encoder → ffmpeg decoder matches the reference`, async () => {
-          const ours = joinBytes(await encodeAll(factory, ref));
+          const ours = concatBytes(await encodeAll(factory, ref));
           const decoded = ffmpegDecode(c.codec, ours);
           expect(decoded.length).toBe(ref.length);
           const { delay, snr } = alignedSnr(ref, decoded, c.delay + 4);
@@ -109,7 +99,7 @@ describe.skipIf(!ffmpegAvailable())('codec conformance against ffmpeg', () => {
         it(`${name}: our decoder is sample-exact with ffmpeg's${c.bitExactEncoder ? ', our encoder byte-exact' : ''}`, async () => {
           const theirs = ffmpegEncode(c.codec, ref);
           if (c.bitExactEncoder) {
-            const ours = joinBytes(await encodeAll(factory, ref));
+            const ours = concatBytes(await encodeAll(factory, ref));
             expect(Buffer.from(ours).equals(Buffer.from(theirs))).toBe(true);
           }
           const payloads: Uint8Array[] = [];
@@ -130,7 +120,7 @@ describe.skipIf(!ffmpegAvailable())('codec conformance against ffmpeg', () => {
       const all = new Int16Array(65600); // every 16-bit value, padded to whole 20 ms frames
       for (let i = 0; i < all.length; i++) all[i] = Math.min(32767, i - 32768);
       const factory = codecFactory(law);
-      const ours = joinBytes(await encodeAll(factory, all));
+      const ours = concatBytes(await encodeAll(factory, all));
       const theirs = ffmpegEncode(law, all);
       const levels = [...new Set((await factory.createDecoder()).decode(Uint8Array.from({ length: 256 }, (_, i) => i)))]
         .sort((a, b) => a - b);
@@ -151,7 +141,7 @@ describe.skipIf(!ffmpegAvailable())('codec conformance against ffmpeg', () => {
   it('gsm: our frames also decode bit-exactly with ffmpeg\'s native (non-libgsm) decoder', async () => {
     const factory = codecFactory('gsm');
     const ref = wholeFrames(speech(8000), 160);
-    const ours = joinBytes(await encodeAll(factory, ref));
+    const ours = concatBytes(await encodeAll(factory, ref));
     const native = ffmpegDecode('gsm', ours, 'gsm');
     const oursDecoded = await decodeAll(factory, [ours]); // one payload holding every frame
     expect(Buffer.from(native.buffer).equals(Buffer.from(oursDecoded.buffer))).toBe(true);

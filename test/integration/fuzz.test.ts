@@ -26,6 +26,7 @@ import { decodeDatagram, encodeFullFrame, encodeMetaVideoFrame, encodeMiniFrame,
 import { encodeApparentAddr, IeWriter } from '../../electron/core/iax2/wire/ies.js';
 import { ControlSubclass, FrameType, IaxSubclass, IeType, type FullFrame } from '../../electron/core/iax2/wire/types.js';
 import { ScriptedPeer } from '../support/scripted-peer.js';
+import { SeededRng } from '../support/seeded-random.js';
 
 /** Counts live timers (set, not yet fired or cancelled). */
 class CountingClock implements Clock {
@@ -55,19 +56,6 @@ class CountingSocket implements UdpSocketPort {
   close(): Promise<void> { return this.inner.close(); }
 }
 
-class Rng {
-  constructor(private s: number) {}
-  next(): number {
-    let t = (this.s += 0x6d2b79f5);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(lo: number, hi: number): number { return lo + Math.floor(this.next() * (hi - lo + 1)); }
-  pick<T>(xs: readonly T[]): T { return xs[this.int(0, xs.length - 1)]; }
-  bytes(n: number): Uint8Array { const b = new Uint8Array(n); for (let i = 0; i < n; i++) b[i] = this.int(0, 255); return b; }
-}
-
 interface Fuzzer { socket: Socket; endpoint: UdpEndpoint; got: FullFrame[]; gotRaw: number }
 
 async function fuzzer(): Promise<Fuzzer> {
@@ -82,7 +70,7 @@ async function fuzzer(): Promise<Fuzzer> {
   return f;
 }
 
-function corpus(rng: Rng, calls: () => number[]): Uint8Array[] {
+function corpus(rng: SeededRng, calls: () => number[]): Uint8Array[] {
   const callNo = (): number => rng.pick([0, 1, 2, rng.int(2, 32767), ...calls()]);
   const full = (frameType: number, subclass: number, payload: Uint8Array = new Uint8Array(0), subclassBit?: number): Uint8Array => encodeFullFrame({
     sourceCall: rng.pick([1, 2, rng.int(2, 32767), ...calls()]) || 2, destCall: callNo(), retransmit: rng.next() < 0.2,
@@ -106,7 +94,7 @@ function corpus(rng: Rng, calls: () => number[]): Uint8Array[] {
   return out;
 }
 
-function mutate(rng: Rng, base: Uint8Array): Uint8Array {
+function mutate(rng: SeededRng, base: Uint8Array): Uint8Array {
   const b = Uint8Array.from(base);
   switch (rng.int(0, 6)) {
     case 0: { const n = rng.int(1, 4); for (let i = 0; i < n && b.length; i++) b[rng.int(0, b.length - 1)] ^= 1 << rng.int(0, 7); return b; }
@@ -161,7 +149,7 @@ describe('fuzz: random and mutated datagrams', () => {
   });
 
   async function blast(count: number, seed: number): Promise<void> {
-    const rng = new Rng(seed);
+    const rng = new SeededRng(seed);
     // Real call numbers the engine uses towards the trusted fuzzer, learnt from its REGREQs, are fuzz targets too.
     const engineCalls = (): number[] => trusted.got.slice(-4).map((f) => f.sourceCall);
     const target = socket.received + count;

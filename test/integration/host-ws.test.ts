@@ -8,26 +8,14 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { WebSocket } from 'ws';
+import { bundleEngineWorker } from '../support/bundle.js';
 import { startEngineWorker, type EngineClient } from '../../electron/host/engine-client.js';
 import { startWsHost, type WsHost } from '../../electron/host/ws-host.js';
 import { connectWebSocket, type WebSocketConstructor } from '../../electron/shared/ws-transport.js';
 import type { RegistrationView } from '../../electron/shared/api.js';
 import { ScriptedPeer } from '../support/scripted-peer.js';
-import { build } from 'esbuild';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const WS = WebSocket as unknown as WebSocketConstructor;
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-/** The worker runs plain JS: bundle the TypeScript entry (npm packages stay external). */
-async function bundleWorker(): Promise<URL> {
-  const outfile = join(root, 'test/.tmp', `engine-worker-ws-${process.pid}.mjs`);
-  await build({
-    entryPoints: [join(root, 'electron/host/engine-worker.ts')], outfile, bundle: true, platform: 'node',
-    format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning',
-  });
-  return pathToFileURL(outfile);
-}
 
 function get(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
@@ -69,7 +57,7 @@ describe('ws-host', () => {
     peer = await ScriptedPeer.start();
     peer.enableRegistrar({ users: { bob: { secret: 'builder' } } });
     engine = await startEngineWorker({
-      workerUrl: await bundleWorker(),
+      workerUrl: await bundleEngineWorker(),
       config: { host: 'headless', dataDir, version: 'test', localPort: 0, bindAddress: '127.0.0.1', audio: 'none',
         secrets: 'file', secretStorage: 'file' },
     });

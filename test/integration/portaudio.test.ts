@@ -7,13 +7,9 @@ import {
   ALSA_IN_KEY, ALSA_OUT_KEY, ALSA_STALL_KEY, bundlePortAudioChild, createAlsaHome, naudiodonAvailable, readRawPcm, runPortAudioChild,
   writeRawPcm, type AlsaHome,
 } from '../support/alsa.js';
+import { goertzelAmplitude } from '../support/signals.js';
 
-function amplitudeAt(x: Int16Array, freq: number, rate: number): number {
-  const w = (2 * Math.PI * freq) / rate, c = 2 * Math.cos(w);
-  let s1 = 0, s2 = 0;
-  for (let i = 0; i < x.length; i++) { const s0 = x[i] + c * s1 - s2; s2 = s1; s1 = s0; }
-  return (2 * Math.sqrt(Math.max(0, s1 * s1 + s2 * s2 - c * s1 * s2))) / x.length;
-}
+const amplitudeAt = goertzelAmplitude;
 
 let alsa: AlsaHome;
 beforeAll(async () => { alsa = createAlsaHome(); await bundlePortAudioChild(); });

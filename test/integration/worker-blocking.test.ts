@@ -8,27 +8,16 @@
 // reasons of their own (CPU contention): the assertion is that their worst gap stays clearly below the
 // 250 ms block — the gap every frame would show if the audio depended on this thread, as the control does.
 import { afterAll, describe, expect, it } from 'vitest';
-import { build } from 'esbuild';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleEngineWorker } from '../support/bundle.js';
 import { startEngineWorker, type EngineClient } from '../../electron/host/engine-client.js';
 import type { MediaDiagnostics } from '../../electron/host/device-media-factory.js';
 import type { CallView } from '../../electron/shared/api.js';
 import { PacedFakeAudioSystem } from '../../electron/adapters/audio/paced-fake-audio.js';
+import { sleep } from '../support/wait.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function bundleWorker(): Promise<URL> {
-  const outfile = join(root, 'test/.tmp', `engine-worker-blocking-${process.pid}.mjs`);
-  await build({
-    entryPoints: [join(root, 'electron/host/engine-worker.ts')], outfile, bundle: true, platform: 'node',
-    format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning',
-  });
-  return pathToFileURL(outfile);
-}
 
 /** Blocks this thread completely for `ms` (no timers, no messages, no I/O callbacks run meanwhile). */
 function busyBlock(ms: number): void {
@@ -45,7 +34,7 @@ describe('engine worker vs a blocked main thread', () => {
   });
 
   it('keeps both calls\' audio flowing, on time and complete, while this thread blocks 250 ms at a time', async () => {
-    const workerUrl = await bundleWorker();
+    const workerUrl = await bundleEngineWorker();
     const start = async (toneHz: number): Promise<EngineClient> => {
       const dataDir = await mkdtemp(join(tmpdir(), 'redial-block-'));
       dirs.push(dataDir);

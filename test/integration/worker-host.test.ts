@@ -2,28 +2,16 @@
 // 127.0.0.1 → a scripted registrar (call token + MD5). Secrets are served from the host thread (as Electron's
 // main process does with safeStorage) and never reach the account files.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'esbuild';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleEngineWorker } from '../support/bundle.js';
 import { startEngineWorker, type EngineClient } from '../../electron/host/engine-client.js';
 import { MemorySecretStore } from '../../electron/adapters/secret-memory-store.js';
 import type { RegistrationView } from '../../electron/shared/api.js';
 import { ScriptedPeer } from '../support/scripted-peer.js';
 import { FrameType, IaxSubclass } from '../../electron/core/iax2/wire/types.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-/** The worker runs plain JS: bundle the TypeScript entry once (npm packages stay external). */
-async function bundleWorker(): Promise<URL> {
-  const outfile = join(root, 'test/.tmp', `engine-worker-${process.pid}.mjs`);
-  await build({
-    entryPoints: [join(root, 'electron/host/engine-worker.ts')], outfile, bundle: true, platform: 'node',
-    format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning',
-  });
-  return pathToFileURL(outfile);
-}
 
 describe('engine worker', () => {
   let workerUrl: URL;
@@ -33,7 +21,7 @@ describe('engine worker', () => {
   const secrets = new MemorySecretStore();
 
   beforeAll(async () => {
-    workerUrl = await bundleWorker();
+    workerUrl = await bundleEngineWorker();
     dataDir = await mkdtemp(join(tmpdir(), 'redial-worker-'));
     peer = await ScriptedPeer.start();
     peer.enableRegistrar({ users: { alice: { secret: 'wonderland', mailbox: { old: 1, new: 3 } } } });

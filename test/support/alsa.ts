@@ -2,20 +2,19 @@
 // defines `file` PCMs, and a child process running naudiodon with that HOME (ALSA reads its
 // configuration once per process, so the test runner's own process can't be pointed at it).
 //
-// The child entry (TypeScript) is bundled with esbuild into node_modules/.cache so that
+// The child entry (TypeScript) is bundled by ./bundle.ts into node_modules/.cache so that
 // `require('naudiodon')` inside it resolves from the repository like it does in the app.
 
 import { fork } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleEntry, repoRoot } from './bundle.js';
 import type { ChildResult, ChildScenario } from './asoundrc/portaudio-child.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const repoRoot = resolve(here, '../..');
+export { repoRoot };
 
 export interface AlsaHome {
   readonly home: string;
@@ -42,37 +41,6 @@ export function createAlsaHome(): AlsaHome {
   const template = readFileSync(join(here, 'asoundrc/redial-test.asoundrc'), 'utf8');
   writeFileSync(join(home, '.asoundrc'), template.replaceAll('@OUT@', outFile).replaceAll('@IN@', inFile).replaceAll('@STALL@', stallFile));
   return { home, outFile, inFile, stallFile, cleanup: () => rmSync(home, { recursive: true, force: true }) };
-}
-
-const bundles = new Map<string, Promise<string>>();
-/**
- * Bundles a TypeScript entry (and what it imports) into one ES module under node_modules/.cache, once
- * per test process, so a child process or worker thread can run it with plain node.
- */
-export function bundleEntry(entry: string): Promise<string> {
-  let p = bundles.get(entry);
-  if (!p) {
-    p = (async () => {
-      const outDir = join(repoRoot, 'node_modules/.cache/redial-tests');
-      mkdirSync(outDir, { recursive: true });
-      const name = entry.split('/').pop()!.replace(/\.ts$/, '');
-      const result = await build({
-        entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20',
-        external: ['naudiodon'], logLevel: 'error', write: false, outfile: join(outDir, `${name}.mjs`),
-      });
-      const code = result.outputFiles[0].contents;
-      // Named by content: parallel test processes share one file, and only changed code adds a new one.
-      const outfile = join(outDir, `${name}-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
-      if (!existsSync(outfile)) {
-        const tmp = `${outfile}.${process.pid}.tmp`;
-        writeFileSync(tmp, code);
-        renameSync(tmp, outfile);
-      }
-      return outfile;
-    })();
-    bundles.set(entry, p);
-  }
-  return p;
 }
 
 /** Bundles test/support/asoundrc/portaudio-child.ts. */
@@ -108,8 +76,8 @@ export async function runPortAudioChild<T>(home: string, scenario: ChildScenario
     child.on('message', (m) => {
       result = m as ChildResult;
       // A PortAudio stream whose device thread is stuck (the stall test) can keep the process from
-      // exiting: the result is in, so don't wait for it.
-      setTimeout(() => { if (child.exitCode === null && child.signalCode === null) { killedAfterResult = true; child.kill('SIGKILL'); } }, 2000).unref();
+      // exiting: the result is in, so don't wait long for it (a healthy child exits right after sending).
+      setTimeout(() => { if (child.exitCode === null && child.signalCode === null) { killedAfterResult = true; child.kill('SIGKILL'); } }, 750).unref();
     });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);

@@ -151,9 +151,14 @@ export function writeOggOpus(packets: Uint8Array[], opts: { preSkip: number; inp
     granule += 960n;
     pages.push(oggPage(serial, i + 2, granule, i === packets.length - 1 ? 0x04 : 0, [p]));
   });
-  const out = new Uint8Array(pages.reduce((a, p) => a + p.length, 0));
+  return concatBytes(pages);
+}
+
+/** The byte arrays one after the other in one new array. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
   let o = 0;
-  for (const p of pages) {
+  for (const p of parts) {
     out.set(p, o);
     o += p.length;
   }

@@ -3,6 +3,7 @@
 // Each client address gets its own upstream socket, so the server sees one stable source per client (as a NAT
 // would) and its replies find their way back. Queues are bounded; everything binds to 127.0.0.1 only.
 import { createSocket, type Socket } from 'node:dgram';
+import { seededRandom } from './seeded-random.js';
 
 export interface UdpEndpoint {
   readonly address: string;
@@ -60,19 +61,9 @@ export interface ImpairProxy {
   readonly address: string;
   readonly port: number;
   readonly stats: ImpairStats;
+  /** Datagrams held back or delayed inside the proxy right now (both directions): 0 once it has settled. */
+  pending(): number;
   close(): Promise<void>;
-}
-
-/** Mulberry32: small, fast, seedable; good enough for impairment decisions. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const LOOPBACK = '127.0.0.1';
@@ -104,6 +95,9 @@ class ImpairedLane {
     private readonly decide: ImpairProxyOptions['decide'],
     private readonly send: (data: Uint8Array) => void,
   ) {}
+
+  /** Datagrams waiting in this lane (jitter delay or reorder hold). */
+  get waiting(): number { return this.queued; }
 
   push(data: Uint8Array): void {
     this.stats.received++;
@@ -289,6 +283,11 @@ export async function startImpairProxy(options: ImpairProxyOptions): Promise<Imp
     address: LOOPBACK,
     port: frontPort,
     stats,
+    pending(): number {
+      let n = 0;
+      for (const c of clients.values()) n += c.toServer.waiting + c.toClient.waiting;
+      return n;
+    },
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

@@ -8,6 +8,8 @@
 // extra 20–60 ms (they arrive after one to three later frames). A spike adds a queue build-up (a triangle of extra
 // delay) over a window. Duplicates are second copies 1–5 ms after the first.
 
+import { seededRandom } from './seeded-random.js';
+
 export interface NetTraceSpec {
   readonly name: string;
   readonly seed: number;
@@ -41,18 +43,6 @@ export interface NetTrace {
   readonly packets: readonly TracePacket[];
   /** Every delivery in arrival order. */
   readonly deliveries: readonly { readonly at: number; readonly packet: TracePacket }[];
-}
-
-/** mulberry32: a small, well-mixed 32-bit PRNG; enough for simulation, fully reproducible from the seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The 99th percentile of an Erlang-2 with scale θ is 6.6384 θ (solves (1 + x) e^-x = 0.01). */

@@ -175,6 +175,13 @@ export class ScriptedCallPeer {
       entries: [{ sourceCall: this.local, timestamp16: ts & 0xffff, payload }] }), this.enginePeer);
   }
 
+  /** A "supermini" meta trunk frame (cmddata 0, Asterisk's default for trunk=yes): entries carry no timestamp. */
+  sendSupermini(trunkTs: number, payloads: readonly Uint8Array[]): void {
+    if (!this.enginePeer) throw new Error('scripted peer: no dialog');
+    this.socket.send(encodeTrunkFrame({ timestamp: trunkTs, withTimestamps: false,
+      entries: payloads.map((payload) => ({ sourceCall: this.local, payload })) }), this.enginePeer);
+  }
+
   /** Unsequenced frames (ACK, VNAK, apathetic replies): never retransmitted. */
   private sendRaw(to: UdpEndpoint, f: Omit<FullFrame, 'kind' | 'retransmit' | 'payload'> & { payload?: Uint8Array }): void {
     if (this.closed) return;

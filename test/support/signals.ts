@@ -1,5 +1,6 @@
 // Test signals and the measures used to compare codec output with a reference: SNR (plain, and after finding the
-// codec's delay), segmental SNR, tone amplitude by single-bin DFT, and log-spectral distance for perceptual codecs.
+// codec's delay), segmental SNR, tone amplitude by single-bin DFT, tone share of the power (Goertzel), RMS, and
+// log-spectral distance for perceptual codecs.
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -27,6 +28,17 @@ export function sine(rate: number, samples: number, freq: number, amp: number, p
   const out = new Int16Array(samples);
   for (let i = 0; i < samples; i++) out[i] = Math.round(amp * Math.sin(2 * Math.PI * freq * (i / rate) + phase));
   return out;
+}
+
+/** A continuous sine cut into `count` frames of `frameSamples` (phase carried across frames; each frame a copy). */
+export function sineFrames(rate: number, frameSamples: number, count: number, freq: number, amp: number): Int16Array[] {
+  const all = sine(rate, frameSamples * count, freq, amp);
+  return Array.from({ length: count }, (_, i) => all.slice(i * frameSamples, (i + 1) * frameSamples));
+}
+
+/** dBFS (full scale = 32768) of a sine with peak `amplitude`: its RMS is amplitude/√2. */
+export function dbfsOfSine(amplitude: number): number {
+  return 20 * Math.log10(amplitude / Math.SQRT2 / 32768);
 }
 
 /** Deterministic white noise (xorshift), uniform in ±amp. */
@@ -71,6 +83,45 @@ export function speech(rate: number): Int16Array {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** RMS of `pcm[from..to)`, in sample units. */
+export function rms(pcm: Int16Array, from = 0, to = pcm.length): number {
+  let s = 0;
+  for (let i = from; i < to; i++) s += pcm[i] * pcm[i];
+  return Math.sqrt(s / Math.max(1, to - from));
+}
+
+/** Power of `freq` relative to the total power of `pcm` (Goertzel), 0..1. */
+export function toneFraction(pcm: Int16Array, freq: number, rate: number): number {
+  const w = (2 * Math.PI * freq) / rate;
+  const c = 2 * Math.cos(w);
+  let s1 = 0;
+  let s2 = 0;
+  for (const x of pcm) {
+    const s0 = x + c * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+  }
+  const power = s1 * s1 + s2 * s2 - c * s1 * s2;
+  const total = pcm.reduce((a, x) => a + x * x, 0);
+  return total === 0 ? 0 : (2 * power) / (pcm.length * total);
+}
+
+/**
+ * Amplitude of the component at `freq` Hz by the Goertzel algorithm over the whole block (no window): a sine of
+ * amplitude A at exactly `freq` reads ≈ A. Cheaper than toneAmplitude(), for blocks of many periods.
+ */
+export function goertzelAmplitude(x: Int16Array, freq: number, rate: number): number {
+  const c = 2 * Math.cos((2 * Math.PI * freq) / rate);
+  let s1 = 0;
+  let s2 = 0;
+  for (let i = 0; i < x.length; i++) {
+    const s0 = x[i] + c * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+  }
+  return (2 * Math.sqrt(Math.max(0, s1 * s1 + s2 * s2 - c * s1 * s2))) / Math.max(1, x.length);
 }
 
 /** SNR in dB of `test` against `ref`, with `test` delayed by `delay` samples, over the overlapping part. */
@@ -194,7 +245,7 @@ export function frames(pcm: Int16Array, n: number): Int16Array[] {
   return out;
 }
 
-export function concat(parts: Int16Array[]): Int16Array {
+export function concat(parts: readonly Int16Array[]): Int16Array {
   const out = new Int16Array(parts.reduce((a, p) => a + p.length, 0));
   let o = 0;
   for (const p of parts) {

@@ -59,7 +59,7 @@ export class WavPlaybackStream extends PacedPlaybackStream {
   private pendingBytes = 0;
   private recordError: Error | null = null;
 
-  constructor(sampleRate: number, frameMs: number, device: AudioDeviceInfo, private readonly path: string | null,
+  constructor(sampleRate: number, frameMs: number, device: AudioDeviceInfo, path: string | null,
               timers: PacerTimers) {
     super(sampleRate, frameMs, device, false, timers);
     this.fd = path ? openSync(path, 'w') : null;

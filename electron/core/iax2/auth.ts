@@ -34,8 +34,12 @@ export function answerChallenge(
     md5Offered ? 'md5' : undefined,
     (offered & AuthMethod.RSA) !== 0 ? 'rsa' : undefined,
   ].filter((n) => n !== undefined);
+  // Asterisk offers plaintext alone for auth=plaintext peers (spec §5.1); say how to allow it, since that is the
+  // fix users need (the password then crosses the network readable).
+  const hint = names.length === 1 && names[0] === 'plaintext' && !allowed.includes('plaintext')
+    ? ' (allow plaintext authentication for this account, e.g. --auth plaintext, only on a network you trust)' : '';
   return {
     ok: false,
-    reason: `the server offers ${names.length ? names.join(', ') : 'no method'}; this account allows ${allowed.join(', ') || 'none'}`,
+    reason: `the server offers ${names.length ? names.join(', ') : 'no method'}; this account allows ${allowed.join(', ') || 'none'}${hint}`,
   };
 }

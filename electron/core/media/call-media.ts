@@ -110,7 +110,7 @@ export class CallMedia {
     out = this.outputMuted ? new Int16Array(n) : applyGain(out, dbToGain(this.outputGainDb));
     this.outputMeter.update(out);
     try {
-      this.tx.farEnd(out, this.options.playbackRate);
+      this.tx.farEnd(out, this.options.playbackRate, this.options.now());
     } catch {
       this.pipelineErrors++;
     }
@@ -121,7 +121,7 @@ export class CallMedia {
   capture(pcm: Int16Array): void {
     if (this.closed) return;
     try {
-      this.tx.capture(pcm);
+      this.tx.capture(pcm, this.options.now());
     } catch {
       this.pipelineErrors++;
     }
@@ -142,6 +142,11 @@ export class CallMedia {
   /** Plug in (or remove) the capture-side processor (echo canceller, noise suppressor, AGC). */
   setProcessor(processor: FrameProcessor | undefined): void {
     this.tx.processor = processor;
+  }
+
+  /** The echo canceller's far reference: read ratio (speaker clock / microphone clock), fill and upsets. */
+  farReferenceStats(): { ratio: number; fill: number; underflows: number; overflows: number } {
+    return this.tx.farReferenceStats();
   }
 
   /** Starts recording both directions at the sent codec's rate; returns the format the sink was opened with. */

@@ -16,6 +16,7 @@ export interface DecodedWav extends WavAudio {
   readonly sourceFormat: 'pcm8' | 'pcm16' | 'pcm24' | 'pcm32' | 'float32' | 'float64' | 'ulaw' | 'alaw';
 }
 
+// Format tags of the RIFF WAVE format (Microsoft mmreg.h WAVE_FORMAT_*; EXTENSIBLE carries the tag in its SubFormat GUID).
 const FORMAT_PCM = 1;
 const FORMAT_FLOAT = 3;
 const FORMAT_ALAW = 6;

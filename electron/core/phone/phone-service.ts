@@ -7,13 +7,13 @@
 // (auto-answer, ring timeout, tones).
 import type { Clock, DocumentStore, Logger, SecretStore } from '../ports.js';
 import type {
-  CallHandle, CallEndInfo, CallStats, Iax2Engine, RegistrationState, UserFacingError,
+  CallHandle, CallEndInfo, Iax2Engine, RegistrationState,
 } from '../iax2/engine-api.js';
 import type { TraceEntry } from '../iax2/trace-types.js';
 import {
   API_VERSION, ApiError,
-  type AppInfo, type AudioDevicesView, type AudioSelection, type CallEndView, type CallOutcome, type CallStatsView,
-  type CallView, type ErrorView, type EventName, type EventPayload, type Events, type HistoryEntry,
+  type AppInfo, type AudioDevicesView, type AudioSelection, type CallOutcome, type CallStatsView,
+  type EventName, type EventPayload, type Events, type HistoryEntry,
   type RedialApi, type RegistrationView, type RequestName, type RequestPayload, type Requests,
   type ResponsePayload, type Settings,
 } from '../../shared/api.js';
@@ -23,7 +23,8 @@ import { AccountBook, type StoredAccounts } from './account-book.js';
 import { CallHistory, type StoredHistory } from './call-history.js';
 import { NullPhoneMedia, type CallAudio, type PhoneMedia } from './media-port.js';
 import { DEFAULT_SETTINGS, mergeSettings, readStoredSettings } from './settings-model.js';
-import { TraceBuffer, basicTraceFormatter, toTraceView, type TraceFormatter } from './trace-buffer.js';
+import { TraceBuffer, basicTraceFormatter, safeFormat, toTraceView, type TraceFormatter } from './trace-buffer.js';
+import { callView, devicesView, endView, registrationView, statsView } from './api-views.js';
 
 /** Where exported traces and recordings go (an fs adapter in the app, a temp dir in tests). */
 export interface FileSink {
@@ -128,7 +129,7 @@ export class PhoneService implements RedialApi {
     this.media.onNotice((n) => this.notice(n.level, n.code, n.message));
     this.applySettings(this.settings);
     engine.setAccounts(this.accounts.engineAccounts());
-    for (const r of engine.registrations()) this.registrations.set(r.accountId, this.registrationView(r));
+    for (const r of engine.registrations()) this.registrations.set(r.accountId, registrationView(r, this.deps.clock.now()));
   }
 
   /** Hangs up, unregisters (REGREL) and stops every timer. */
@@ -206,7 +207,7 @@ export class PhoneService implements RedialApi {
       if (!account.enabled) throw new ApiError('account-disabled', `the account '${account.label}' is disabled`);
       const handle = this.deps.engine.dial({ accountId: account.id, number, codecs: account.codecs });
       const live = this.track(handle);
-      return this.callView(live);
+      return callView(live);
     },
     'call:answer': ({ callId }) => {
       const c = this.live(callId);
@@ -260,17 +261,17 @@ export class PhoneService implements RedialApi {
       this.callUpdated(c);
       return { path };
     },
-    'call:list': () => [...this.calls.values()].map((c) => this.callView(c)),
-    'call:stats': ({ callId }) => this.statsView(this.live(callId)),
+    'call:list': () => [...this.calls.values()].map((c) => callView(c)),
+    'call:stats': ({ callId }) => this.statsOf(this.live(callId)),
 
     'history:list': ({ limit }) => this.history.list(limit),
     'history:clear': async () => { await this.history.clear(); return null; },
 
-    'audio:devices': ({ refresh }) => this.devicesView(refresh === true),
+    'audio:devices': ({ refresh }) => this.devicesNow(refresh === true),
     'audio:select': async (sel) => {
       const audio: AudioSelection = { ...this.settings.audio, ...definedOnly(sel) };
       await this.replaceSettings({ ...this.settings, audio });
-      void this.devicesView(false).then((v) => this.events.fire('audio:devices', v), () => undefined);
+      void this.devicesNow(false).then((v) => this.events.fire('audio:devices', v), () => undefined);
       return audio;
     },
     'audio:gains': async (g) => {
@@ -314,7 +315,7 @@ export class PhoneService implements RedialApi {
   // ------------------------------------------------------------------------------------ engine events
 
   private onRegistration(r: RegistrationState): void {
-    const view = this.registrationView(r);
+    const view = registrationView(r, this.deps.clock.now());
     const before = this.registrations.get(r.accountId);
     this.registrations.set(r.accountId, view);
     this.events.fire('registration', view);
@@ -326,7 +327,7 @@ export class PhoneService implements RedialApi {
 
   private onIncoming(handle: CallHandle): void {
     const c = this.track(handle);
-    this.events.fire('call:incoming', this.callView(c));
+    this.events.fire('call:incoming', callView(c));
     const policy = this.settings.autoAnswer;
     if (policy === 'always' || (policy === 'when-requested' && handle.autoAnswerRequested)) {
       handle.answer();
@@ -417,7 +418,7 @@ export class PhoneService implements RedialApi {
       ...(info.cause ? { cause: info.cause.slice(0, 1024) } : {}),
       ...(c.handle.codec ? { codec: c.handle.codec } : {}),
     };
-    const view = { ...this.callView(c), state: 'ended' as const, recording: false };
+    const view = { ...callView(c), state: 'ended' as const, recording: false };
     this.events.fire('call:ended', { call: view, end: endView(info), history: entry });
     this.updateRinging();
     this.updateTones();
@@ -466,37 +467,8 @@ export class PhoneService implements RedialApi {
     return c;
   }
 
-  private callView(c: LiveCall): CallView {
-    const h = c.handle;
-    return {
-      id: h.id, direction: h.direction, number: (h.number || h.remote.number || '').slice(0, 128), state: h.state,
-      held: c.held, remoteHeld: c.remoteHeld, muted: c.muted, recording: c.recording, startedAt: c.startedAt,
-      autoAnswerRequested: h.autoAnswerRequested,
-      ...(h.accountId !== undefined ? { accountId: h.accountId } : {}),
-      ...(h.remote.name ? { remoteName: h.remote.name.slice(0, 256) } : {}),
-      ...(h.remote.number ? { remoteNumber: h.remote.number.slice(0, 128) } : {}),
-      ...(h.codec ? { codec: h.codec } : {}),
-      ...(c.answeredAt !== undefined ? { answeredAt: c.answeredAt } : {}),
-    };
-  }
-
-  private statsView(c: LiveCall): CallStatsView {
-    let s: CallStats;
-    try { s = c.handle.stats(); } catch { s = { framesReceived: 0, framesSent: 0, framesLost: 0, lossPercent: 0, retransmissions: 0 }; }
-    const a = c.audio?.stats() ?? {};
-    const jitter = a.jitterMs ?? s.jitterMs;
-    return {
-      framesReceived: s.framesReceived, framesSent: s.framesSent, framesLost: s.framesLost,
-      lossPercent: Math.min(100, Math.max(0, s.lossPercent)), retransmissions: s.retransmissions,
-      ...(s.rttMs !== undefined ? { rttMs: s.rttMs } : {}),
-      ...(jitter !== undefined ? { jitterMs: jitter } : {}),
-      ...(a.bufferDelayMs !== undefined ? { bufferDelayMs: a.bufferDelayMs } : {}),
-      ...(a.lateFrames !== undefined ? { lateFrames: a.lateFrames } : {}),
-    };
-  }
-
   private callUpdated(c: LiveCall): void {
-    if (this.calls.get(c.handle.id) === c) this.events.fire('call:updated', this.callView(c));
+    if (this.calls.get(c.handle.id) === c) this.events.fire('call:updated', callView(c));
   }
 
   // ------------------------------------------------------------------------------------ tones, timers
@@ -527,7 +499,7 @@ export class PhoneService implements RedialApi {
     this.stopStatsTimer = this.every(STATS_INTERVAL_MS, () => {
       for (const c of this.calls.values()) {
         if (c.handle.state === 'up' || c.handle.state === 'held' || c.handle.state === 'early-media') {
-          this.events.fire('call:stats', { callId: c.handle.id, stats: this.statsView(c) });
+          this.events.fire('call:stats', { callId: c.handle.id, stats: this.statsOf(c) });
         }
       }
     });
@@ -578,31 +550,10 @@ export class PhoneService implements RedialApi {
     this.events.fire('accounts:changed', this.accounts.list());
   }
 
-  private async devicesView(refresh: boolean): Promise<AudioDevicesView> {
-    const devices = await this.media.listDevices(refresh);
-    const keys = new Set(devices.map((d) => d.key));
-    const sel = this.settings.audio;
-    const missing = [sel.input, sel.output, sel.ring].filter((k): k is string => k !== null && !keys.has(k));
-    return {
-      devices: devices.map((d) => ({
-        key: d.key, name: d.name, hostApi: d.hostApi, input: d.maxInputChannels > 0, output: d.maxOutputChannels > 0,
-        isDefaultInput: d.isDefaultInput, isDefaultOutput: d.isDefaultOutput, defaultSampleRate: d.defaultSampleRate,
-      })),
-      selection: sel,
-      missing: [...new Set(missing)],
-    };
-  }
+  private statsOf(c: LiveCall): CallStatsView { return statsView(c.handle, c.audio); }
 
-  private registrationView(r: RegistrationState): RegistrationView {
-    const now = this.deps.clock.now();
-    return {
-      accountId: r.accountId, status: r.status, server: r.server,
-      ...(r.refreshSeconds !== undefined ? { refreshSeconds: r.refreshSeconds } : {}),
-      ...(r.apparentAddress ? { apparentAddress: { address: r.apparentAddress.address, port: r.apparentAddress.port } } : {}),
-      ...(r.messages ? { messages: { old: r.messages.old, new: r.messages.new } } : {}),
-      ...(r.error ? { error: errorView(r.error) } : {}),
-      ...(r.nextAttemptAt !== undefined ? { retryInSeconds: Math.max(0, Math.round((r.nextAttemptAt - now) / 1000)) } : {}),
-    };
+  private async devicesNow(refresh: boolean): Promise<AudioDevicesView> {
+    return devicesView(await this.media.listDevices(refresh), this.settings.audio);
   }
 
   private notice(level: 'info' | 'warning' | 'error', code: string, message: string,
@@ -614,23 +565,6 @@ export class PhoneService implements RedialApi {
   }
 }
 
-function errorView(e: UserFacingError): ErrorView {
-  return {
-    code: e.code, message: e.message,
-    ...(e.cause !== undefined ? { cause: e.cause } : {}),
-    ...(e.causeCode !== undefined ? { causeCode: e.causeCode } : {}),
-  };
-}
-
-function endView(info: CallEndInfo): CallEndView {
-  return {
-    by: info.by,
-    ...(info.cause !== undefined ? { cause: info.cause.slice(0, 1024) } : {}),
-    ...(info.causeCode !== undefined ? { causeCode: info.causeCode } : {}),
-    ...(info.error ? { error: errorView(info.error) } : {}),
-  };
-}
-
 function definedOnly<T extends object>(o: T): Partial<T> {
   const out: Partial<T> = {};
   for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
@@ -639,8 +573,4 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 
 function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40) || 'call';
-}
-
-function safeFormat(format: TraceFormatter, e: TraceEntry): string {
-  try { return format(e); } catch (err) { return `(trace formatting failed: ${String(err)})`; }
 }

@@ -54,10 +54,14 @@ export const basicTraceFormatter: TraceFormatter = (e) => {
 
 function pad3(n: number | undefined): string { return String(n ?? 0).padStart(3, '0'); }
 
+/** The formatter's text, or a note saying it failed: a bad entry must not break the trace. */
+export function safeFormat(format: TraceFormatter, e: TraceEntry): string {
+  try { return format(e); } catch (err) { return `(trace formatting failed: ${err instanceof Error ? err.message : String(err)})`; }
+}
+
 export function toTraceView(item: BufferedTrace, format: TraceFormatter): TraceView {
   const e = item.entry;
-  let text: string;
-  try { text = format(e); } catch (err) { text = `(trace formatting failed: ${err instanceof Error ? err.message : String(err)})`; }
+  const text = safeFormat(format, e);
   return {
     seq: item.seq, direction: e.direction, at: item.wallAt, retry: e.retry,
     peer: { address: e.peer.address, port: e.peer.port }, kind: e.kind,

@@ -1,5 +1,6 @@
 // The real engine behind the real loopback WebSocket host, for the browser tests: composePhone() (real UDP
-// socket on 127.0.0.1, engine, PhoneService, stores in a temporary folder; no sound devices) served by
+// socket on 127.0.0.1, engine, PhoneService, stores in a temporary folder; no sound devices, or the paced fake
+// device whose microphone plays a tone) served by
 // electron/host/ws-host.ts, which also serves the freshly built renderer — exactly what `npm run harness`
 // does, minus the worker thread (the worker needs the compiled dist/ tree; vitest runs the sources).
 
@@ -7,27 +8,40 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composePhone, type ComposedPhone } from '../../../electron/host/compose-phone.js';
+import { createDeviceMedia } from '../../../electron/host/device-media-factory.js';
 import { startWsHost } from '../../../electron/host/ws-host.js';
+
+export interface EngineHostOptions {
+  /** 'fake': the paced fake sound device (real DevicePhoneMedia: codecs, jitter buffer, meters, recording). */
+  readonly audio?: 'none' | 'fake';
+  /** With audio 'fake': the microphone plays this tone (Hz, -12 dBFS). */
+  readonly toneHz?: number;
+}
 
 export interface EngineHost {
   /** The page to open: http://127.0.0.1:PORT/?token=T */
   readonly pageUrl: string;
   readonly phone: ComposedPhone;
+  /** accounts.json, history.json, recordings/, traces/ of this phone. */
+  readonly dataDir: string;
   /** WebSocket clients connected right now. */
   connections(): number;
   close(): Promise<void>;
 }
 
-export async function startEngineHost(rendererDir: string): Promise<EngineHost> {
+export async function startEngineHost(rendererDir: string, options: EngineHostOptions = {}): Promise<EngineHost> {
   const dataDir = mkdtempSync(join(tmpdir(), 'redial-e2e-data-'));
+  const audio = options.audio ?? 'none';
   const phone = await composePhone({
     host: 'headless', dataDir, version: '0.0.0-e2e', localPort: 0, bindAddress: '127.0.0.1',
-    audio: 'none', secrets: 'memory', secretStorage: 'memory',
-  });
+    audio, secrets: 'memory', secretStorage: 'memory',
+    ...(options.toneHz !== undefined ? { fakeCaptureToneHz: options.toneHz } : {}),
+  }, audio === 'fake' ? { createMedia: createDeviceMedia } : {});
   const host = await startWsHost({ api: phone.phone, rendererDir, checkResponses: true });
   return {
     pageUrl: host.pageUrl,
     phone,
+    dataDir,
     connections: () => host.connections(),
     async close() {
       await host.close();

@@ -1,3 +1,5 @@
+// CallMedia (electron/core/media/call-media*.ts): voice through the real codecs and jitter buffer, concealment
+// of loss, silence, gain/mute/levels, the processor hook, recording, and impairment statistics.
 import { describe, expect, it } from 'vitest';
 import type { CallEvents } from '../../../electron/core/iax2/engine-api.js';
 import { TypedEmitter } from '../../../electron/core/util/typed-emitter.js';
@@ -5,7 +7,7 @@ import type { FrameProcessor, RecordingFormat, RecordingSink } from '../../../el
 import { ulawCodec } from '../../../electron/core/media/codecs/g711.js';
 import { DBFS_FLOOR, rmsDbfs } from '../../../electron/core/media/levels.js';
 import { ManualClock, deliver, makeMedia } from './harness.js';
-import { concat, dbfsOfSine, rms, sineFrames, toneFraction } from './signals.js';
+import { concat, dbfsOfSine, rms, sineFrames, toneFraction } from '../../support/signals.js';
 
 const RATE = 48000;
 const FRAME = 960; // 20 ms at 48 kHz
@@ -13,7 +15,7 @@ const FRAME = 960; // 20 ms at 48 kHz
 async function captureTone(codec: 'ulaw' | 'g722', freq: number, frames: number, amplitude = 10000) {
   const clock = new ManualClock();
   const tx = await makeMedia(codec, clock);
-  for (const f of sineFrames(freq, RATE, FRAME, frames, amplitude)) tx.media.capture(f);
+  for (const f of sineFrames(RATE, FRAME, frames, freq, amplitude)) tx.media.capture(f);
   return tx;
 }
 
@@ -102,7 +104,7 @@ describe('CallMedia: gain, mute, levels', () => {
   it('input gain and level meter in dBFS; mute sends silence but keeps metering', async () => {
     const clock = new ManualClock();
     const { media, sent } = await makeMedia('ulaw', clock);
-    const frames = sineFrames(1000, RATE, FRAME, 20, 4000);
+    const frames = sineFrames(RATE, FRAME, 20, 1000, 4000);
     for (const f of frames.slice(0, 5)) media.capture(f);
     const base = media.stats().input.level.rmsDbfs;
     expect(base).toBeCloseTo(dbfsOfSine(4000), 0);
@@ -151,7 +153,7 @@ describe('CallMedia: processor hook and recording', () => {
     // The far end talks (the speaker plays a tone) while the microphone hears a tone too.
     const farOut = deliver(media, clock, tx.sent, 'ulaw', () => 30, 0);
     expect(rms(concat(farOut.slice(10)))).toBeGreaterThan(1000);
-    for (const f of sineFrames(700, RATE, FRAME, 10, 8000)) media.capture(f);
+    for (const f of sineFrames(RATE, FRAME, 10, 700, 8000)) media.capture(f);
     expect(calls.length).toBe(10);
     expect(calls.every((c) => c.near === 160 && c.far === 160)).toBe(true);
     expect(calls.some((c) => c.farEnergy > 1000)).toBe(true);
@@ -170,7 +172,7 @@ describe('CallMedia: processor hook and recording', () => {
       const sink: RecordingSink = { open: (f) => (format = f), write: (s) => chunks.push(s), close: () => (closed = true) };
       expect(media.startRecording(sink, layout)).toEqual({ sampleRate: 8000, channels: layout === 'stereo' ? 2 : 1 });
       expect(format).toEqual({ sampleRate: 8000, channels: layout === 'stereo' ? 2 : 1 });
-      const mic = sineFrames(400, RATE, FRAME, 60, 6000);
+      const mic = sineFrames(RATE, FRAME, 60, 400, 6000);
       const arrivals = far.sent;
       let i = 0;
       for (let t = 0; t < 1200; t += 20, i++) {
@@ -266,7 +268,7 @@ describe('CallMedia: device periods that differ from the codec frame', () => {
     const rates = { playbackRate: 44100, playbackFrameSamples: 441, captureRate: 44100 };
     const a = await makeMedia('ulaw', clock, rates);
     const b = await makeMedia('ulaw', clock, rates);
-    const mic = sineFrames(600, 44100, 441, 200, 8000);
+    const mic = sineFrames(44100, 441, 200, 600, 8000);
     const out: Int16Array[] = [];
     let delivered = 0;
     for (let i = 0; i < 200; i++) {

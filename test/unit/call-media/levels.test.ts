@@ -1,14 +1,16 @@
+// Levels (dBFS of RMS and peak, gain with saturation, meter ballistics), comfort noise, and the background
+// level tracker.
 import { describe, expect, it } from 'vitest';
 import { ComfortNoise, COMFORT_NOISE_MAX_DBFS, NoiseFloorTracker } from '../../../electron/core/media/comfort-noise.js';
 import { DBFS_FLOOR, LevelMeter, applyGain, dbToGain, peakDbfs, rmsDbfs } from '../../../electron/core/media/levels.js';
-import { dbfsOfSine, sine } from './signals.js';
+import { dbfsOfSine, sine } from '../../support/signals.js';
 
 describe('levels', () => {
   it('reads a full-scale square as 0 dBFS and a full-scale sine as −3.01 dBFS', () => {
     const square = Int16Array.from({ length: 800 }, (_, i) => (i % 20 < 10 ? 32767 : -32768));
     expect(rmsDbfs(square)).toBeCloseTo(0, 3);
-    expect(rmsDbfs(sine(1000, 8000, 8000, 32767))).toBeCloseTo(-3.01, 2);
-    expect(peakDbfs(sine(1000, 8000, 8000, 16384))).toBeCloseTo(-6.02, 1);
+    expect(rmsDbfs(sine(8000, 8000, 1000, 32767))).toBeCloseTo(-3.01, 2);
+    expect(peakDbfs(sine(8000, 8000, 1000, 16384))).toBeCloseTo(-6.02, 1);
   });
 
   it('floors silence at DBFS_FLOOR', () => {
@@ -17,7 +19,7 @@ describe('levels', () => {
   });
 
   it('applies gain in dB and saturates instead of wrapping', () => {
-    const s = sine(440, 8000, 800, 1000);
+    const s = sine(8000, 800, 440, 1000);
     expect(rmsDbfs(applyGain(s, dbToGain(6))) - rmsDbfs(s)).toBeCloseTo(6, 1);
     const loud = applyGain(Int16Array.of(20000, -20000), 2);
     expect([...loud]).toEqual([32767, -32768]);
@@ -25,7 +27,7 @@ describe('levels', () => {
 
   it('meter display rises at once and falls at its release rate', () => {
     const m = new LevelMeter(8000, 20);
-    m.update(sine(440, 8000, 160, 10000));
+    m.update(sine(8000, 160, 440, 10000));
     const loud = m.reading();
     expect(loud.displayDbfs).toBeCloseTo(loud.rmsDbfs, 5);
     m.update(new Int16Array(160)); // 20 ms of silence: display falls by 20 dB/s × 0.02 s = 0.4 dB
@@ -45,9 +47,9 @@ describe('comfort noise', () => {
 
   it('tracks the quietest recent frame as the background level', () => {
     const t = new NoiseFloorTracker(10);
-    t.update(sine(300, 8000, 160, 3000));
-    t.update(sine(300, 8000, 160, 30));
-    t.update(sine(300, 8000, 160, 3000));
+    t.update(sine(8000, 160, 300, 3000));
+    t.update(sine(8000, 160, 300, 30));
+    t.update(sine(8000, 160, 300, 3000));
     expect(t.levelDbfs()).toBeCloseTo(Math.max(-90, dbfsOfSine(30)), 0);
   });
 });

@@ -156,7 +156,15 @@ describe('outgoing call (spec §5.2)', () => {
     expect(rr.u16(IeType.RR_DELAY)).toBe(0);
     d.deliver(FrameType.IAX, IaxSubclass.LAGRQ, new Uint8Array(0), { timestamp: 777 });
     expect(d.lastReliable().frame).toMatchObject({ subclass: IaxSubclass.LAGRP, timestamp: 777 });
-    clock.advance(20_000);
+    // First PING 2 s after ACCEPT (an RTT early in the call), then every 20 s.
+    clock.advance(1_999);
+    expect(d.lastReliable().frame.subclass).toBe(IaxSubclass.LAGRP);
+    clock.advance(1);
+    expect(d.lastReliable().frame.subclass).toBe(IaxSubclass.PING);
+    const firstPing = d.sent.length;
+    clock.advance(19_999);
+    expect(d.sent.length).toBe(firstPing);
+    clock.advance(1);
     expect(d.lastReliable().frame.subclass).toBe(IaxSubclass.PING);
     const pingAt = clock.now();
     clock.advance(35);
@@ -395,6 +403,32 @@ describe('CallManager bookkeeping', () => {
     dialogs[1]!.close('local');
     await p;
     expect(done).toBe(true);
+  });
+
+  it('hangupAll() also waits for a call hung up just before it (its HANGUP not yet ACKed)', async () => {
+    // Asterisk interop: `redial call` hangs up on Ctrl-C, then shuts down; without this wait the socket closed
+    // before the HANGUP left and Asterisk kept the channel up.
+    const clock = new FakeClock();
+    const dialogs: FakeDialog[] = [];
+    const mgr = createCallManager(fakeHost(clock, dialogs));
+    const call = mgr.dial({ number: '612' }, account);
+    await flush();
+    accept(dialogs[0]!, 4n);
+    dialogs[0]!.deliver(FrameType.CONTROL, ControlSubclass.ANSWER);
+    call.hangup();
+    expect(call.state).toBe('ended');
+    expect(mgr.calls()).toEqual([]);
+    let done = false;
+    const p = mgr.hangupAll().then(() => { done = true; });
+    await flush();
+    expect(done).toBe(false); // still waiting for the HANGUP's ACK
+    dialogs[0]!.close('local');
+    await p;
+    expect(done).toBe(true);
+    // Once settled, a later shutdown does not wait at all.
+    let again = false;
+    await mgr.hangupAll().then(() => { again = true; });
+    expect(again).toBe(true);
   });
 
   it('hangupAll() gives up after 3 s when a HANGUP is never acknowledged', async () => {

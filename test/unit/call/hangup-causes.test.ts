@@ -17,6 +17,8 @@ describe('cause mapping (spec §5.2, §5.5)', () => {
   it('normal clearing (16) or no cause is no error on HANGUP', () => {
     expect(errorForCause({ causeCode: 16 })).toBeUndefined();
     expect(errorForCause({})).toBeUndefined();
+    // Asterisk sends CAUSECODE 0 (AST_CAUSE_NOTDEFINED) e.g. after Dial() NOANSWER: no cause, not "cause 0".
+    expect(errorForCause({ causeCode: 0 })).toBeUndefined();
   });
   it('apathetic REJECT (no IEs) → calltoken-required', () => {
     expect(errorForReject({ apathetic: true }).code).toBe('calltoken-required');
@@ -24,6 +26,10 @@ describe('cause mapping (spec §5.2, §5.5)', () => {
   });
   it('CAUSE text alone is understood (Asterisk texts)', () => {
     expect(errorForReject({ cause: 'No authority found' }).code).toBe('auth-failed');
+    // Asterisk 22 with forceencryption=yes refuses unencrypted calls this way: say so, and quote the cause once.
+    const m = errorForReject({ cause: 'No authority found', causeCode: 50 }).message;
+    expect(m).toContain('forceencryption');
+    expect(m.split('No authority found').length - 1).toBe(1);
     expect(errorForReject({ cause: 'Unable to negotiate codec' }).code).toBe('no-common-codec');
     expect(errorForReject({ cause: 'No such context/extension' }).code).toBe('no-route');
     expect(errorForReject({ cause: 'Something else' }).code).toBe('rejected');

@@ -31,3 +31,19 @@ describe('receive statistics', () => {
     expect(payloadDurationMs('opus', 3)).toBe(20);
   });
 });
+
+describe('receive statistics: pauses are not loss (Asterisk interop)', () => {
+  it('a gap of a second or more (hold/QUELCH, silent dialplan) counts nothing lost; shorter gaps still do', () => {
+    // Seen against Asterisk 22: 4 s on hold, then voice resumes with timestamps 4 s later → was 200 "lost" frames.
+    const s = new ReceiveStats();
+    let ts = 0;
+    for (let i = 0; i < 50; i++, ts += 20) s.record(ts, ts, 20);
+    ts += 4000; // the far end sent nothing for 4 s
+    for (let i = 0; i < 50; i++, ts += 20) s.record(ts, ts, 20);
+    expect(s.snapshot().framesLost).toBe(0);
+    expect(s.snapshot().framesReceived).toBe(100);
+    ts += 200; // a 200 ms hole in a running stream is loss: 10 frames (the one that arrives ends the gap)
+    s.record(ts, ts, 20);
+    expect(s.snapshot().framesLost).toBe(10);
+  });
+});

@@ -1,3 +1,5 @@
+// G.711 µ-law and A-law (ITU-T G.711): decoding tables, encoder decision values, known vectors, the spec §6.1
+// format bits and frames, tone round trip, multi-frame payloads.
 import { describe, expect, it } from 'vitest';
 import { ALAW_DECODE, ULAW_DECODE, alawCodec, alawEncodeSample, ulawCodec, ulawEncodeSample } from '../../../electron/core/media/codecs/g711.js';
 import { sine, snrDb } from '../../support/signals.js';

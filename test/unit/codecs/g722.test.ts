@@ -1,3 +1,5 @@
+// G.722: format bit and frames (spec §6.1), wideband round-trip quality with the QMF delay, streaming across
+// frames, multi-frame payloads, saturation.
 import { describe, expect, it } from 'vitest';
 import { g722Codec } from '../../../electron/core/media/codecs/g722.js';
 import { G722Decoder, G722Encoder } from '../../../electron/core/media/codecs/g722-core.js';

@@ -1,3 +1,5 @@
+// GSM 06.10 full rate: format bit and 33-byte frames (spec §6.1), bit packing (RFC 3551 §4.5.8), coding quality,
+// multi-frame payloads, malformed payloads, silence and full scale.
 import { describe, expect, it } from 'vitest';
 import { gsmCodec } from '../../../electron/core/media/codecs/gsm.js';
 import { packFrame, unpackFrame, type GsmFrame } from '../../../electron/core/media/codecs/gsm-shared.js';

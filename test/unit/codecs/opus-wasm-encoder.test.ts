@@ -1,3 +1,4 @@
+// Our binding to opusscript's libopus WASM encoder (electron/core/media/codecs/opus-wasm-encoder.ts).
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { WasmOpusEncoder } from '../../../electron/core/media/codecs/opus-wasm-encoder.js';

@@ -1,3 +1,5 @@
+// The Opus codec: format bit and rates (spec §6.1), one 20 ms frame per packet, interworking across PCM rates,
+// concealment that gives exactly the samples asked for, loss packets, and TOC parsing (RFC 6716 §3.4).
 import { describe, expect, it } from 'vitest';
 import { OpusDecoder } from 'opus-decoder';
 import { opusCodec } from '../../../electron/core/media/codecs/opus.js';

@@ -1,3 +1,5 @@
+// The codec registry: every codec once with its format bit and CODEC_PREFS letter (spec §6.1), the payload size
+// of one 20 ms frame, and durations from payload length (spec §6.6).
 import { describe, expect, it } from 'vitest';
 import type { CodecName } from '../../../electron/core/media/codec.js';
 import {

@@ -1,3 +1,5 @@
+// The polyphase windowed-sinc resampler: passband flatness, alias rejection, seamless frames, group delay,
+// independence from chunking, pass-through at equal rates.
 import { describe, expect, it } from 'vitest';
 import { Resampler } from '../../../electron/core/media/dsp/resample.js';
 import { concat, frames, noise, sine } from '../../support/signals.js';

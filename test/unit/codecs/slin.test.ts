@@ -1,3 +1,5 @@
+// Signed linear: slin big-endian and slin16 little-endian on the wire by default (as Asterisk sends them), the
+// byte order as a factory option, several frames per payload, odd byte counts refused.
 import { describe, expect, it } from 'vitest';
 import { slin16Codec, slinCodec } from '../../../electron/core/media/codecs/slin.js';
 

@@ -1,3 +1,5 @@
+// WAV reading and writing: the canonical header, round trips, G.711/8-bit/24-bit/float/EXTENSIBLE formats,
+// streaming writers' headers, and clear errors for what it cannot read.
 import { describe, expect, it } from 'vitest';
 import { decodeWav, encodeWav } from '../../../electron/core/media/wav.js';
 import { ulawEncodeSample, alawEncodeSample, ULAW_DECODE, ALAW_DECODE } from '../../../electron/core/media/codecs/g711.js';

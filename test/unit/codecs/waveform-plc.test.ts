@@ -1,6 +1,8 @@
+// Waveform packet-loss concealment: continuing voiced and non-periodic signals without clicks, fading out,
+// cross-fading into the first good frame, fading in after a long loss.
 import { describe, expect, it } from 'vitest';
 import { WaveformPlc } from '../../../electron/core/media/codecs/waveform-plc.js';
-import { sine, snrDb } from '../../support/signals.js';
+import { rms, sine, snrDb } from '../../support/signals.js';
 
 function maxStep(x: Int16Array, from = 1, to = x.length): number {
   let m = 0;
@@ -21,12 +23,6 @@ function twoTone(rate: number, n: number, f1: number, f2: number): Int16Array {
     x[i] = Math.round(7000 * Math.sin((2 * Math.PI * f1 * i) / rate) + 5000 * Math.sin((2 * Math.PI * f2 * i) / rate));
   }
   return x;
-}
-
-function rms(x: Int16Array): number {
-  let s = 0;
-  for (const v of x) s += v * v;
-  return Math.sqrt(s / Math.max(1, x.length));
 }
 
 describe('waveform PLC', () => {

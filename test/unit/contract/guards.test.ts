@@ -1,3 +1,5 @@
+// The API's runtime guards (electron/shared/api-guards.ts): every sample payload passes, and each kind of
+// malformed or oversized payload is refused.
 import { describe, expect, it } from 'vitest';
 import { EVENT_NAMES, REQUEST_NAMES } from '../../../electron/shared/api.js';
 import { checkRequest, eventGuards, requestGuards, responseGuards } from '../../../electron/shared/api-guards.js';

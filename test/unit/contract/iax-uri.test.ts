@@ -1,3 +1,5 @@
+// iax: links (electron/shared/iax-uri.ts): what parses and what is refused, the account's server string, and
+// finding a link among launch arguments.
 import { describe, expect, it } from 'vitest';
 import { findIaxUriArg, parseIaxUri, uriServer } from '../../../electron/shared/iax-uri.js';
 

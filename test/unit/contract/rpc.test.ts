@@ -1,3 +1,5 @@
+// The API's request/event RPC over a message link (electron/shared/rpc.ts): results and typed errors, requests
+// refused before the backend, event subscriptions, invalid events dropped, closing and timeouts.
 import { describe, expect, it } from 'vitest';
 import { ApiError, type EventName, type Events, type RedialApi, type RequestName } from '../../../electron/shared/api.js';
 import { createApiClient, serveApi, type MessageLink, type WireMessage } from '../../../electron/shared/rpc.js';

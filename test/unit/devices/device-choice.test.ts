@@ -1,3 +1,5 @@
+// Choosing sound devices: device keys, resolving the user's selection with fallbacks and notices, what is
+// persisted, when to enumerate, and opening with fallback on the paced fake device.
 import { describe, expect, it } from 'vitest';
 import type { AudioDeviceInfo } from '../../../electron/core/media/audio-ports.js';
 import { deviceKey, normalizedDeviceName, parseDeviceKey, uniqueDeviceKeys } from '../../../electron/core/media/devices/device-key.js';

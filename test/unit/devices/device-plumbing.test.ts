@@ -1,3 +1,5 @@
+// Audio plumbing: re-chunking PCM bytes into frames, the CLI's device arguments and listing, and
+// createAudioSystem's fake and split systems.
 import { describe, expect, it } from 'vitest';
 import { Pcm16Rechunker, pcm16ToBuffer } from '../../../electron/adapters/audio/pcm-rechunker.js';
 import { createAudioSystem } from '../../../electron/adapters/audio/create-audio-system.js';

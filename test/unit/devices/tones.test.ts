@@ -1,28 +1,13 @@
+// Call-progress tones (North American and European), DTMF feedback and the ringtone: frequencies, cadences
+// and levels measured from the generated audio.
 import { describe, expect, it } from 'vitest';
 import {
   DTMF_FREQUENCIES, EUROPEAN_TONES, NORTH_AMERICAN_TONES, RINGTONE, ToneGenerator, dtmfTone, progressTone, ringtone,
 } from '../../../electron/core/media/tones.js';
+import { goertzelAmplitude, rms } from '../../support/signals.js';
 
-/** Goertzel power of `freq` in x, normalised so a full-scale-amplitude A sine gives (A/2)^2-ish. */
-function goertzel(x: Int16Array, freq: number, rate: number): number {
-  const w = (2 * Math.PI * freq) / rate;
-  const coeff = 2 * Math.cos(w);
-  let s1 = 0, s2 = 0;
-  for (let i = 0; i < x.length; i++) {
-    const s0 = x[i] + coeff * s1 - s2;
-    s2 = s1; s1 = s0;
-  }
-  const power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
-  return power / (x.length * x.length);
-}
 /** Amplitude estimate of the `freq` component (a sine of amplitude A gives ≈ A). */
-const amplitudeAt = (x: Int16Array, f: number, rate: number) => 2 * Math.sqrt(goertzel(x, f, rate));
-
-function rms(x: Int16Array, from = 0, to = x.length): number {
-  let s = 0;
-  for (let i = from; i < to; i++) s += x[i] * x[i];
-  return Math.sqrt(s / Math.max(1, to - from));
-}
+const amplitudeAt = goertzelAmplitude;
 
 /** On/off runs in ms, from the RMS of 5 ms blocks. */
 function runs(x: Int16Array, rate: number): Array<{ on: boolean; ms: number }> {

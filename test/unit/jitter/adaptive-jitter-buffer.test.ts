@@ -1,3 +1,5 @@
+// AdaptiveJitterBuffer (stack-notes §5.1): steady streams, loss, reordering, duplicates, late frames,
+// timestamp jumps, silence, and how the delay grows and shrinks.
 import { describe, expect, it } from 'vitest';
 import { AdaptiveJitterBuffer, DEFAULT_JITTER_SETTINGS } from '../../../electron/core/media/jitter/index.js';
 import { drive, kinds, played, stream } from './jitter-driver.js';

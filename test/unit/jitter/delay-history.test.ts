@@ -1,3 +1,4 @@
+// DelayHistory: the jitter buffer's window of recent delays and its trimmed estimate (stack-notes §5.1).
 import { describe, expect, it } from 'vitest';
 import { DelayHistory } from '../../../electron/core/media/jitter/delay-history.js';
 

@@ -2,9 +2,8 @@
 // permission denial, blocked navigation, IPC sender and payload checks, events, iax: links, notifications,
 // secret-storage warning, shutdown on quit. The engine behind it is the real PhoneService over a FakeEngine.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import * as electron from 'electron';
 import type { SafeStorage } from 'electron';
 import { startRedialMain, type ElectronParts, type MainEngine, type RunningMain } from '../../../electron/main/redial-main.js';
@@ -18,6 +17,7 @@ import type { StoredHistory } from '../../../electron/core/phone/call-history.js
 import { FakeEngine } from '../phone/fake-engine.js';
 import { MemoryDocumentStore } from '../phone/memory-stores.js';
 import { FakeClock } from '../../support/fake-clock.js';
+import { tempDirs } from '../../support/temp-dirs.js';
 import {
   BrowserWindow, FakeEvent, FakeWebContents, FakeWebFrame, Notification, app, ipcMain, powerMonitor, protocol,
   resetElectronFake, safeStorage, session,
@@ -27,10 +27,15 @@ const flush = async (): Promise<void> => { for (let i = 0; i < 10; i++) await ne
 
 interface Harness { running: RunningMain; engine: FakeEngine; phone: PhoneService & { shutDownCalls: number }; win: BrowserWindow; rendererDir: string }
 
+const tempDir = tempDirs();
+
 async function boot(argv: string[] = ['/opt/Redial/redial'], before?: () => void): Promise<Harness> {
-  const rendererDir = await mkdtemp(join(tmpdir(), 'redial-renderer-'));
+  // <tmp>/renderer is served; <tmp>/redial-secret-outside.txt sits just outside it, for the escape attempt.
+  const base = await tempDir('redial-main-');
+  const rendererDir = join(base, 'renderer');
+  await mkdir(rendererDir);
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Redial</title>');
-  await writeFile(join(tmpdir(), 'redial-secret-outside.txt'), 'outside');
+  await writeFile(join(base, 'redial-secret-outside.txt'), 'outside');
   const engine = new FakeEngine();
   const phone = Object.assign(new PhoneService({
     engine, clock: new FakeClock(), secrets: new MemorySecretStore(),

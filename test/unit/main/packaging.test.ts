@@ -7,6 +7,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { build } from 'esbuild';
+import { minimatch } from 'minimatch';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -30,7 +32,7 @@ describe('electron-builder config', () => {
     expect(config.files.slice(1).every((f: string) => f.startsWith('!dist/'))).toBe(true);
     expect(config.npmRebuild).toBe(false);
     expect(config.buildDependenciesFromSource).toBe(false);
-    expect(config.asarUnpack).toEqual(['**/*.node', '**/node_modules/naudiodon*/build/Release/**']);
+    expect(config.asarUnpack.slice(0, 2)).toEqual(['**/*.node', '**/node_modules/naudiodon*/build/Release/**']);
     expect(config.afterPack).toBe('build/after-pack.cjs');
     expect(existsSync(join(root, config.afterPack))).toBe(true);
     expect(config.extraMetadata.main).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).main);
@@ -62,6 +64,57 @@ describe('electron-builder config', () => {
     expect(keys(app)).toEqual(['com.apple.security.cs.allow-jit', 'com.apple.security.device.audio-input',
       'com.apple.security.network.client', 'com.apple.security.network.server']);
     expect(keys(inherit)).toEqual(['com.apple.security.cs.allow-jit', 'com.apple.security.inherit']);
+  });
+});
+
+/** Is `path` (relative to the app folder) unpacked from app.asar by the config? electron-builder uses minimatch. */
+const unpacked = (path: string): boolean => (config.asarUnpack as string[]).some((p) => minimatch(path, p, { dot: true }));
+
+/** The npm packages the built engine worker loads: its static import graph (esbuild's metafile), the packages it
+ * loads lazily (createRequire(...)('x'), import('x/…')), and, recursively, their own dependencies. */
+async function workerPackages(workerFile: string): Promise<{ packages: Set<string>; ownFiles: string[] }> {
+  const result = await build({ entryPoints: [workerFile], bundle: true, platform: 'node', format: 'esm', write: false,
+    metafile: true, logLevel: 'silent', external: ['*.node'] });
+  const packages = new Set<string>();
+  const ownFiles: string[] = [];
+  const nameOf = (spec: string): string => (spec.startsWith('@') ? spec.split('/').slice(0, 2) : spec.split('/').slice(0, 1)).join('/');
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+    if (m) { packages.add(m[1]); continue; }
+    ownFiles.push(input);
+    const text = readFileSync(join(root, input), 'utf8');
+    for (const lazy of text.matchAll(/require\('([^'.][^']*)'\)|import\('([^'.][^']*)'\)|specifier = '([^'.][^']*)'/g)) {
+      const spec = lazy[1] ?? lazy[2] ?? lazy[3];
+      if (!spec.startsWith('node:')) packages.add(nameOf(spec));
+    }
+  }
+  const queue = [...packages];
+  while (queue.length > 0) {
+    const name = queue.pop()!;
+    const manifest = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    for (const dep of Object.keys(manifest.dependencies ?? {})) if (!packages.has(dep)) { packages.add(dep); queue.push(dep); }
+  }
+  return { packages, ownFiles };
+}
+
+describe('the engine worker in a packaged app', () => {
+  const worker = join(root, 'dist/electron/host/engine-worker.js');
+
+  it.skipIf(!existsSync(worker))('is unpacked from app.asar with every file and package it loads', async () => {
+    const { packages, ownFiles } = await workerPackages(worker);
+    // The worker really does load native and wasm packages (so this test checks something).
+    expect([...packages]).toEqual(expect.arrayContaining(['naudiodon', 'opusscript', 'opus-decoder', 'bindings']));
+    const missing = [...packages].filter((p) => !unpacked(`node_modules/${p}/package.json`));
+    expect(missing).toEqual([]);
+    expect(ownFiles.length).toBeGreaterThan(20);
+    expect(ownFiles.filter((f) => !unpacked(f))).toEqual([]);
+    expect(unpacked('node_modules/naudiodon/build/Release/naudiodon.node')).toBe(true);
+    expect(unpacked('node_modules/naudiodon/build/Release/libportaudio.so.2')).toBe(true);
+    expect(unpacked('node_modules/opusscript/build/opusscript_native_wasm.wasm')).toBe(true);
+    // The UI stays inside the archive (integrity-checked, never loaded by the worker).
+    expect(unpacked('dist/renderer/index.html')).toBe(false);
+    expect(unpacked('dist/preload/preload.cjs')).toBe(false);
+    expect(unpacked('node_modules/preact/package.json')).toBe(false);
   });
 });
 

@@ -1,18 +1,19 @@
 // Secret stores: safeStorage-sealed file (no plaintext on disk), describeBackend's warnings, the plain file
 // store used headless (mode 0600), and the cross-thread bridge the engine worker uses.
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { MessageChannel } from 'node:worker_threads';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { createSafeStorageSecretStore, describeBackend } from '../../../electron/adapters/secret-safe-storage.js';
 import { FileSecretStore } from '../../../electron/adapters/secret-file-store.js';
 import { MemorySecretStore } from '../../../electron/adapters/secret-memory-store.js';
 import { JsonFileStore } from '../../../electron/adapters/fs-document-store.js';
 import { RemoteSecretStore, serveSecrets } from '../../../electron/host/secret-bridge.js';
 import { safeStorage } from '../../fakes/electron.js';
+import { tempDirs } from '../../support/temp-dirs.js';
 
-const tmp = (): Promise<string> => mkdtemp(join(tmpdir(), 'redial-secrets-'));
+const tempDir = tempDirs();
+const tmp = (): Promise<string> => tempDir('redial-secrets-');
 
 describe('secret stores', () => {
   it('seals secrets with safeStorage: nothing readable on disk, round trip works, a new instance reads them', async () => {

@@ -1,9 +1,8 @@
 // DevicePhoneMedia on the paced fake sound card (real time, 20 ms frames): shared streams for calls, tones and
 // the ringtone where the user wants them, device fallback with a notice, recording to WAV, clean release.
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { DevicePhoneMedia } from '../../../electron/core/phone/device-phone-media.js';
 import type { MediaNotice } from '../../../electron/core/phone/media-port.js';
 import { DEFAULT_SETTINGS } from '../../../electron/core/phone/settings-model.js';
@@ -14,8 +13,10 @@ import { decodeWav } from '../../../electron/core/media/wav.js';
 import type { AudioSelection } from '../../../electron/shared/api.js';
 import { FakeCall } from './fake-engine.js';
 import { ToneGenerator } from '../../../electron/core/media/tones.js';
+import { tempDirs } from '../../support/temp-dirs.js';
+import { sleep, until } from '../../support/wait.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const tempDir = tempDirs();
 const peak = (pcm: Int16Array): number => pcm.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 
 const headset = fakeDevice('Headset', { isDefaultInput: true, isDefaultOutput: true });
@@ -74,7 +75,7 @@ describe('DevicePhoneMedia', () => {
 
   it('records both directions to a stereo WAV', async () => {
     const t = setup();
-    const dir = await mkdtemp(join(tmpdir(), 'redial-rec-'));
+    const dir = await tempDir('redial-rec-');
     const call = upCall('r');
     const audio = await t.media.startCall(call);
     await audio.startRecording(join(dir, 'call.wav'));
@@ -97,7 +98,7 @@ describe('DevicePhoneMedia', () => {
     expect(t.audio.playbacks).toHaveLength(1);
     expect(peak(t.audio.playbacks[0].playedAudio())).toBeGreaterThan(1000);
     t.media.setTone(null);
-    await sleep(50);
+    await until('the speaker closes', () => t.audio.playbacks[0].isClosed);
     expect(t.audio.playbacks[0].isClosed).toBe(true);
   });
 
@@ -107,7 +108,7 @@ describe('DevicePhoneMedia', () => {
     await sleep(150);
     expect(all.audio.playbacks.map((p) => p.device?.name).sort()).toEqual(['Headset', 'Speakers']);
     all.media.setRinging(false);
-    await sleep(50);
+    await until('the ring streams close', () => all.audio.playbacks.every((p) => p.isClosed));
     expect(all.audio.playbacks.every((p) => p.isClosed)).toBe(true);
     await all.media.close();
 

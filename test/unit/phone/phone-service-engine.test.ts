@@ -14,6 +14,7 @@ import { ScriptedCallPeer } from '../../support/scripted-peer-calls.js';
 import { ScriptedPeer } from '../../support/scripted-peer.js';
 import { LoopbackUdpPort, cryptoRandom, loopbackResolver, systemClock } from '../../support/scripted-peer-calls-net.js';
 import { MemoryDocumentStore } from './memory-stores.js';
+import { until } from '../../support/wait.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
@@ -33,11 +34,6 @@ async function realPhone() {
     for (const name of names) phone.on(name, (p) => { expect(eventGuards[name](p), name).toBe(true); events.push({ name, payload: p }); });
   };
   const of = <K extends EventName>(name: K): Events[K][] => events.filter((e) => e.name === name).map((e) => e.payload as Events[K]);
-  const until = (what: string, pred: () => boolean, timeoutMs = 5000): Promise<void> => new Promise((resolve, reject) => {
-    const start = Date.now();
-    const tick = (): void => { if (pred()) resolve(); else if (Date.now() - start > timeoutMs) reject(new Error(`timed out: ${what}`)); else setTimeout(tick, 5); };
-    tick();
-  });
   return { phone, engine, watch, of, until };
 }
 

@@ -76,6 +76,13 @@ describe('MD5 answer (spec §5.1, A-1)', () => {
     const p = answerChallenge(AuthMethod.PLAINTEXT, undefined, 's', ['plaintext']);
     expect(p.ok && p.ie.type).toBe(IeType.PASSWORD);
   });
+  it('an auth=plaintext Asterisk peer on an md5-only account: the reason says how to allow plaintext', () => {
+    const r = answerChallenge(AuthMethod.PLAINTEXT, undefined, 's');
+    expect(r.ok ? '' : r.reason).toContain('--auth plaintext');
+    // … but not when plaintext is not the problem.
+    const rsa = answerChallenge(AuthMethod.RSA, undefined, 's');
+    expect(rsa.ok ? '' : rsa.reason).not.toContain('--auth plaintext');
+  });
 });
 
 describe('registration cycle on a virtual clock', () => {

@@ -2,7 +2,7 @@
 // tolerance), counts truthfully, is reproducible for a seed, keeps its queues bounded, and works both ways.
 import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startImpairProxy, seededRandom, type ImpairProxy } from '../../support/impair-proxy.js';
+import { startImpairProxy, type ImpairProxy } from '../../support/impair-proxy.js';
 
 const N = 3000;
 /** ±3 percentage points: about 3 standard deviations of a proportion near 0.2 over 3000 draws. */
@@ -29,15 +29,29 @@ function packet(seq: number): Buffer {
   return b;
 }
 
-/** Sends 0..n-1 in small paced bursts (loopback must not drop on its own), then waits for quiet. */
-async function sendAll(s: Socket, port: number, n: number, lastArrival: () => number): Promise<void> {
+/**
+ * Waits until `settled()` holds: every datagram reached the proxy, none waits inside it, and all it sent have
+ * arrived. Counting, not waiting for a quiet spell, so a slow machine cannot end the wait early.
+ */
+async function until(settled: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!settled()) {
+    if (Date.now() - started > timeoutMs) throw new Error('the proxy did not settle');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** The proxy got all `n` datagrams toward the server, holds none, and everything it sent there arrived. */
+const settledToServer = (proxy: ImpairProxy, n: number, arrivals: readonly number[]) => (): boolean =>
+  proxy.stats.toServer.received === n && proxy.pending() === 0 && arrivals.length === proxy.stats.toServer.sent;
+
+/** Sends 0..n-1 in small paced bursts (loopback must not drop on its own), then waits for `settled`. */
+async function sendAll(s: Socket, port: number, n: number, settled: () => boolean): Promise<void> {
   for (let i = 0; i < n; i++) {
     s.send(packet(i), port, '127.0.0.1');
     if (i % 25 === 24) await new Promise((r) => setTimeout(r, 1));
   }
-  const started = Date.now();
-  await new Promise((r) => setTimeout(r, 100));
-  while (Date.now() - lastArrival() < 150 && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 50));
+  await until(settled);
 }
 
 interface Observed { unique: number; duplicates: number; late: number }
@@ -61,12 +75,11 @@ function observe(arrivals: number[]): Observed {
 describe('impair proxy', () => {
   it('applies loss 20%, duplication 10%, reordering 10% toward the server, and counts truthfully', async () => {
     const arrivals: number[] = [];
-    let last = Date.now();
-    const server = await udp((seq) => { arrivals.push(seq); last = Date.now(); });
+    const server = await udp((seq) => { arrivals.push(seq); });
     const proxy = await startImpairProxy({ target: { address: '127.0.0.1', port: server.address().port }, lossRate: 0.2, duplicateRate: 0.1, reorderRate: 0.1, seed: 42 });
     proxies.push(proxy);
     const client = await udp();
-    await sendAll(client, proxy.port, N, () => last);
+    await sendAll(client, proxy.port, N, settledToServer(proxy, N, arrivals));
 
     const o = observe(arrivals);
     const st = proxy.stats.toServer;
@@ -85,15 +98,16 @@ describe('impair proxy', () => {
 
   it('impairs replies on their way back to the client', async () => {
     const echoed: number[] = [];
-    let last = Date.now();
-    const server = await udp((seq, from, s) => { s.send(packet(seq), from.port, from.address); last = Date.now(); });
+    const server = await udp((seq, from, s) => { s.send(packet(seq), from.port, from.address); });
     const proxy = await startImpairProxy({
       target: { address: '127.0.0.1', port: server.address().port }, seed: 7,
       toServer: { lossRate: 0 }, toClient: { lossRate: 0.3, reorderRate: 0.05 },
     });
     proxies.push(proxy);
-    const client = await udp((seq) => { echoed.push(seq); last = Date.now(); });
-    await sendAll(client, proxy.port, N, () => last);
+    const client = await udp((seq) => { echoed.push(seq); });
+    const { toServer, toClient } = proxy.stats;
+    await sendAll(client, proxy.port, N, () => toServer.received === N && proxy.pending() === 0
+      && toClient.received === toServer.sent && echoed.length === toClient.sent);
     const o = observe(echoed);
     expect(proxy.stats.toServer.dropped).toBe(0);
     expect(proxy.stats.toClient.received).toBe(N);
@@ -105,12 +119,11 @@ describe('impair proxy', () => {
   it('is reproducible for a seed and differs for another', async () => {
     const run = async (seed: number): Promise<string> => {
       const arrivals: number[] = [];
-      let last = Date.now();
-      const server = await udp((seq) => { arrivals.push(seq); last = Date.now(); });
+      const server = await udp((seq) => { arrivals.push(seq); });
       const proxy = await startImpairProxy({ target: { address: '127.0.0.1', port: server.address().port }, lossRate: 0.2, duplicateRate: 0.1, reorderRate: 0.1, seed });
       proxies.push(proxy);
       const client = await udp();
-      await sendAll(client, proxy.port, 500, () => last);
+      await sendAll(client, proxy.port, 500, settledToServer(proxy, 500, arrivals));
       return JSON.stringify(proxy.stats.toServer);
     };
     const a = await run(5);
@@ -122,14 +135,12 @@ describe('impair proxy', () => {
 
   it('keeps its queue bounded under heavy jitter and delivers the rest', async () => {
     const arrivals: number[] = [];
-    let last = Date.now();
-    const server = await udp((seq) => { arrivals.push(seq); last = Date.now(); });
+    const server = await udp((seq) => { arrivals.push(seq); });
     const proxy = await startImpairProxy({ target: { address: '127.0.0.1', port: server.address().port }, jitterMs: 300, maxQueue: 20, seed: 3 });
     proxies.push(proxy);
     const client = await udp();
     for (let i = 0; i < 200; i++) client.send(packet(i), proxy.port, '127.0.0.1');
-    await new Promise((r) => setTimeout(r, 100));
-    while (Date.now() - last < 400) await new Promise((r) => setTimeout(r, 50));
+    await until(settledToServer(proxy, 200, arrivals));
     const st = proxy.stats.toServer;
     expect(st.received).toBe(200);
     expect(st.overflowed).toBeGreaterThan(0);
@@ -138,15 +149,14 @@ describe('impair proxy', () => {
 
   it('lets a test force drops of chosen datagrams', async () => {
     const arrivals: number[] = [];
-    let last = Date.now();
-    const server = await udp((seq) => { arrivals.push(seq); last = Date.now(); });
+    const server = await udp((seq) => { arrivals.push(seq); });
     const proxy = await startImpairProxy({
       target: { address: '127.0.0.1', port: server.address().port },
       decide: (d) => (new DataView(d.buffer, d.byteOffset).getUint32(0) % 10 === 3 ? 'drop' : undefined),
     });
     proxies.push(proxy);
     const client = await udp();
-    await sendAll(client, proxy.port, 100, () => last);
+    await sendAll(client, proxy.port, 100, settledToServer(proxy, 100, arrivals));
     expect(arrivals.filter((s) => s % 10 === 3)).toEqual([]);
     expect(arrivals).toHaveLength(90);
   });
@@ -154,12 +164,5 @@ describe('impair proxy', () => {
   it('refuses non-loopback targets and bad rates', async () => {
     await expect(startImpairProxy({ target: { address: '10.0.0.1', port: 4569 } })).rejects.toThrow(/loopback/);
     await expect(startImpairProxy({ target: { address: '127.0.0.1', port: 4569 }, lossRate: 1.5 })).rejects.toThrow(/outside 0-1/);
-  });
-
-  it('seeded PRNG is uniform enough', () => {
-    const r = seededRandom(1);
-    const buckets = new Array<number>(10).fill(0);
-    for (let i = 0; i < 100_000; i++) buckets[Math.floor(r() * 10)]++;
-    for (const b of buckets) expect(Math.abs(b - 10_000)).toBeLessThan(500);
   });
 });

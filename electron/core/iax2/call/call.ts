@@ -21,11 +21,17 @@ import { bitIndexOfCodec } from './codec-wire-table.js';
 import { DTMF_GAP_MS, DTMF_TONE_MS, digitOfSubclass, dtmfChar } from './dtmf.js';
 import { Q850, errorForCause, errorForControl, errorForReject } from './hangup-causes.js';
 import { ieText } from './new-ies.js';
+import { ArrivalTimestamps } from './arrival-timestamps.js';
 import { ReceiveStats, payloadDurationMs } from './receive-stats.js';
 import { encodeReceptionReport } from './reception-report.js';
 
 /** Our PING cadence in a call (spec §8.1, C-4: about every 20 s; Asterisk uses 21 s). */
 export const PING_INTERVAL_MS = 20_000;
+/**
+ * The first PING goes out soon after ACCEPT so the call shows an RTT (and the transport an RTO base) within seconds;
+ * against Asterisk the first RTT otherwise came 20 s into the call (Asterisk's own PING only arrives after 21 s).
+ */
+export const FIRST_PING_MS = 2_000;
 /** How long to wait for the server's HANGUP after our TRANSFER before warning (spec P25). */
 export const TRANSFER_NOTICE_MS = 5_000;
 
@@ -63,6 +69,8 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
   private negotiated: CodecName | undefined;
   /** ACCEPT sent (incoming) or received (outgoing): from now on non-IAX frames may be sent (spec §4.6 end). */
   private accepted = false;
+  /** Outgoing: the far end signalled RINGING at some point (decides "not answered" vs "refused", see onRemoteHangup). */
+  private rang = false;
   private isMuted = false;
   private reportSource: (() => ReceptionReport) | undefined;
   private endInfo: CallEndInfo | undefined;
@@ -73,6 +81,7 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
   private rttMs: number | undefined;
   private framesSent = 0;
   private readonly rx = new ReceiveStats();
+  private readonly arrivalTs = new ArrivalTimestamps();
   private unknownVoiceWarned = false;
   private readonly dialogDone: Promise<void>;
   private resolveDialogDone!: () => void;
@@ -237,7 +246,7 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
     const outgoingPreAnswer = this.direction === 'outgoing' && (s === 'proceeding' || s === 'ringing' || s === 'early-media');
     switch (subclass) {
       case ControlSubclass.RINGING:
-        if (outgoingPreAnswer) this.setState('ringing', 'CONTROL RINGING');
+        if (outgoingPreAnswer) { this.rang = true; this.setState('ringing', 'CONTROL RINGING'); }
         return;
       case ControlSubclass.PROGRESS:
         if (outgoingPreAnswer) this.setState('early-media', 'CONTROL PROGRESS');
@@ -293,11 +302,15 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
       }
       return;
     }
-    this.rx.record(this.host.clock.now(), v.timestamp, payloadDurationMs(codec, v.payload.length));
+    const duration = payloadDurationMs(codec, v.payload.length);
+    // Supermini trunk entries come stamped with our arrival clock (spec §1.5); make that a media clock.
+    const timestamp = v.arrivalTimestamp ? this.arrivalTs.stamp(v.timestamp, duration) : v.timestamp;
+    if (!v.arrivalTimestamp && this.dialog) this.arrivalTs.noteSenderTimestamp(v.timestamp, this.dialog.elapsed(), duration);
+    this.rx.record(this.host.clock.now(), timestamp, duration);
     const s = this.machine.state;
     if (this.direction === 'outgoing' && (s === 'proceeding' || s === 'ringing')) this.setState('early-media', 'voice before ANSWER');
     // The payload may be a view into the datagram buffer (wire/frame-codec.ts): listeners get their own copy.
-    this.emit('voice', { codec, timestamp: v.timestamp, payload: v.payload.slice() });
+    this.emit('voice', { codec, timestamp, payload: v.payload.slice() });
   }
 
   private onRemoteHangup(ies: IeReader): void {
@@ -308,8 +321,26 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
     if (!error && this.direction === 'incoming' && this.machine.state === 'ringing') {
       error = { code: 'cancelled', message: 'The caller hung up before the call was answered.', ...rc };
     }
+    if (!error && this.direction === 'outgoing' && this.isBeforeAnswer()) error = this.unansweredHangupError(rc);
     this.finish({ by: 'remote', ...rc, ...(error ? { error } : {}) });
     this.dialog?.close('remote'); // the transport still ACKs the HANGUP after we return (spec §4.8, C-7)
+  }
+
+  /**
+   * An outgoing call that the far end hangs up before ANSWER with a normal or undefined cause (16, 0 or none). Asterisk
+   * does this when Dial() times out (DIALSTATUS=NOANSWER: the caller's leg gets CAUSECODE 0) or when the dialplan ends
+   * while ringing, so a call that was ringing counts as "not answered"; otherwise the server ended it unannounced.
+   */
+  private unansweredHangupError(rc: { readonly cause?: string; readonly causeCode?: number }): UserFacingError {
+    const said = rc.cause ? ` (server said: "${rc.cause}")` : '';
+    return this.rang
+      ? { code: 'no-answer', message: `The call rang but was not answered${said}.`, ...rc }
+      : { code: 'rejected', message: `The server ended the call before it was answered${said}.`, ...rc };
+  }
+
+  private isBeforeAnswer(): boolean {
+    const s = this.machine.state;
+    return s === 'dialing' || s === 'proceeding' || s === 'ringing' || s === 'early-media';
   }
 
   private onReject(ies: IeReader, apathetic: boolean): void {
@@ -528,7 +559,7 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
       this.dialog.sendReliable({ frameType: FrameType.IAX, subclass: IaxSubclass.PING });
       this.pingTimer = this.host.clock.setTimer(PING_INTERVAL_MS, tick);
     };
-    this.pingTimer = this.host.clock.setTimer(PING_INTERVAL_MS, tick);
+    this.pingTimer = this.host.clock.setTimer(FIRST_PING_MS, tick);
   }
 
   private stopTimers(): void {

@@ -5,6 +5,9 @@ import type { UserFacingError } from '../engine-api.js';
 
 /** Q.850 cause values used by Asterisk chan_iax2 (spec §3.3 HANGUP/REJECT, §5.2, §5.5). */
 export const Q850 = {
+  /** AST_CAUSE_NOTDEFINED: Asterisk sends CAUSECODE 0 when the channel's cause was never set, e.g. on the caller's
+   * leg after Dial() gave up with NOANSWER. It means "no cause", not an error of its own. */
+  NOT_DEFINED: 0,
   UNALLOCATED_NUMBER: 1,
   NO_ROUTE_DESTINATION: 3,
   NORMAL_CLEARING: 16,
@@ -64,6 +67,7 @@ export function errorForCause(rc: RemoteCause): UserFacingError | undefined {
   const code = rc.causeCode ?? causeCodeFromText(rc.cause);
   switch (code) {
     case undefined:
+    case Q850.NOT_DEFINED:
     case Q850.NORMAL_CLEARING:
       return undefined;
     case Q850.USER_BUSY:
@@ -78,11 +82,13 @@ export function errorForCause(rc: RemoteCause): UserFacingError | undefined {
       return err('invalid-number', `The number is not valid on this server${detail(rc)}.`, rc);
     case Q850.NO_AUTHORITY:
       return err('auth-failed',
-        'The server refused the call: wrong password, unknown user, or the account may not make this call ' +
-        `("No authority found")${detail(rc)}.`, rc);
+        'The server refused the call: wrong password, unknown user, the account may not make this call, or the ' +
+        'server demands encryption (forceencryption=yes, which this phone does not support)' +
+        `${rc.cause ? detail(rc) : ' ("No authority found")'}.`, rc);
     case Q850.BEARER_CAPABILITY_NOT_AVAILABLE:
       return err('no-common-codec',
-        `The server and this account share no codec ("Unable to negotiate codec")${detail(rc)}.`, rc);
+        'The server and this phone share no codec: compare the allow=/disallow= lines of this account on the server ' +
+        `with the codecs offered here${detail(rc)}.`, rc);
     case Q850.NO_USER_RESPONSE:
     case Q850.NO_ANSWER:
     case Q850.SUBSCRIBER_ABSENT:

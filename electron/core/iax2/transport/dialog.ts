@@ -52,6 +52,8 @@ export interface ReceivedVoice {
   readonly payload: Uint8Array;
   /** True when it came in a full VOICE frame (such frames are also delivered only once, in order). */
   readonly full: boolean;
+  /** Supermini trunk entry (spec §1.5): `timestamp` is our arrival clock, not the sender's. */
+  readonly arrivalTimestamp?: boolean;
 }
 
 export interface DialogStats {

@@ -269,6 +269,10 @@ export class IaxTransport {
       if (this.byRemote.get(key) === d) this.byRemote.delete(key);
     }
     this.numbers.release(d.localCall);
-    this.tombstones.add(d.snapshot(), this.clock.now());
+    // Expired tombstones are otherwise only dropped when looked up by their own call number, so without this sweep
+    // the table keeps one per closed dialog up to maxTombstones (soak: 101 after 100 calls in 105 s, never fewer).
+    const now = this.clock.now();
+    this.tombstones.prune(now);
+    this.tombstones.add(d.snapshot(), now);
   }
 }

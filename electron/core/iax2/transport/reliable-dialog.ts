@@ -42,6 +42,12 @@ interface PendingFrame {
   readonly subclassBit?: number;
   readonly payload: Uint8Array;
   readonly timestamp: number;
+  /**
+   * The timestamp is our clock at the moment of sending, so its ACK measures the round trip. Not so for a PONG or
+   * LAGRP (they echo the peer's timestamp: against Asterisk the ACK of our LAGRP gave a 600 ms "RTT" on loopback)
+   * nor for voice (predicted timestamps, spec §4.6).
+   */
+  readonly clockStamped: boolean;
   readonly options: SendOptions;
   transmissions: number;
   retransmitted: boolean;
@@ -157,7 +163,8 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   sendReliable(frame: OutgoingFrame, options: SendOptions = {}): void {
     if (this.isClosed) return;
     const ts = frame.timestamp ?? (frame.frameType === FrameType.IAX ? this.outTs.forIax() : this.outTs.forControl());
-    this.queue(frame.frameType, frame.subclass, undefined, frame.payload ?? EMPTY, ts >>> 0, options, false);
+    this.queue(frame.frameType, frame.subclass, undefined, frame.payload ?? EMPTY, ts >>> 0, options, false,
+      frame.timestamp === undefined);
   }
 
   sendVoice(formatBit: number, payload: Uint8Array, durationMs: number): void {
@@ -168,7 +175,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     if (formatBit !== this.sendFormatBit || voiceNeedsFullFrame(ts, this.lastFullVoiceTs)) {
       this.sendFormatBit = formatBit;
       this.lastFullVoiceTs = ts;
-      this.queue(FrameType.VOICE, 2 ** formatBit, formatBit, payload, ts, {}, false);
+      this.queue(FrameType.VOICE, 2 ** formatBit, formatBit, payload, ts, {}, false, false);
       return;
     }
     // A mini frame carries no iseqno, so it does not count as an acknowledgement (sentCount untouched).
@@ -180,7 +187,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   }
 
   private queue(frameType: number, subclass: number, subclassBit: number | undefined, payload: Uint8Array,
-                timestamp: number, options: SendOptions, opening: boolean): void {
+                timestamp: number, options: SendOptions, opening: boolean, clockStamped = true): void {
     if (this.finalQueued) return;
     try {
       // Encode once up front: a frame that cannot be encoded (a caller's bug) must not consume a sequence number.
@@ -193,7 +200,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     if (options.final) this.finalQueued = true;
     const p: PendingFrame = {
       oseqno: this.oseqno, frameType, subclass, ...(subclassBit !== undefined ? { subclassBit } : {}),
-      payload, timestamp, options, transmissions: 0, retransmitted: false,
+      payload, timestamp, clockStamped, options, transmissions: 0, retransmitted: false,
       rto: initialRto(this.link.policy, this.srtt, opening),
     };
     if (this.pending.length === 0) this.ackBase = this.oseqno;
@@ -335,9 +342,15 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   receiveTrunkEntry(e: TrunkEntry): void {
     if (this.isClosed || this.recvFormatBit === undefined) return;
     this.counters.voiceFramesReceived++;
-    // Supermini entries carry no timestamp: the receiver derives one from its own clock (spec §1.5, §4.7).
-    const ts = e.timestamp16 !== undefined ? this.inTs.unwrap16(e.timestamp16) : Math.floor(this.elapsed()) >>> 0;
-    this.emit('voice', { timestamp: ts, formatBit: this.recvFormatBit, payload: e.payload, full: false });
+    if (e.timestamp16 !== undefined) {
+      this.emit('voice', { timestamp: this.inTs.unwrap16(e.timestamp16), formatBit: this.recvFormatBit, payload: e.payload, full: false });
+      return;
+    }
+    // Supermini entries carry no timestamp: hand over the arrival time and say so; the call turns it into a media
+    // clock from the payload durations (call/arrival-timestamps.ts). The trunk frame's own timestamp is no better:
+    // Asterisk predicts it +trunkfreq per batch and snaps it ~160 ms forward whenever it drifts (calc_txpeerstamp()).
+    this.emit('voice', { timestamp: Math.floor(this.elapsed()) >>> 0, formatBit: this.recvFormatBit, payload: e.payload,
+      full: false, arrivalTimestamp: true });
   }
 
   /** Stateless replies from the server's pseudo call number 1, matched by dcallno (spec §4.1). */
@@ -384,7 +397,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     for (const p of acked) {
       p.cancel?.();
       // Karn: only never-retransmitted frames whose echo we can see give an RTT sample.
-      if (isAck && !p.retransmitted && f.timestamp === p.timestamp) this.rttSample(this.elapsed() - p.timestamp);
+      if (isAck && p.clockStamped && !p.retransmitted && f.timestamp === p.timestamp) this.rttSample(this.elapsed() - p.timestamp);
       this.safe(() => p.options.onAck?.());
       if (p.options.final) closeAfter = true;
     }

@@ -125,7 +125,7 @@ export function opusCodec(options: OpusOptions = {}): CodecFactory {
     },
     async createDecoder(): Promise<AudioDecoder> {
       const { OpusDecoder } = await import('opus-decoder');
-      const dec = new OpusDecoder({ sampleRate: pcmRate, channels: 1 }) as unknown as WasmOpusDecoder;
+      const dec: WasmOpusDecoder = new OpusDecoder({ sampleRate: pcmRate, channels: 1 });
       await dec.ready;
       return new OpusDecoderImpl(info, dec);
     },

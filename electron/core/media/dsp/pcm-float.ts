@@ -18,7 +18,7 @@ export function floatToInt16(x: Float64Array): Int16Array {
   return out;
 }
 
-/** Largest power of two (≤ max) that divides n, or 0 if n is odd-sized below 2. */
+/** Largest power of two (≤ max) that divides n (1 when n is odd). */
 export function powerOfTwoDivisor(n: number, max: number): number {
   let b = 1;
   while (b * 2 <= max && n % (b * 2) === 0) b *= 2;

@@ -1,3 +1,4 @@
+// The adaptive jitter buffer's settings: the tuned defaults and the validation of caller-supplied overrides.
 import type { JitterSettings } from './types.js';
 
 /**

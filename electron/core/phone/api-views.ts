@@ -1,0 +1,96 @@
+// The engine's state as the API shows it (electron/shared/api.ts): calls, statistics, registrations, errors,
+// call ends and devices turned into the plain, bounded view objects that cross to the user interface.
+// Pure functions; strings from the network are cut to the lengths the API guards accept.
+import type { CallEndInfo, CallHandle, CallStats, RegistrationState, UserFacingError } from '../iax2/engine-api.js';
+import type { AudioDeviceInfo } from '../media/audio-ports.js';
+import { fromAudioSelection } from '../media/devices/device-selection.js';
+import { missingDeviceKeys } from '../media/devices/resolve-devices.js';
+import type {
+  AudioDevicesView, AudioSelection, CallEndView, CallStatsView, CallView, ErrorView, RegistrationView,
+} from '../../shared/api.js';
+import type { CallAudio } from './media-port.js';
+
+/** What the phone knows about a call beyond the engine's handle. */
+export interface CallViewSource {
+  readonly handle: CallHandle;
+  readonly startedAt: number;
+  readonly answeredAt?: number;
+  readonly held: boolean;
+  readonly remoteHeld: boolean;
+  readonly muted: boolean;
+  readonly recording: boolean;
+}
+
+export function callView(c: CallViewSource): CallView {
+  const h = c.handle;
+  return {
+    id: h.id, direction: h.direction, number: (h.number || h.remote.number || '').slice(0, 128), state: h.state,
+    held: c.held, remoteHeld: c.remoteHeld, muted: c.muted, recording: c.recording, startedAt: c.startedAt,
+    autoAnswerRequested: h.autoAnswerRequested,
+    ...(h.accountId !== undefined ? { accountId: h.accountId } : {}),
+    ...(h.remote.name ? { remoteName: h.remote.name.slice(0, 256) } : {}),
+    ...(h.remote.number ? { remoteNumber: h.remote.number.slice(0, 128) } : {}),
+    ...(h.codec ? { codec: h.codec } : {}),
+    ...(c.answeredAt !== undefined ? { answeredAt: c.answeredAt } : {}),
+  };
+}
+
+/** The engine's counters, with the audio path's jitter and buffer figures where it has them. */
+export function statsView(handle: CallHandle, audio: CallAudio | undefined): CallStatsView {
+  let s: CallStats;
+  try { s = handle.stats(); } catch { s = { framesReceived: 0, framesSent: 0, framesLost: 0, lossPercent: 0, retransmissions: 0 }; }
+  const a = audio?.stats() ?? {};
+  const jitter = a.jitterMs ?? s.jitterMs;
+  return {
+    framesReceived: s.framesReceived, framesSent: s.framesSent, framesLost: s.framesLost,
+    lossPercent: Math.min(100, Math.max(0, s.lossPercent)), retransmissions: s.retransmissions,
+    ...(s.rttMs !== undefined ? { rttMs: s.rttMs } : {}),
+    ...(jitter !== undefined ? { jitterMs: jitter } : {}),
+    ...(a.bufferDelayMs !== undefined ? { bufferDelayMs: a.bufferDelayMs } : {}),
+    ...(a.lateFrames !== undefined ? { lateFrames: a.lateFrames } : {}),
+  };
+}
+
+/** `nowMs` (Clock ms) turns the engine's next-attempt time into the seconds the UI counts down. */
+export function registrationView(r: RegistrationState, nowMs: number): RegistrationView {
+  return {
+    accountId: r.accountId, status: r.status, server: r.server,
+    ...(r.refreshSeconds !== undefined ? { refreshSeconds: r.refreshSeconds } : {}),
+    ...(r.apparentAddress ? { apparentAddress: { address: r.apparentAddress.address, port: r.apparentAddress.port } } : {}),
+    ...(r.messages ? { messages: { old: r.messages.old, new: r.messages.new } } : {}),
+    ...(r.error ? { error: errorView(r.error) } : {}),
+    ...(r.nextAttemptAt !== undefined ? { retryInSeconds: Math.max(0, Math.round((r.nextAttemptAt - nowMs) / 1000)) } : {}),
+  };
+}
+
+export function errorView(e: UserFacingError): ErrorView {
+  return {
+    code: e.code, message: e.message,
+    ...(e.cause !== undefined ? { cause: e.cause } : {}),
+    ...(e.causeCode !== undefined ? { causeCode: e.causeCode } : {}),
+  };
+}
+
+export function endView(info: CallEndInfo): CallEndView {
+  return {
+    by: info.by,
+    ...(info.cause !== undefined ? { cause: info.cause.slice(0, 1024) } : {}),
+    ...(info.causeCode !== undefined ? { causeCode: info.causeCode } : {}),
+    ...(info.error ? { error: errorView(info.error) } : {}),
+  };
+}
+
+/**
+ * The devices, the user's selection, and which selected devices are not usable right now (absent, or no longer
+ * able to capture or play; the one definition is missingDeviceKeys()).
+ */
+export function devicesView(devices: readonly AudioDeviceInfo[], selection: AudioSelection): AudioDevicesView {
+  return {
+    devices: devices.map((d) => ({
+      key: d.key, name: d.name, hostApi: d.hostApi, input: d.maxInputChannels > 0, output: d.maxOutputChannels > 0,
+      isDefaultInput: d.isDefaultInput, isDefaultOutput: d.isDefaultOutput, defaultSampleRate: d.defaultSampleRate,
+    })),
+    selection,
+    missing: missingDeviceKeys(fromAudioSelection(selection), devices),
+  };
+}

@@ -1,0 +1,39 @@
+// How a call ended, in words, for the card that stays on screen a few seconds after it ends.
+import type { CallEndView, CallView, HistoryEntry } from '../../electron/shared/api.js';
+
+/** A call that just ended, kept on screen for a few seconds so the user sees why (busy, declined, hung up). */
+export interface EndedCall {
+  readonly call: CallView;
+  readonly end: CallEndView;
+  readonly history: HistoryEntry;
+  /** Wall-clock ms when it ended. */
+  readonly at: number;
+}
+
+const OUTCOME_WORDS: Record<EndedCall['history']['outcome'], string> = {
+  answered: 'Call ended', missed: 'Missed', rejected: 'Declined', busy: 'Busy', failed: 'Call failed', cancelled: 'Cancelled',
+};
+
+/** A failed call's headline by the engine's error code, when it says more than "Call failed". */
+const ERROR_WORDS: Readonly<Record<string, string>> = {
+  busy: 'Busy', congestion: 'Congestion', 'no-route': 'No such number', 'invalid-number': 'No such number',
+  'no-answer': 'No answer', 'no-common-codec': 'No common codec', 'auth-failed': 'Not allowed', network: 'Connection lost',
+};
+
+/** Why the call ended, in words: the engine's explanation when there is one, else who hung up. */
+export function endReason(e: EndedCall): string {
+  if (e.end.error) return e.end.error.message;
+  const answered = e.history.outcome === 'answered';
+  if (e.end.by === 'network') return 'The connection to the server was lost.';
+  if (e.end.by === 'local') {
+    if (e.history.outcome === 'rejected') return 'You declined the call.';
+    return answered ? 'You hung up.' : 'You cancelled the call.';
+  }
+  if (e.call.direction === 'incoming' && !answered) return 'The caller hung up before you answered.';
+  return answered ? 'The other side hung up.' : 'The other side ended the call.';
+}
+
+/** The card's headline: the error's kind when it has one ("Busy", "No such number"), else the outcome. */
+export function endHeadline(e: EndedCall): string {
+  return (e.end.error && ERROR_WORDS[e.end.error.code]) ?? OUTCOME_WORDS[e.history.outcome];
+}
