@@ -4,21 +4,13 @@
 // and the same gap detector must find the hole, so the test can fail.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeWav, decodeWav } from '../../electron/core/media/wav.js';
+import { freeUdpPort } from '../support/udp-port.js';
 import { ensureBuilt, startCli, type RunningCli } from '../support/cli.js';
-
-async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 function toneWav(path: string, seconds: number): void {
   const rate = 8000;

@@ -2,11 +2,11 @@
 // against it in both directions, checks the audio it sends reaches our recording, and has Wireshark's dissector
 // (tshark) decode every frame redial sent.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IaxModem, iaxmodemAvailable } from '../support/iaxmodem.js';
+import { freeUdpPort } from '../support/udp-port.js';
 import { ensureBuilt, startCli, type RunningCli } from '../support/cli.js';
 import { tsharkAvailable, tsharkDecodeFile, tsharkProblems } from '../support/tshark.js';
 import { decodeWav } from '../../electron/core/media/wav.js';
@@ -15,14 +15,6 @@ import { toneAmplitude } from '../support/signals.js';
 const available = iaxmodemAvailable() && tsharkAvailable();
 // CI installs both (.ci/run); elsewhere the suite is skipped rather than failing on a missing package.
 if (process.env.CI && !available) throw new Error('iaxmodem and tshark must be installed for CI (see .ci/run)');
-
-async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** Every frame redial sent (source port = ours) decodes in tshark as IAX2 with nothing malformed or unknown. */
 async function expectCleanCapture(pcap: string, ourPort: number, peerPort: number): Promise<number> {
