@@ -141,6 +141,25 @@ describe('registration cycle on a virtual clock', () => {
     expect(socket.fullFrames().filter((f) => f.subclass === IaxSubclass.REGREQ)).toHaveLength(4);
   });
 
+  it('waits for a delayed REGREJ (delayreject=yes: ~1 s late) instead of timing out (spec P23)', async () => {
+    engine.setAccounts([ACCOUNT]);
+    await flush();
+    const opening = lastSent();
+    socket.deliver(frame({ sourceCall: 600, destCall: opening.sourceCall, timestamp: 10, oseqno: 0, iseqno: 1,
+      frameType: FrameType.IAX, subclass: IaxSubclass.REGAUTH,
+      payload: new IeWriter().u16(IeType.AUTHMETHODS, AuthMethod.MD5).string(IeType.CHALLENGE, '123456789').finish() }), SERVER);
+    const creds = lastSent();
+    expect(creds.subclass).toBe(IaxSubclass.REGREQ); // REGAUTH answered with the subclass that opened the dialog
+    // Asterisk holds the verdict back; our credentials may be retransmitted meanwhile, but nothing gives up.
+    clock.advance(2_900);
+    await flush();
+    expect(states.at(-1)?.status).toBe('registering');
+    socket.deliver(frame({ sourceCall: 600, destCall: creds.sourceCall, timestamp: 2_910, oseqno: 1, iseqno: 2,
+      frameType: FrameType.IAX, subclass: IaxSubclass.REGREJ,
+      payload: new IeWriter().string(IeType.CAUSE, 'Registration Refused').u8(IeType.CAUSECODE, 29).finish() }), SERVER);
+    expect(states.at(-1)?.error?.code).toBe('auth-failed');
+  });
+
   it('answers REGAUTH with REGREL when unregistering at shutdown (A-3, A-5)', async () => {
     engine.setAccounts([ACCOUNT]);
     await flush();
@@ -153,6 +172,9 @@ describe('registration cycle on a virtual clock', () => {
     await done;
     const rels = socket.fullFrames().filter((f) => f.subclass === IaxSubclass.REGREL);
     expect(rels).toHaveLength(2);
+    // K-1: REGREL opens its dialog with the empty CALLTOKEN IE last, like NEW and REGREQ.
+    const opening = IeReader.fromPayload(rels[0].payload);
+    expect(opening.ok && opening.value.ies.at(-1)).toEqual({ type: IeType.CALLTOKEN, data: new Uint8Array(0) });
     const ies = IeReader.fromPayload(rels[1].payload);
     expect(ies.ok && ies.value.has(IeType.MD5_RESULT)).toBe(true);
     expect(states.at(-1)?.status).toBe('unregistered');

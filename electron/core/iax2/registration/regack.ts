@@ -1,5 +1,5 @@
 // What a REGACK tells us (spec §5.4 "Decoding the REGACK", A-4; Asterisk update_registry()).
-import { decodeApparentAddr, decodeMsgCount, IeReader } from '../wire/ies.js';
+import { decodeApparentAddr, decodeDateTime, decodeMsgCount, IeReader, type DateTimeParts } from '../wire/ies.js';
 import { IeType } from '../wire/types.js';
 
 export interface RegAckInfo {
@@ -9,6 +9,11 @@ export interface RegAckInfo {
   readonly messages?: { readonly old: number; readonly new: number };
   readonly callerIdNumber?: string;
   readonly callerIdName?: string;
+  /**
+   * DATETIME: the server's local wall-clock time, 2-second resolution (spec §3.2 packing, §5.4, A-4). Decoded for the
+   * trace and diagnostics only; a softphone has no use for the server's clock beyond that.
+   */
+  readonly serverTime?: DateTimeParts;
 }
 
 export function parseRegAck(payload: Uint8Array): RegAckInfo {
@@ -22,12 +27,14 @@ export function parseRegAck(payload: Uint8Array): RegAckInfo {
   const counts = msg !== undefined ? decodeMsgCount(msg) : undefined;
   const num = r.string(IeType.CALLING_NUMBER);
   const name = r.string(IeType.CALLING_NAME);
+  const datetime = r.u32(IeType.DATETIME);
   return {
     ...(refresh !== undefined && refresh > 0 ? { refreshSeconds: refresh } : {}),
     ...(addr?.ok ? { apparentAddress: { address: addr.value.address, port: addr.value.port } } : {}),
     ...(counts ? { messages: { old: counts.oldMessages, new: counts.newMessages } } : {}),
     ...(num ? { callerIdNumber: num } : {}),
     ...(name ? { callerIdName: name } : {}),
+    ...(datetime !== undefined ? { serverTime: decodeDateTime(datetime) } : {}),
   };
 }
 

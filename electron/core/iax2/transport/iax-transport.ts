@@ -51,6 +51,8 @@ export class IaxTransport {
   private readonly numbers: CallNumberAllocator;
   private readonly dialogs = new Map<number, ReliableDialog>();
   private readonly byRemote = new Map<string, ReliableDialog>();
+  /** Dialogs already warned about replies from a foreign address (P16), so a flood logs once. */
+  private readonly foreignWarned = new WeakSet<ReliableDialog>();
   private readonly tombstones: TombstoneTable;
   private readonly maxDialogs: number;
   private readonly link: DialogLink;
@@ -187,6 +189,7 @@ export class IaxTransport {
         d.receiveFull(f);
         return;
       }
+      if (d && !d.closed && d.remoteCall === 0) this.warnForeignReply(d, from);
       const t = this.tombstones.find(f.destCall, from, f.sourceCall, now);
       if (t) { this.answerTombstone(t, f, from); return; }
       this.unknownDialog(f, from);
@@ -215,6 +218,20 @@ export class IaxTransport {
       default:
         return; // we are not a registrar; REGREQ and friends are ignored
     }
+  }
+
+  /**
+   * Spec P16 (asterisk/asterisk#413): a reply to our pending dialog from an address outside the server's resolved
+   * set is dropped (Asterisk ties dialogs to exact addresses, and so do we), but it explains a call or registration
+   * that "never gets an answer": say so once per dialog, with the server-side fix.
+   */
+  private warnForeignReply(d: ReliableDialog, from: UdpEndpoint): void {
+    if (this.foreignWarned.has(d)) return;
+    this.foreignWarned.add(d);
+    this.logger?.log('warn', 'a reply for our dialog came from an address that is not the server\'s; ignored. '
+      + 'If the server is multi-homed, set bindaddr= in its iax.conf (or dial it by the address it answers from)', {
+      expected: `${d.peer.address}:${d.peer.port}`, got: `${from.address}:${from.port}`, call: d.localCall,
+    });
   }
 
   /** R-7: a full frame addressed to a call number we do not know gets INVAL, except ACK/INVAL/TXCNT/TXACC. */

@@ -66,6 +66,8 @@ const EMPTY = new Uint8Array(0);
 /** A server that keeps answering CALLTOKEN is broken or hostile; stop after this many resends. */
 const MAX_TOKEN_RESENDS = 3;
 const KNOWN_IAX_SUBCLASS_MAX = IaxSubclass.CALLTOKEN;
+/** Minimum gap between VNAKs for media that arrives before the peer's first full voice frame. */
+const MISSING_FORMAT_VNAK_GAP_MS = 250;
 
 export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog {
   private remote = 0;
@@ -87,6 +89,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   private lastFullVoiceTs: number | undefined;
   private recvFormatBit: number | undefined;
   private srtt: number | undefined;
+  private lastMissingFormatVnak = -Infinity;
   private counters = {
     fullFramesSent: 0, fullFramesReceived: 0, voiceFramesSent: 0, voiceFramesReceived: 0,
     retransmissions: 0, duplicatesReceived: 0, vnaksSent: 0,
@@ -275,7 +278,13 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     const finalAcked = !(isIax && f.subclass === IaxSubclass.INVAL) && this.implicitAck(f);
     if (isUnsequenced(f.frameType, f.subclass)) {
       if (f.subclass === IaxSubclass.INVAL) this.finish('inval');
-      else if (f.subclass === IaxSubclass.VNAK && !finalAcked) this.retransmitFrom(f.iseqno);
+      else if (f.subclass === IaxSubclass.VNAK && !finalAcked) {
+        this.retransmitFrom(f.iseqno);
+        // Spec §4.5, P7: Asterisk also VNAKs every mini frame that arrives before it knows our voice format (our
+        // first full voice frame was lost, or it lost the call's format). Retransmission only recovers frames still
+        // pending, so the next voice frame goes out full as well. Costs one extra full frame per (rare) VNAK.
+        this.sendFormatBit = undefined;
+      }
       if (finalAcked) this.finish('local');
       return;
     }
@@ -334,13 +343,15 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   }
 
   receiveMini(m: MiniFrame): void {
-    if (this.isClosed || this.recvFormatBit === undefined) return; // no format yet: drop (spec §4.5)
+    if (this.isClosed) return;
+    if (this.recvFormatBit === undefined) { this.vnakMissingFormat(); return; } // no format yet: drop (spec §4.5)
     this.counters.voiceFramesReceived++;
     this.emit('voice', { timestamp: this.inTs.unwrap16(m.timestamp16), formatBit: this.recvFormatBit, payload: m.payload, full: false });
   }
 
   receiveTrunkEntry(e: TrunkEntry): void {
-    if (this.isClosed || this.recvFormatBit === undefined) return;
+    if (this.isClosed) return;
+    if (this.recvFormatBit === undefined) { this.vnakMissingFormat(); return; }
     this.counters.voiceFramesReceived++;
     if (e.timestamp16 !== undefined) {
       this.emit('voice', { timestamp: this.inTs.unwrap16(e.timestamp16), formatBit: this.recvFormatBit, payload: e.payload, full: false });
@@ -351,6 +362,20 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     // Asterisk predicts it +trunkfreq per batch and snaps it ~160 ms forward whenever it drifts (calc_txpeerstamp()).
     this.emit('voice', { timestamp: Math.floor(this.elapsed()) >>> 0, formatBit: this.recvFormatBit, payload: e.payload,
       full: false, arrivalTimestamp: true });
+  }
+
+  /**
+   * Media before the peer's first full voice frame means that frame was lost (spec §4.5). Asterisk answers this case
+   * with a VNAK (socket_process_helper(), "Received mini frame before first full voice frame"); we do the same, so
+   * the peer resends its full voice frame at once instead of after its RTO (up to 2 s of silence at call start).
+   * At most one per MISSING_FORMAT_VNAK_GAP_MS: every VNAK makes the peer resend everything pending.
+   */
+  private vnakMissingFormat(): void {
+    const now = this.link.clock.now();
+    if (this.remote === 0 || now - this.lastMissingFormatVnak < MISSING_FORMAT_VNAK_GAP_MS) return;
+    this.lastMissingFormatVnak = now;
+    this.counters.vnaksSent++;
+    this.sendUnsequenced(IaxSubclass.VNAK, this.outTs.forIax());
   }
 
   /** Stateless replies from the server's pseudo call number 1, matched by dcallno (spec §4.1). */
