@@ -63,6 +63,8 @@ interface LiveCall {
   remoteHeld: boolean;
   muted: boolean;
   recording: boolean;
+  /** The file of the current (or last) recording of this call. */
+  recordingPath?: string;
   audio?: CallAudio;
   audioStarting?: Promise<void>;
   /** Why we ended it, when we did (for the history outcome). */
@@ -248,16 +250,20 @@ export class PhoneService implements RedialApi {
     'call:record': async ({ callId, recording }) => {
       const c = this.live(callId);
       if (!recording) {
-        if (c.recording) { await c.audio?.stopRecording(); c.recording = false; this.callUpdated(c); }
-        return { path: null };
+        if (!c.recording) return { path: null };
+        await c.audio?.stopRecording();
+        c.recording = false;
+        this.callUpdated(c);
+        return { path: c.recordingPath ?? null };
       }
       if (!this.deps.files) throw new ApiError('unavailable', 'recording is not available in this mode');
       await c.audioStarting;
       if (!c.audio) throw new ApiError('invalid-state', 'the call has no audio yet');
       const stamp = new Date(c.startedAt).toISOString().replace(/[:.]/g, '-');
-      const path = await this.deps.files.pathFor('recordings', `redial-${stamp}-${safeName(c.handle.number)}.wav`);
+      const path = await this.deps.files.pathFor('recordings', `redial-${stamp}-${safeName(otherParty(c.handle))}.wav`);
       await c.audio.startRecording(path);
       c.recording = true;
+      c.recordingPath = path;
       this.callUpdated(c);
       return { path };
     },
@@ -409,7 +415,7 @@ export class PhoneService implements RedialApi {
     const endedAt = this.deps.clock.wallTime().getTime();
     const outcome = this.outcome(c, info);
     const entry: HistoryEntry = {
-      id: c.handle.id, direction: c.handle.direction, number: c.handle.number || c.handle.remote.number || '',
+      id: c.handle.id, direction: c.handle.direction, number: otherParty(c.handle),
       startedAt: c.startedAt, endedAt, outcome,
       durationSeconds: c.answeredAt !== undefined ? Math.max(0, Math.round((endedAt - c.answeredAt) / 1000)) : 0,
       ...(c.handle.accountId !== undefined ? { accountId: c.handle.accountId } : {}),
@@ -573,4 +579,12 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 
 function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40) || 'call';
+}
+
+/**
+ * The number of the other party, for history and file names: whom we called, or who called us. (An incoming
+ * call's own number is the extension it was sent to, often "s" from Asterisk, which is no use for calling back.)
+ */
+function otherParty(call: Pick<CallHandle, 'direction' | 'number' | 'remote'>): string {
+  return call.direction === 'incoming' ? call.remote.number || call.number || '' : call.number || call.remote.number || '';
 }

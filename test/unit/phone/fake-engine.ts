@@ -66,8 +66,9 @@ export class FakeEngine extends TypedEmitter<EngineEvents> implements Iax2Engine
 
   fire<K extends keyof EngineEvents>(name: K, payload: EngineEvents[K]): void { this.emit(name, payload); }
   lastCall(): FakeCall { return this.live[this.live.length - 1]; }
-  ring(remote: { number?: string; name?: string }, autoAnswer = false): FakeCall {
-    const c = new FakeCall(`in-${++this.n}`, 'incoming', remote.number ?? '', this.accounts[0]?.id, remote, autoAnswer);
+  /** An incoming call from `remote` to `called` (Asterisk sends "s" when its dialplan names no extension). */
+  ring(remote: { number?: string; name?: string }, autoAnswer = false, called = 's'): FakeCall {
+    const c = new FakeCall(`in-${++this.n}`, 'incoming', called, this.accounts[0]?.id, remote, autoAnswer);
     this.live.push(c);
     this.emit('incoming', c);
     return c;

@@ -136,8 +136,8 @@ describe('PhoneService: accounts and registration', () => {
 });
 
 describe('PhoneService: calls', () => {
-  async function withAccount() {
-    const t = setup();
+  async function withAccount(over: Partial<PhoneServiceDeps> = {}) {
+    const t = setup(over);
     await t.phone.start();
     await t.phone.request('accounts:save', { server: 'pbx', username: 'bob', secret: 's', codecs: ['g722', 'ulaw'] });
     t.watch(...ALL);
@@ -182,6 +182,28 @@ describe('PhoneService: calls', () => {
     expect(t.of('call:stats').length).toBe(statsBefore); // the stats timer stops with the last call
   });
 
+  it('records a call to a file named after the other party, and says where it went when recording stops', async () => {
+    const recorded: string[] = [];
+    const media = new NullPhoneMedia();
+    media.startCall = () => Promise.resolve({
+      setMuted: () => undefined,
+      startRecording: (path: string) => { recorded.push(`start ${path}`); return Promise.resolve(); },
+      stopRecording: () => { recorded.push('stop'); return Promise.resolve(); },
+      stats: () => ({}),
+      close: () => Promise.resolve(),
+    });
+    const t = await withAccount({ media });
+    const h = t.engine.ring({ number: '201', name: 'Bob' });
+    await t.phone.request('call:answer', { callId: h.id });
+    h.codec = 'ulaw';
+    h.go('up');
+    const started = await t.phone.request('call:record', { callId: h.id, recording: true });
+    expect(started.path).toMatch(/^\/fake\/recordings\/redial-.*-201\.wav$/);
+    expect(await t.phone.request('call:record', { callId: h.id, recording: false })).toEqual({ path: started.path });
+    expect(recorded).toEqual([`start ${started.path}`, 'stop']);
+    expect(await t.phone.request('call:record', { callId: h.id, recording: false })).toEqual({ path: null });
+  });
+
   it('refuses to dial without an account', async () => {
     const t = setup();
     await t.phone.start();
@@ -214,6 +236,8 @@ describe('PhoneService: calls', () => {
     expect(h.actions).toEqual(['reject:declined']);
     expect(t.media.ringing).toBe(false);
     expect(t.of('call:ended')[0].history.outcome).toBe('missed');
+    // History keeps whom to call back: the caller, not the extension the call was sent to ("s").
+    expect(t.of('call:ended')[0].history.number).toBe('201');
   });
 
   it('answers and rejects incoming calls on request', async () => {
