@@ -1,5 +1,6 @@
-// Secrets in one JSON file, optionally sealed by a cipher (Electron's safeStorage in the app; none in headless
-// mode, where the file is only protected by its 0600 mode and the caller must say so to the user).
+// Secrets in one JSON file, sealed by a cipher: Electron's safeStorage in the app, a passphrase in headless mode
+// (secret-passphrase-cipher.ts). Without a cipher the values are only base64-encoded: the product never builds it
+// that way (compose-phone.ts keeps secrets in memory instead), tests may.
 // Values are never logged; a damaged file reads as empty rather than stopping the phone.
 import type { SecretStore } from '../core/ports.js';
 import { JsonFileStore } from './fs-document-store.js';

@@ -20,6 +20,7 @@ import { JsonFileStore } from '../adapters/fs-document-store.js';
 import { FolderFileSink } from '../adapters/fs-file-sink.js';
 import { FileSecretStore } from '../adapters/secret-file-store.js';
 import { MemorySecretStore } from '../adapters/secret-memory-store.js';
+import { passphraseCipher } from '../adapters/secret-passphrase-cipher.js';
 
 export type AudioBackend = 'none' | 'fake' | 'naudiodon';
 
@@ -36,8 +37,13 @@ export interface PhoneHostConfig {
   readonly audio: AudioBackend;
   /** With audio 'fake': the "microphone" plays this tone (Hz); silence otherwise. */
   readonly fakeCaptureToneHz?: number;
-  /** 'remote' = the caller passes a SecretStore (the Electron main process's safeStorage, over a port). */
+  /**
+   * 'remote' = the caller passes a SecretStore (the Electron main process's safeStorage, over a port); 'file' =
+   * secrets.json sealed with `secretsPassphrase` (headless); 'memory' = forgotten when the process ends.
+   */
   readonly secrets: 'file' | 'memory' | 'remote';
+  /** Required with secrets: 'file'. Never written anywhere. */
+  readonly secretsPassphrase?: string;
   /** What app:info reports about secret storage. */
   readonly secretStorage: AppInfo['secretStorage'];
 }
@@ -70,9 +76,7 @@ export async function composePhone(config: PhoneHostConfig, overrides: ComposeOv
   });
   const clock = new SystemClock();
   const engine = createIax2Engine({ socket, clock, random: new NodeRandom(), resolver: new DnsResolver() });
-  const secrets = overrides.secrets ?? (config.secrets === 'file'
-    ? new FileSecretStore(join(dir, 'secrets.json'))
-    : new MemorySecretStore());
+  const secrets = overrides.secrets ?? fileOrMemorySecrets(config, join(dir, 'secrets.json'));
   const media = overrides.createMedia ? await overrides.createMedia(config) : new NullPhoneMedia();
   const local = { address: socket.local.address === '0.0.0.0' || socket.local.address === '::' ? '127.0.0.1' : socket.local.address, port: socket.local.port };
 
@@ -101,4 +105,11 @@ export async function composePhone(config: PhoneHostConfig, overrides: ComposeOv
       try { await phone.shutdown(); } finally { await socket.close(); }
     },
   };
+}
+
+/** Secrets never sit in a readable file: 'file' needs the passphrase that seals them (secret-passphrase-cipher.ts). */
+function fileOrMemorySecrets(config: PhoneHostConfig, path: string): SecretStore {
+  if (config.secrets !== 'file') return new MemorySecretStore();
+  if (config.secretsPassphrase === undefined) throw new Error('secrets: "file" needs a passphrase to seal them with');
+  return new FileSecretStore(path, passphraseCipher(config.secretsPassphrase));
 }

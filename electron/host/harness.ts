@@ -67,9 +67,18 @@ async function main(): Promise<void> {
   let version = '0.0.0';
   try { version = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version; } catch { /* dev tree */ }
 
+  // Headless: no OS keychain here. Passwords are kept in memory only, unless REDIAL_SECRETS_PASSPHRASE is set:
+  // then secrets.json holds them sealed with it (AES-256-GCM, scrypt), never readable or merely encoded.
+  const passphrase = process.env.REDIAL_SECRETS_PASSPHRASE;
+  if (passphrase !== undefined && passphrase.length < 8) {
+    console.error('REDIAL_SECRETS_PASSPHRASE must be at least 8 characters');
+    process.exit(64);
+  }
   const engine = await startEngineWorker({
-    // Headless: no OS keychain here, so secrets sit in secrets.json (mode 0600) and app:info says 'file'.
-    config: { host: 'headless', dataDir, version, audio, secrets: 'file', secretStorage: 'file',
+    config: { host: 'headless', dataDir, version, audio,
+      ...(passphrase !== undefined
+        ? { secrets: 'file' as const, secretStorage: 'file' as const, secretsPassphrase: passphrase }
+        : { secrets: 'memory' as const, secretStorage: 'memory' as const }),
       ...(iaxPort !== undefined ? { localPort: iaxPort } : {}),
       ...(toneHz !== undefined ? { fakeCaptureToneHz: toneHz } : {}) },
   });
@@ -95,6 +104,9 @@ async function main(): Promise<void> {
   if (serveRenderer) console.log(`Open ${host.pageUrl}`);
   else console.log('No built renderer found (run `npm run build`); API only.');
   console.log(`API: ${host.apiUrl}`);
+  if (passphrase === undefined) {
+    console.log('Passwords are kept in memory only (set REDIAL_SECRETS_PASSPHRASE to keep them, encrypted, in the data folder).');
+  }
   // One machine-readable line for scripts and tests.
   console.log(JSON.stringify({ event: 'ready', page: serveRenderer ? host.pageUrl : null, api: host.apiUrl, iaxPort: engine.localPort,
     audio, toneHz: toneHz ?? null }));

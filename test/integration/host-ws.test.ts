@@ -59,7 +59,7 @@ describe('ws-host', () => {
     engine = await startEngineWorker({
       workerUrl: await bundleEngineWorker(),
       config: { host: 'headless', dataDir, version: 'test', localPort: 0, bindAddress: '127.0.0.1', audio: 'none',
-        secrets: 'file', secretStorage: 'file' },
+        secrets: 'file', secretStorage: 'file', secretsPassphrase: 'correct horse battery' },
     });
     host = await startWsHost({ api: engine, rendererDir, checkResponses: true });
   });
@@ -83,9 +83,11 @@ describe('ws-host', () => {
       expect(await registered).toMatchObject({ accountId: acc.id, status: 'registered' });
       expect(await changed).toEqual([acc]);
       await expect(api.request('call:hangup', { callId: 'nope' })).rejects.toMatchObject({ code: 'unknown-call' });
-      // Headless secrets are in a private file, not in the account document.
+      // Headless secrets are sealed in their own file, never in the account document, readable or merely encoded.
       expect(await readFile(join(dataDir, 'accounts.json'), 'utf8')).not.toContain('builder');
-      expect(await readFile(join(dataDir, 'secrets.json'), 'utf8')).not.toContain('"builder"');
+      const sealed = await readFile(join(dataDir, 'secrets.json'), 'utf8');
+      expect(sealed).not.toContain('builder');
+      expect(sealed).not.toContain(Buffer.from('builder').toString('base64').slice(0, 8));
       expect(host.connections()).toBe(1);
     } finally {
       api.close();
