@@ -82,7 +82,9 @@ describe('redial CLI: audio does not depend on the front process', () => {
     });
     console.log(`front process stopped 8 × 250 ms: longest gap ${r.gapMs} ms in ${r.toneMs} ms of tone`);
     expect(r.toneMs).toBeGreaterThan(5000);
-    expect(r.gapMs).toBeLessThanOrEqual(20);
+    // A 250 ms stop of the process carrying the audio leaves a hole of well over 150 ms (the control measures it);
+    // 100 ms leaves room for a loaded CI machine's scheduling without letting such a hole through.
+    expect(r.gapMs).toBeLessThan(100);
   }, 60_000);
 
   it('control: stopping the session process itself for 250 ms leaves a hole the detector finds', async () => {
@@ -94,7 +96,7 @@ describe('redial CLI: audio does not depend on the front process', () => {
     });
     console.log(`session process stopped 250 ms: longest gap ${r.gapMs} ms in ${r.toneMs} ms of tone`);
     expect(r.toneMs).toBeGreaterThan(5000);
-    expect(r.gapMs).toBeGreaterThanOrEqual(100);
+    expect(r.gapMs).toBeGreaterThanOrEqual(150);
   }, 60_000);
 
   it('a direct call to `redial listen --codec g722` is taken in G.722 (wideband without a server)', async () => {
