@@ -1,25 +1,15 @@
 // The renderer's wording and logs, in Node: the card that explains how a call ended, the short registration chip
 // words, server ports for the Wireshark hint, and the debug log that keeps signalling when voice floods in.
-// (The store's own tests: fixtures/renderer-store.test.ts.)
+// (The store's own tests: renderer-store.test.ts.)
 
 import { describe, expect, it } from 'vitest';
+import { account, call, history } from './support/views.js';
 import type { AccountView, CallEndView, CallView, HistoryEntry, RegistrationView, TraceView } from '../../electron/shared/api.js';
 import { TraceLog } from '../../renderer/state/trace-log.js';
 import { endHeadline, endReason, type EndedCall } from '../../renderer/lib/call-end.js';
 import { regShort } from '../../renderer/lib/registration-words.js';
 import { serverPort } from '../../renderer/lib/server-port.js';
 
-const account = (over: Partial<AccountView> = {}): AccountView => ({
-  id: 'a1', label: 'Office', server: '127.0.0.1:4570', username: '1001', hasSecret: true, rememberSecret: true, auth: ['md5'],
-  callerIdName: '', callerIdNumber: '', codecs: ['ulaw'], register: true, enabled: true, refreshSeconds: 60, voicemailNumber: '', ...over,
-});
-const call = (over: Partial<CallView> = {}): CallView => ({
-  id: 'c1', accountId: 'a1', direction: 'outgoing', number: '602', state: 'dialing', held: false, remoteHeld: false, muted: false,
-  recording: false, startedAt: 1000, autoAnswerRequested: false, ...over,
-});
-const history = (over: Partial<HistoryEntry> = {}): HistoryEntry => ({
-  id: 'c1', direction: 'outgoing', number: '602', startedAt: 1000, endedAt: 2000, outcome: 'busy', durationSeconds: 0, ...over,
-} as HistoryEntry);
 
 describe('call end wording', () => {
   const ended = (over: { call?: Partial<CallView>; end?: CallEndView; history?: Partial<HistoryEntry> }): EndedCall =>
