@@ -9,6 +9,7 @@ import { pcapFromTrace } from '../core/iax2/trace/pcap.js';
 import type { UdpSocketPort } from '../core/ports.js';
 import { DgramUdpBinder } from '../adapters/dgram-udp.js';
 import { DnsResolver } from '../adapters/dns-resolver.js';
+import { watchNetwork } from '../adapters/network-watch.js';
 import { NodeRandom } from '../adapters/node-random.js';
 import { SystemClock } from '../adapters/system-clock.js';
 import type { CommonOptions, ServerAccount } from './args.js';
@@ -39,11 +40,14 @@ export async function startRuntime(common: CommonOptions, out: CliOutput): Promi
   if (common.localPort !== 0 && socket.local.port !== common.localPort) {
     out.emit({ event: 'notice', message: `UDP port ${common.localPort} is in use; using ${socket.local.port} instead` });
   }
+  // A new network (Wi-Fi to LTE, VPN, wake-up elsewhere): re-register at once (spec N-3, §8.4).
+  const stopWatching = watchNetwork(() => engine.reregister());
   let closing: Promise<void> | undefined;
   return {
     engine, socket, clock, out,
     close(): Promise<void> {
       closing ??= (async () => {
+        stopWatching();
         try { await engine.shutdown(); } finally {
           if (common.pcap !== undefined) {
             const local = { address: '127.0.0.1', port: socket.local.port };

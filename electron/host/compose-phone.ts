@@ -14,6 +14,7 @@ import { NullPhoneMedia, type PhoneMedia } from '../core/phone/media-port.js';
 import type { AppInfo, Settings } from '../shared/api.js';
 import { DgramUdpBinder } from '../adapters/dgram-udp.js';
 import { DnsResolver } from '../adapters/dns-resolver.js';
+import { watchNetwork } from '../adapters/network-watch.js';
 import { NodeRandom } from '../adapters/node-random.js';
 import { SystemClock } from '../adapters/system-clock.js';
 import { JsonFileStore } from '../adapters/fs-document-store.js';
@@ -99,9 +100,12 @@ export async function composePhone(config: PhoneHostConfig, overrides: ComposeOv
     await socket.close();
     throw err;
   }
+  // A new network (Wi-Fi to LTE, VPN, wake-up elsewhere): re-register everywhere at once (spec N-3, §8.4).
+  const stopWatching = watchNetwork(() => engine.reregister());
   return {
     phone, media, localPort: socket.local.port,
     async close(): Promise<void> {
+      stopWatching();
       try { await phone.shutdown(); } finally { await socket.close(); }
     },
   };
