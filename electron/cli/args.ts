@@ -45,12 +45,14 @@ export type Command =
   | { readonly kind: 'register'; readonly common: CommonOptions; readonly account: ServerAccount; readonly once: boolean }
   | {
       readonly kind: 'call'; readonly common: CommonOptions; readonly account: ServerAccount; readonly number: string;
-      readonly play?: string; readonly record?: string; readonly dtmf?: string; readonly dtmfDelaySeconds: number;
+      readonly play?: string; readonly record?: string; readonly recordBoth?: string; readonly dtmf?: string;
+      readonly dtmfDelaySeconds: number;
       readonly text?: string; readonly hangupAfterSeconds?: number; readonly answerTimeoutSeconds: number;
     }
   | {
       readonly kind: 'listen'; readonly common: CommonOptions; readonly account?: ServerAccount;
       readonly answer: 'auto' | 'reject' | 'busy'; readonly play?: string; readonly record?: string;
+      readonly recordBoth?: string;
       readonly hangupAfterSeconds?: number; readonly maxCalls?: number; readonly dtmf?: string;
       /** Let the call ring this long before answering (auto mode). */
       readonly answerAfterSeconds: number;
@@ -64,7 +66,7 @@ const OPTIONS = {
   server: { type: 'string' }, user: { type: 'string' }, secret: { type: 'string' },
   'secret-env': { type: 'string' }, 'secret-prompt': { type: 'boolean' }, auth: { type: 'string' },
   refresh: { type: 'string' }, 'caller-id': { type: 'string' }, once: { type: 'boolean' },
-  codec: { type: 'string' }, play: { type: 'string' }, record: { type: 'string' }, dtmf: { type: 'string' },
+  codec: { type: 'string' }, play: { type: 'string' }, record: { type: 'string' }, 'record-both': { type: 'string' }, dtmf: { type: 'string' },
   'dtmf-delay': { type: 'string' }, text: { type: 'string' }, 'hangup-after': { type: 'string' },
   'answer-timeout': { type: 'string' }, answer: { type: 'string' }, 'answer-after': { type: 'string' }, port: { type: 'string' },
   'max-calls': { type: 'string' }, json: { type: 'boolean' }, debug: { type: 'boolean' }, pcap: { type: 'string' },
@@ -116,6 +118,7 @@ export function parseCommand(argv: readonly string[], env: Readonly<Record<strin
         kind: 'call', common, account, number,
         ...(values.play !== undefined ? { play: values.play } : {}),
         ...(values.record !== undefined ? { record: values.record } : {}),
+        ...(values['record-both'] !== undefined ? { recordBoth: values['record-both'] } : {}),
         ...(dtmf !== undefined ? { dtmf } : {}),
         dtmfDelaySeconds: seconds(values['dtmf-delay'], '--dtmf-delay', 1),
         ...(values.text !== undefined ? { text: values.text } : {}),
@@ -135,6 +138,7 @@ export function parseCommand(argv: readonly string[], env: Readonly<Record<strin
         kind: 'listen', common, ...(account ? { account } : {}), answer,
         ...(values.play !== undefined ? { play: values.play } : {}),
         ...(values.record !== undefined ? { record: values.record } : {}),
+        ...(values['record-both'] !== undefined ? { recordBoth: values['record-both'] } : {}),
         ...(values['hangup-after'] !== undefined ? { hangupAfterSeconds: seconds(values['hangup-after'], '--hangup-after', 0) } : {}),
         ...(values['max-calls'] !== undefined ? { maxCalls: positiveInt(values['max-calls'], '--max-calls') } : {}),
         ...(dtmf !== undefined ? { dtmf } : {}),

@@ -5,19 +5,24 @@ import { readFileSync } from 'node:fs';
 import type { CallHandle } from '../core/iax2/engine-api.js';
 import type { AudioSystem, CaptureStream, PlaybackStream } from '../core/media/audio-ports.js';
 import { CallMedia } from '../core/media/call-media.js';
+import type { RecordingFormat } from '../core/media/call-media-types.js';
 import { CODEC_INFO } from '../core/media/codecs/codec-info.js';
 import { receptionReportFrom } from '../core/media/reception-report.js';
 import { createProcessingChain, settingsFromSwitches } from '../core/media/dsp/processing-chain.js';
 import { matchDeviceArgument } from '../core/media/devices/device-arguments.js';
 import { decodeWav } from '../core/media/wav.js';
 import { createAudioSystem, type AudioSystemSpec } from '../adapters/audio/create-audio-system.js';
+import { WavFileRecording } from '../adapters/fs-wav-recording.js';
 import { UsageError, type CommonOptions, type DspChoice } from './args.js';
 import type { CallAudio } from './call-session.js';
 import type { CliOutput } from './output.js';
 
 export interface CallFiles {
   readonly play?: string | undefined;
+  /** What we hear (the far end after the jitter buffer), mono at the output rate. */
   readonly record?: string | undefined;
+  /** Both directions, stereo: left = our microphone as sent, right = the far end (CallMedia's recorder). */
+  readonly recordBoth?: string | undefined;
 }
 
 type Side = { readonly spec: AudioSystemSpec; readonly deviceArg?: string };
@@ -59,15 +64,34 @@ export async function createCallAudioStarter(
     mic.onFrame((pcm) => media.capture(pcm));
     spk.setSource(() => { played += spk.frameSamples; return media.pull(); });
     for (const s of [mic, spk]) s.onError((err) => notice(`sound device error: ${err.message}`));
-    let stopped: Promise<{ recordedSeconds?: number; recordPath?: string }> | undefined;
+    let both: { path: string; rate: number; frames: () => number } | undefined;
+    if (files.recordBoth !== undefined) {
+      const sink = new WavFileRecording(files.recordBoth);
+      let written = 0;
+      const counting = { open: (f: RecordingFormat) => sink.open(f), close: () => sink.close(),
+        write: (samples: Int16Array) => { written += samples.length; sink.write(samples); } };
+      const format = media.startRecording(counting, 'stereo');
+      both = { path: files.recordBoth, rate: format.sampleRate, frames: () => written / format.channels };
+    }
+    let stopped: ReturnType<CallAudio['stop']> | undefined;
     return {
+      stats() {
+        const m = media.stats();
+        return { bufferDelayMs: m.jitter.currentDelayMs, jitterBufferMs: m.jitter.jitterMs, lateFrames: m.jitter.late,
+          droppedFrames: m.jitter.dropped, concealedMs: m.concealedMs };
+      },
       stop() {
         stopped ??= (async () => {
           disconnect();
           call.setReceptionReportSource?.(undefined);
           await Promise.allSettled([mic.close(), spk.close()]);
+          if (both) media.stopRecording();
           media.close();
-          return files.record !== undefined ? { recordPath: files.record, recordedSeconds: played / spk.sampleRate } : {};
+          const recordings = [
+            ...(files.record !== undefined ? [{ path: files.record, seconds: played / spk.sampleRate }] : []),
+            ...(both ? [{ path: both.path, seconds: both.frames() / both.rate }] : []),
+          ];
+          return { recordings };
         })();
         return stopped;
       },

@@ -5,9 +5,19 @@ import type { CallHandle, CallStats } from '../core/iax2/engine-api.js';
 import { ExitCode, exitCodeFor, type ExitCodeValue } from './exit-codes.js';
 import type { CliOutput } from './output.js';
 
+/** What the call's audio adds to the `stats` event: the jitter buffer's view of what we receive. */
+export interface CallAudioStats {
+  readonly bufferDelayMs: number;
+  readonly jitterBufferMs: number;
+  readonly lateFrames: number;
+  readonly droppedFrames: number;
+  readonly concealedMs: number;
+}
+
 /** Audio attached to a call while it has media; stop() resolves when recordings are flushed. */
 export interface CallAudio {
-  stop(): Promise<{ readonly recordedSeconds?: number; readonly recordPath?: string }>;
+  stats?(): CallAudioStats;
+  stop(): Promise<{ readonly recordings?: readonly { readonly path: string; readonly seconds: number }[] }>;
 }
 
 export interface SuperviseOptions {
@@ -28,10 +38,11 @@ export function superviseCall(call: CallHandle, o: SuperviseOptions): Promise<Ex
   const timers: NodeJS.Timeout[] = [];
   let answeredAt: number | undefined;
   let audio: Promise<CallAudio> | undefined;
+  let audioNow: CallAudio | undefined;
   let lastState = call.state;
   const later = (seconds: number, fn: () => void): void => { timers.push(setTimeout(fn, seconds * 1000)); };
   const startAudio = (): void => {
-    audio ??= Promise.resolve(o.startAudio(call)).catch((err: unknown) => {
+    audio ??= Promise.resolve(o.startAudio(call)).then((a) => { audioNow = a; return a; }, (err: unknown) => {
       out.emit({ event: 'notice', message: `audio could not start: ${err instanceof Error ? err.message : String(err)}` });
       return { stop: async () => ({}) };
     });
@@ -70,7 +81,7 @@ export function superviseCall(call: CallHandle, o: SuperviseOptions): Promise<Ex
     call.on('notice', (n) => out.emit({ event: 'notice', message: n.message }));
     if (o.statsEverySeconds) {
       const iv = setInterval(() => {
-        if (answeredAt !== undefined && call.state !== 'ended') out.emit(statsEvent(call.id, call.stats()));
+        if (answeredAt !== undefined && call.state !== 'ended') out.emit(statsEvent(call.id, call.stats(), audioNow?.stats?.()));
       }, o.statsEverySeconds * 1000);
       timers.push(iv);
     }
@@ -78,11 +89,10 @@ export function superviseCall(call: CallHandle, o: SuperviseOptions): Promise<Ex
       for (const t of timers) clearTimeout(t);
       const durationSeconds = answeredAt === undefined ? undefined : Math.round((performance.now() - answeredAt) / 100) / 10;
       const finish = async (): Promise<void> => {
+        const audioStats = audioNow?.stats?.();
         const result = audio ? await (await audio).stop() : {};
-        if (result.recordPath !== undefined && result.recordedSeconds !== undefined) {
-          out.emit({ event: 'recording', callId: call.id, file: result.recordPath, seconds: result.recordedSeconds });
-        }
-        if (answeredAt !== undefined) out.emit(statsEvent(call.id, call.stats()));
+        for (const r of result.recordings ?? []) out.emit({ event: 'recording', callId: call.id, file: r.path, seconds: r.seconds });
+        if (answeredAt !== undefined) out.emit(statsEvent(call.id, call.stats(), audioStats));
         out.emit({
           event: 'hangup', callId: call.id, by: info.by,
           ...(info.cause !== undefined ? { cause: info.cause } : {}),
@@ -123,9 +133,12 @@ function exitFor(
   return ExitCode.REJECTED;
 }
 
-function statsEvent(callId: string, s: CallStats): { event: 'stats'; callId: string; [k: string]: unknown } {
+function statsEvent(callId: string, s: CallStats, a: CallAudioStats | undefined): { event: 'stats'; callId: string; [k: string]: unknown } {
+  const r1 = (v: number): number => Math.round(v * 10) / 10;
   return {
     event: 'stats', callId,
+    ...(a ? { bufferDelayMs: r1(a.bufferDelayMs), jitterBufferMs: r1(a.jitterBufferMs), lateFrames: a.lateFrames,
+      droppedFrames: a.droppedFrames, concealedMs: Math.round(a.concealedMs) } : {}),
     ...(s.rttMs !== undefined ? { rttMs: Math.round(s.rttMs) } : {}),
     ...(s.jitterMs !== undefined ? { jitterMs: Math.round(s.jitterMs * 10) / 10 } : {}),
     framesSent: s.framesSent, framesReceived: s.framesReceived, framesLost: s.framesLost,

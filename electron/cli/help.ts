@@ -5,15 +5,19 @@ Usage:
   redial register --server HOST[:PORT] --user NAME [--secret SECRET | --secret-prompt] [--auth md5|plaintext]
                   [--refresh SECONDS] [--once]
   redial call NUMBER|iax:user@host[:port]/number --server … --user … [--secret …]
-                  [--codec ulaw,alaw,g722,gsm,opus,slin,slin16] [--play in.wav] [--record out.wav]
+                  [--codec ulaw,alaw,g722,gsm,opus,slin,slin16] [--play in.wav] [--record out.wav] [--record-both both.wav]
                   [--dtmf 123#] [--dtmf-delay S] [--text MSG] [--hangup-after S] [--answer-timeout S]
   redial listen [--server … --user … --secret …] [--port 4569] [--answer auto|reject|busy] [--answer-after S]
-                  [--play in.wav] [--record out.wav] [--hangup-after S] [--max-calls N] [--dtmf 123]
+                  [--play in.wav] [--record out.wav] [--record-both both.wav] [--hangup-after S] [--max-calls N]
+                  [--dtmf 123]
   redial devices
 
 listen answers every call when --answer is auto (after --answer-after seconds of ringing, but at once when the
 server asks for auto-answer, e.g. Asterisk's Dial(IAX2/peer/exten/a)); reject answers 'declined' (cause 21) and busy
 answers 'busy' (cause 17), which Asterisk's Dial() reports as DIALSTATUS BUSY.
+
+--record keeps what you hear (the far end), mono; --record-both keeps both directions, stereo (left: what we sent,
+right: what we received).
 
 Common options:
   --json            one JSON event per line on stdout (registered, ringing, answered, dtmf, text, stats, hangup…)

@@ -2,20 +2,21 @@
 // terminal. Here the front process of a calling `redial` is stopped (SIGSTOP) for 250 ms at a time during a call:
 // the far end's tone must reach the recording without a gap. The control stops the session process itself once,
 // and the same gap detector must find the hole, so the test can fail.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeWav, decodeWav } from '../../electron/core/media/wav.js';
 import { freeUdpPort } from '../support/udp-port.js';
 import { ensureBuilt, startCli, type RunningCli } from '../support/cli.js';
+import { toneAmplitude } from '../support/signals.js';
 
-function toneWav(path: string, seconds: number): void {
+function toneWav(path: string, seconds: number, hz = 1000): void {
   const rate = 8000;
   const samples = new Int16Array(rate * seconds);
-  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / rate));
+  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * hz * i) / rate));
   writeFileSync(path, encodeWav({ sampleRate: rate, channels: 1, samples }));
 }
 
@@ -49,6 +50,7 @@ describe('redial CLI: audio does not depend on the front process', () => {
   const dir = mkdtempSync(join(tmpdir(), 'redial-cli-session-'));
   const running: RunningCli[] = [];
   beforeAll(() => ensureBuilt(), 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   afterEach(() => { for (const c of running.splice(0)) { try { process.kill(c.proc.pid ?? 0, 'SIGCONT'); } catch { /* gone */ } c.kill('SIGKILL'); } });
 
   async function callWithTone(name: string, disturb: (caller: RunningCli) => Promise<void>): Promise<{ gapMs: number; toneMs: number }> {
@@ -99,17 +101,36 @@ describe('redial CLI: audio does not depend on the front process', () => {
     expect(r.gapMs).toBeGreaterThanOrEqual(150);
   }, 60_000);
 
-  it('a direct call to `redial listen --codec g722` is taken in G.722 (wideband without a server)', async () => {
+  it('a direct call to `redial listen --codec g722` is taken in G.722, and --record-both keeps each direction', async () => {
+    const calleeTone = join(dir, 'callee-1000.wav');
+    const callerTone = join(dir, 'caller-600.wav');
+    const both = join(dir, 'both.wav');
+    toneWav(calleeTone, 6, 1000);
+    toneWav(callerTone, 6, 600);
     const calleePort = await freeUdpPort();
-    const callee = startCli(['listen', '--port', String(calleePort), '--json', '--codec', 'g722,ulaw',
-      '--input-device', 'fake', '--output-device', 'fake', '--max-calls', '1']);
+    const callee = startCli(['listen', '--port', String(calleePort), '--json', '--codec', 'g722,ulaw', '--play', calleeTone,
+      '--output-device', 'fake', '--max-calls', '1']);
     running.push(callee);
     await callee.waitForEvent((e) => e.event === 'started');
     const caller = startCli(['call', `iax:test@127.0.0.1:${calleePort}/100`, '--port', '0', '--json', '--codec', 'g722,ulaw',
-      '--input-device', 'fake', '--output-device', 'fake', '--hangup-after', '1']);
+      '--play', callerTone, '--output-device', 'fake', '--record-both', both, '--hangup-after', '3']);
     running.push(caller);
     expect((await caller.waitForEvent((e) => e.event === 'answered')).codec).toBe('g722');
     expect((await callee.waitForEvent((e) => e.event === 'answered')).codec).toBe('g722');
     expect(await caller.exited(20_000)).toBe(0);
+    const recording = caller.events.find((e) => e.event === 'recording');
+    expect(recording).toMatchObject({ file: both });
+    expect(Number(recording?.seconds)).toBeGreaterThan(2);
+    // The stats event carries the jitter buffer's figures next to the protocol's.
+    const stats = caller.events.filter((e) => e.event === 'stats').at(-1);
+    expect(stats).toMatchObject({ bufferDelayMs: expect.any(Number), lateFrames: expect.any(Number), droppedFrames: expect.any(Number) });
+    const wav = decodeWav(readFileSync(both));
+    expect(wav.channels).toBe(2);
+    const left = new Int16Array(wav.samples.length / 2);
+    const right = new Int16Array(wav.samples.length / 2);
+    for (let i = 0; i < left.length; i++) { left[i] = wav.samples[2 * i] ?? 0; right[i] = wav.samples[2 * i + 1] ?? 0; }
+    // Left: what we sent (600 Hz); right: what we received (the callee's 1000 Hz).
+    expect(toneAmplitude(left, wav.sampleRate, 600)).toBeGreaterThan(10 * toneAmplitude(left, wav.sampleRate, 1000));
+    expect(toneAmplitude(right, wav.sampleRate, 1000)).toBeGreaterThan(10 * toneAmplitude(right, wav.sampleRate, 600));
   }, 40_000);
 });

@@ -1,8 +1,8 @@
 // Interop with an independent IAX2 implementation: Debian's iaxmodem (libiax2). Runs the real `redial` command
 // against it in both directions, checks the audio it sends reaches our recording, and has Wireshark's dissector
 // (tshark) decode every frame redial sent.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IaxModem, iaxmodemAvailable } from '../support/iaxmodem.js';
@@ -40,6 +40,7 @@ describe.skipIf(!available)('redial against iaxmodem (libiax2)', () => {
   let cli: RunningCli | undefined;
 
   beforeAll(() => ensureBuilt(), 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   afterEach(async () => {
     cli?.kill('SIGKILL');
     await modem?.stop();

@@ -9,7 +9,7 @@ import { accountConfig, startRuntime } from '../runtime.js';
 import { stopRequested } from '../stop-request.js';
 
 export async function runCall(cmd: Extract<Command, { kind: 'call' }>, secret: string | undefined, out: CliOutput): Promise<ExitCodeValue> {
-  const startAudio = await createCallAudioStarter(cmd.common, { play: cmd.play, record: cmd.record }, out);
+  const startAudio = await createCallAudioStarter(cmd.common, { play: cmd.play, record: cmd.record, recordBoth: cmd.recordBoth }, out);
   const rt = await startRuntime(cmd.common, out);
   try {
     out.emit({ event: 'calling', number: cmd.number, server: cmd.account.server });

@@ -10,7 +10,7 @@ import { accountConfig, startRuntime } from '../runtime.js';
 import { stopRequested } from '../stop-request.js';
 
 export async function runListen(cmd: Extract<Command, { kind: 'listen' }>, secret: string | undefined, out: CliOutput): Promise<ExitCodeValue> {
-  const startAudio = await createCallAudioStarter(cmd.common, { play: cmd.play, record: cmd.record }, out);
+  const startAudio = await createCallAudioStarter(cmd.common, { play: cmd.play, record: cmd.record, recordBoth: cmd.recordBoth }, out);
   const rt = await startRuntime(cmd.common, out);
   let exit: ExitCodeValue = ExitCode.OK;
   let handled = 0;
