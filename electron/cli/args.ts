@@ -1,6 +1,6 @@
 // Command-line parsing for `redial` (pure: argv in, a validated command or a usage error out).
 import { parseArgs } from 'node:util';
-import type { AuthMethodName } from '../core/iax2/engine-api.js';
+import type { AuthMethodName, EncryptionMode } from '../core/iax2/engine-api.js';
 import type { CodecName } from '../core/media/codec.js';
 import { splitHostPort } from '../core/iax2/server-address.js';
 import { findIaxUriArg, parseIaxUri, uriServer } from '../shared/iax-uri.js';
@@ -16,6 +16,8 @@ export interface ServerAccount {
     | { readonly kind: 'prompt' } | { readonly kind: 'none' };
   readonly auth: readonly AuthMethodName[];
   readonly refreshSeconds: number;
+  /** AES-128 call encryption (spec §7): off, on when the server agrees, or required. */
+  readonly encryption: EncryptionMode;
   readonly callerIdName?: string;
   readonly callerIdNumber?: string;
 }
@@ -65,6 +67,7 @@ export class UsageError extends Error {
 const OPTIONS = {
   server: { type: 'string' }, user: { type: 'string' }, secret: { type: 'string' },
   'secret-env': { type: 'string' }, 'secret-prompt': { type: 'boolean' }, auth: { type: 'string' },
+  encryption: { type: 'string' },
   refresh: { type: 'string' }, 'caller-id': { type: 'string' }, once: { type: 'boolean' },
   codec: { type: 'string' }, play: { type: 'string' }, record: { type: 'string' }, 'record-both': { type: 'string' }, dtmf: { type: 'string' },
   'dtmf-delay': { type: 'string' }, text: { type: 'string' }, 'hangup-after': { type: 'string' },
@@ -217,8 +220,12 @@ function serverAccount(
   else secret = { kind: 'none' };
   if (!secretAllowed && secret.kind === 'none') secret = { kind: 'none' };
   const callerId = values['caller-id'] === undefined ? undefined : parseCallerId(values['caller-id']);
+  const encryption = values.encryption ?? 'off';
+  if (encryption !== 'off' && encryption !== 'on' && encryption !== 'required') {
+    throw new UsageError(`--encryption must be off, on or required (got '${encryption}')`);
+  }
   return {
-    server, username, secret, auth,
+    server, username, secret, auth, encryption,
     refreshSeconds: values.refresh === undefined ? 60 : positiveInt(values.refresh, '--refresh'),
     ...(callerId?.name !== undefined ? { callerIdName: callerId.name } : {}),
     ...(callerId?.number !== undefined ? { callerIdNumber: callerId.number } : {}),

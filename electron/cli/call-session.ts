@@ -65,7 +65,7 @@ export function superviseCall(call: CallHandle, o: SuperviseOptions): Promise<Ex
       if (state === 'ringing') out.emit({ event: 'ringing', callId: call.id });
       else if (state === 'up' && answeredAt === undefined) {
         answeredAt = performance.now();
-        out.emit({ event: 'answered', callId: call.id, ...(call.codec ? { codec: call.codec } : {}) });
+        out.emit({ event: 'answered', callId: call.id, ...(call.codec ? { codec: call.codec } : {}), encrypted: call.encrypted === true });
         startAudio();
         if (o.dtmf) scheduleDtmf(o.dtmf);
         if (o.text !== undefined) { call.sendText(o.text); out.emit({ event: 'text', callId: call.id, text: o.text, direction: 'tx' }); }

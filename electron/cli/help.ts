@@ -3,7 +3,7 @@ export const HELP = `redial — IAX2 softphone for Asterisk, headless
 
 Usage:
   redial register --server HOST[:PORT] --user NAME [--secret SECRET | --secret-prompt] [--auth md5|plaintext]
-                  [--refresh SECONDS] [--once]
+                  [--refresh SECONDS] [--encryption off|on|required] [--once]
   redial call NUMBER|iax:user@host[:port]/number --server … --user … [--secret …]
                   [--codec ulaw,alaw,g722,gsm,opus,slin,slin16] [--play in.wav] [--record out.wav] [--record-both both.wav]
                   [--dtmf 123#] [--dtmf-delay S] [--text MSG] [--hangup-after S] [--answer-timeout S]
@@ -18,6 +18,9 @@ answers 'busy' (cause 17), which Asterisk's Dial() reports as DIALSTATUS BUSY.
 
 --record keeps what you hear (the far end), mono; --record-both keeps both directions, stereo (left: what we sent,
 right: what we received).
+
+--encryption on asks the server to encrypt calls (AES-128, IAX2 'encryption=yes' peers; the key comes from the
+secret); required refuses calls the server will not encrypt.
 
 Common options:
   --json            one JSON event per line on stdout (registered, ringing, answered, dtmf, text, stats, hangup…)

@@ -10,7 +10,7 @@ export type CliEvent =
   | { event: 'incoming'; callId: string; from?: string; fromName?: string; number: string; autoAnswer?: boolean }
   | { event: 'state'; callId: string; state: string }
   | { event: 'ringing'; callId: string }
-  | { event: 'answered'; callId: string; codec?: string }
+  | { event: 'answered'; callId: string; codec?: string; encrypted?: boolean }
   | { event: 'codec'; callId: string; codec: string }
   | { event: 'dtmf'; callId: string; digit: string; direction: 'rx' | 'tx' }
   | { event: 'text'; callId: string; text: string; direction: 'rx' | 'tx' }
@@ -64,7 +64,7 @@ function humanLine(e: CliEvent): string {
     case 'incoming': return `Incoming call ${e.callId} from ${e.fromName ? `${e.fromName} ` : ''}${e.from ?? 'unknown'} to ${e.number}${e.autoAnswer ? ' (auto-answer requested)' : ''}`;
     case 'state': return `Call ${e.callId}: ${e.state}`;
     case 'ringing': return `Call ${e.callId}: ringing`;
-    case 'answered': return `Call ${e.callId}: answered${e.codec ? ` (${e.codec})` : ''}`;
+    case 'answered': return `Call ${e.callId}: answered${e.codec ? ` (${e.codec}${e.encrypted ? ', encrypted AES-128' : ''})` : ''}`;
     case 'codec': return `Call ${e.callId}: codec ${e.codec}`;
     case 'dtmf': return `Call ${e.callId}: DTMF ${e.direction === 'rx' ? 'received' : 'sent'} '${e.digit}'`;
     case 'text': return `Call ${e.callId}: text ${e.direction === 'rx' ? 'received' : 'sent'}: ${e.text}`;

@@ -72,6 +72,7 @@ export function accountConfig(
     ...(secret !== undefined ? { secret } : {}),
     auth: account.auth,
     refreshSeconds: account.refreshSeconds,
+    encryption: account.encryption,
     ...(account.callerIdName !== undefined ? { callerIdName: account.callerIdName } : {}),
     ...(account.callerIdNumber !== undefined ? { callerIdNumber: account.callerIdNumber } : {}),
     codecs: common.codecs,

@@ -46,6 +46,14 @@ describe('redial command line', () => {
     expect(() => validateDtmf('12x')).toThrow(/DTMF/);
   });
 
+  it('takes the call encryption mode (off by default)', () => {
+    const c = parseCommand(['call', '600', '--server', 'h', '--user', 'u', '--encryption', 'required']);
+    expect(c.kind === 'call' && c.account.encryption).toBe('required');
+    const d = parseCommand(['call', '600', '--server', 'h', '--user', 'u']);
+    expect(d.kind === 'call' && d.account.encryption).toBe('off');
+    expect(() => parseCommand(['call', '600', '--server', 'h', '--user', 'u', '--encryption', 'aes'])).toThrow(/off, on or required/);
+  });
+
   it('parses the speakerphone processing choice', () => {
     const c = parseCommand(['listen', '--dsp', 'aec,agc']);
     expect(c.kind === 'listen' && c.common.dsp).toEqual({ echoCancellation: true, noiseSuppression: false, autoGain: true });
