@@ -2,7 +2,7 @@
 // The maps are typed `{ [K in RequestName]: Guard<…> }`, so adding a channel without its guard does not compile.
 
 import {
-  AUTH_METHODS, CODEC_NAMES,
+  AUTH_METHODS, CALL_OUTCOMES, CODEC_NAMES,
   type AccountInput, type AccountView, type AppInfo, type AudioDevicesView, type AudioDeviceView,
   type AudioSelection, type CallEndView, type CallStatsView, type CallView, type DialRequest, type ErrorView,
   type EventName, type Events, type Gains, type HistoryEntry, type LevelsView, type Notice,
@@ -24,6 +24,8 @@ const username = boundedString(128);
 const secret = boundedString(256);
 /** A dialable number/extension: digits, letters, * # + and a few separators (Asterisk extensions may be words). */
 const dialString = matching(/^[A-Za-z0-9*#+_.@\-]{1,80}$/, 80);
+/** What `call:dial` and `call:transfer` accept as a number (the phone checks a number it derives itself with it too). */
+export const isDialString: Guard<string> = dialString;
 const dtmfDigits = matching(/^[0-9A-Da-d*#]{1,64}$/, 64);
 const text = boundedString(4096, 1);
 const wallMs = numberIn(0, 8.64e15);
@@ -88,8 +90,9 @@ export const callStatsView: Guard<CallStatsView> = shape<CallStatsView>({
 export const historyEntry: Guard<HistoryEntry> = shape<HistoryEntry>({
   id, accountId: optional(id), direction: oneOf('outgoing', 'incoming'), number: boundedString(128),
   remoteName: optional(boundedString(256)), startedAt: wallMs, answeredAt: optional(wallMs), endedAt: wallMs,
-  durationSeconds: numberIn(0, 1e9), outcome: oneOf('answered', 'missed', 'rejected', 'busy', 'failed', 'cancelled'),
-  cause: optional(boundedString(1024)), codec: optional(codec),
+  durationSeconds: numberIn(0, 1e9), outcome: oneOf(...CALL_OUTCOMES),
+  cause: optional(boundedString(1024)), codec: optional(codec), reason: optional(oneOf('dnd')),
+  transferredTo: optional(boundedString(128, 1)),
 });
 
 export const audioDeviceView: Guard<AudioDeviceView> = shape<AudioDeviceView>({
@@ -115,13 +118,13 @@ const dspSettings = shape<Settings['dsp']>({ echoCancellation: isBoolean, noiseS
 const debugSettings = shape<Settings['debug']>({ trace: isBoolean, traceBufferSize: integerIn(100, 100_000) });
 
 export const settings: Guard<Settings> = shape<Settings>({
-  autoAnswer: oneOf('off', 'when-requested', 'always'), ringTimeoutSeconds: integerIn(0, 600),
+  dnd: isBoolean, autoAnswer: oneOf('off', 'when-requested', 'always'), ringTimeoutSeconds: integerIn(0, 600),
   jitter: jitterSettings, dsp: dspSettings, gains, audio: audioSelection, localPort: port,
   acceptDirectCalls: isBoolean, debug: debugSettings,
 });
 
 export const settingsPatch: Guard<SettingsPatch> = shape<SettingsPatch>({
-  autoAnswer: optional(oneOf('off', 'when-requested', 'always')), ringTimeoutSeconds: optional(integerIn(0, 600)),
+  dnd: optional(isBoolean), autoAnswer: optional(oneOf('off', 'when-requested', 'always')), ringTimeoutSeconds: optional(integerIn(0, 600)),
   jitter: optional(shape<NonNullable<SettingsPatch['jitter']>>({ targetExtraMs: optional(jitterMs), maxMs: optional(integerIn(20, 2000)) })),
   dsp: optional(shape<NonNullable<SettingsPatch['dsp']>>({
     echoCancellation: optional(isBoolean), noiseSuppression: optional(isBoolean), autoGain: optional(isBoolean),
@@ -180,6 +183,7 @@ export const requestGuards: { readonly [K in RequestName]: Guard<Requests[K]['re
   'call:hold': shape<CallRef & { hold: boolean }>({ callId: id, hold: isBoolean }),
   'call:mute': shape<CallRef & { muted: boolean }>({ callId: id, muted: isBoolean }),
   'call:transfer': shape<CallRef & { target: string }>({ callId: id, target: dialString }),
+  'call:transfer-to-call': shape<CallRef & { toCallId: string }>({ callId: id, toCallId: id }),
   'call:record': shape<CallRef & { recording: boolean }>({ callId: id, recording: isBoolean }),
   'call:list': isEmpty,
   'call:stats': callRef,
@@ -217,6 +221,7 @@ export const responseGuards: { readonly [K in RequestName]: Guard<Requests[K]['r
   'call:hold': isNull,
   'call:mute': isNull,
   'call:transfer': isNull,
+  'call:transfer-to-call': isNull,
   'call:record': shape<{ path: string | null }>({ path: nullable(boundedString(4096)) }),
   'call:list': arrayOf(callView, 1000),
   'call:stats': callStatsView,

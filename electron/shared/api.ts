@@ -142,7 +142,9 @@ export interface CallStatsView {
   readonly lateFrames?: number;
 }
 
-export type CallOutcome = 'answered' | 'missed' | 'rejected' | 'busy' | 'failed' | 'cancelled';
+/** 'transferred': answered, then handed on by us (blind or attended transfer; the other leg of an attended one too). */
+export type CallOutcome = 'answered' | 'missed' | 'rejected' | 'busy' | 'failed' | 'cancelled' | 'transferred';
+export const CALL_OUTCOMES: readonly CallOutcome[] = ['answered', 'missed', 'rejected', 'busy', 'failed', 'cancelled', 'transferred'];
 
 export interface HistoryEntry {
   readonly id: string;
@@ -157,6 +159,10 @@ export interface HistoryEntry {
   readonly outcome: CallOutcome;
   readonly cause?: string;
   readonly codec?: CodecName;
+  /** Why the phone ended it on its own: 'dnd' = refused busy because Do Not Disturb was on (outcome 'missed'). */
+  readonly reason?: 'dnd';
+  /** Outcome 'transferred': the number the call was handed to. */
+  readonly transferredTo?: string;
 }
 
 // ----------------------------------------------------------------------------------------------- audio
@@ -207,6 +213,8 @@ export interface LevelsView {
 export type AutoAnswer = 'off' | 'when-requested' | 'always';
 
 export interface Settings {
+  /** Do Not Disturb: incoming calls are refused busy (cause 17) without ringing and logged as missed; wins over autoAnswer. */
+  readonly dnd: boolean;
   readonly autoAnswer: AutoAnswer;
   /** Ring for this many seconds before an unanswered incoming call counts as missed and is rejected (0 = forever). */
   readonly ringTimeoutSeconds: number;
@@ -223,6 +231,7 @@ export interface Settings {
 
 /** Partial update; nested objects are merged one level deep. */
 export interface SettingsPatch {
+  readonly dnd?: boolean;
   readonly autoAnswer?: AutoAnswer;
   readonly ringTimeoutSeconds?: number;
   readonly jitter?: { readonly targetExtraMs?: number; readonly maxMs?: number };
@@ -339,6 +348,14 @@ export type Requests = {
   'call:mute': Req<CallRef & { readonly muted: boolean }, null>;
   /** Blind transfer to a number. */
   'call:transfer': Req<CallRef & { readonly target: string }, null>;
+  /**
+   * Attended transfer ("consult, then transfer", spec §5.7 option 1): hand the call `callId` (held, or held now)
+   * to the party of the answered call `toCallId` on the same account. TRANSFER goes out on `callId`'s dialog with
+   * `toCallId`'s number (the caller's number when `toCallId` is incoming); once the server releases `callId`,
+   * `toCallId` is hung up. If the server does not release it within ~5 s, a 'transfer-may-have-failed' notice
+   * follows and both calls stay as they are.
+   */
+  'call:transfer-to-call': Req<CallRef & { readonly toCallId: string }, null>;
   /** Start/stop recording both directions to WAV; the result names the file (in the recordings folder). */
   'call:record': Req<CallRef & { readonly recording: boolean }, { readonly path: string | null }>;
   'call:list': Req<Empty, CallView[]>;
@@ -424,7 +441,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'accounts:list', 'accounts:save', 'accounts:delete',
   'registration:list', 'registration:refresh',
   'call:dial', 'call:answer', 'call:reject', 'call:hangup', 'call:dtmf', 'call:text', 'call:hold', 'call:mute',
-  'call:transfer', 'call:record', 'call:list', 'call:stats',
+  'call:transfer', 'call:transfer-to-call', 'call:record', 'call:list', 'call:stats',
   'history:list', 'history:clear',
   'audio:devices', 'audio:select', 'audio:gains', 'audio:test-tone',
   'settings:get', 'settings:update',

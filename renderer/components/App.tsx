@@ -32,6 +32,7 @@ export function App() {
   const calls = useStore((s) => s.calls);
   const notices = useStore((s) => s.notices);
   const dialRequest = useStore((s) => s.dialRequest);
+  const dnd = useStore((s) => s.settings?.dnd ?? false);
   const [page, setPage] = useState<Page>('phone');
   const [consoleOpen, setConsoleOpen] = useState(false);
   const [number, setNumber] = useState('');
@@ -102,9 +103,14 @@ export function App() {
         <span class="spacer" />
         <div class="reg-chips" aria-label="Registration status">
           {accounts.filter((a) => a.enabled).map((a) => (
-            <RegChip key={a.id} account={a} reg={registrations[a.id]} onClick={() => { setSelectedAccount(a.id); setPage('accounts'); }} />
+            <RegChip key={a.id} account={a} reg={registrations[a.id]} dnd={dnd} onClick={() => { setSelectedAccount(a.id); setPage('accounts'); }} />
           ))}
         </div>
+        <button type="button" class="btn dnd-toggle" aria-pressed={dnd} disabled={connection !== 'open'} onClick={() => void phone.setDnd(!dnd)}
+          title={dnd ? 'Do Not Disturb is on: incoming calls are refused as busy. Click to turn it off.' : 'Turn on Do Not Disturb: refuse incoming calls as busy'}
+          data-testid="toggle-dnd">
+          <span class="dnd-icon" aria-hidden="true" />Do not disturb
+        </button>
         <button type="button" class="btn" aria-pressed={consoleOpen} onClick={() => setConsoleOpen(!consoleOpen)}
           title="iax2 debug console (Ctrl+Shift+D)" aria-keyshortcuts="Control+Shift+D" data-testid="toggle-console">
           Debug

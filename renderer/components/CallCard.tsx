@@ -1,5 +1,6 @@
 // One call: incoming (answer / decline / busy), or in progress (state, timer, codec, mute, hold, keypad,
-// blind transfer, record, hang up, meters, stats).
+// blind transfer, record, hang up, meters, stats). A held call also offers the attended transfer to each other
+// answered call ("Transfer Bob to Carol"): TRANSFER on the held call with the other party's number.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CallStatsView, CallView } from '../../electron/shared/api.js';
@@ -14,6 +15,9 @@ const STATE_WORDS: Record<CallView['state'], string> = {
   dialing: 'Calling…', proceeding: 'Connecting…', ringing: 'Ringing', 'early-media': 'Ringing (audio)',
   up: 'Connected', held: 'On hold', ended: 'Ended',
 };
+
+/** A little more than the engine's 5 s "transfer may have failed" wait (spec P25). */
+const TRANSFER_WAIT_MS = 6000;
 
 export function stateWord(c: CallView): string {
   if (c.direction === 'incoming' && c.state === 'ringing') return 'Incoming call';
@@ -71,7 +75,7 @@ function Stats(props: { stats?: CallStatsView }) {
   );
 }
 
-export function ActiveCallCard(props: { call: CallView; now: number; primary: boolean }) {
+export function ActiveCallCard(props: { call: CallView; now: number; primary: boolean; transferTo?: readonly CallView[] }) {
   const phone = usePhone();
   const stats = useStore((s) => s.stats[props.call.id]);
   const levels = useStore((s) => s.levels);
@@ -79,6 +83,13 @@ export function ActiveCallCard(props: { call: CallView; now: number; primary: bo
   const [panel, setPanel] = useState<'none' | 'keypad' | 'transfer'>('none');
   const [sent, setSent] = useState('');
   const [target, setTarget] = useState('');
+  // After "Transfer A to C": wait for the server (it releases A within ~5 s, or the phone warns) before offering it again.
+  const [transferring, setTransferring] = useState(false);
+  useEffect(() => {
+    if (!transferring) return;
+    const t = setTimeout(() => setTransferring(false), TRANSFER_WAIT_MS);
+    return () => clearTimeout(t);
+  }, [transferring]);
   const c = props.call;
   const p = party(c);
   const up = c.state === 'up' || c.state === 'held';
@@ -116,6 +127,20 @@ export function ActiveCallCard(props: { call: CallView; now: number; primary: bo
         </button>
         <button type="button" class="btn danger" onClick={() => phone.hangup(c.id)} data-testid="hangup">Hang up</button>
       </div>
+      {(props.transferTo ?? []).length > 0 && (
+        <div class="transfer-offers">
+          {(props.transferTo ?? []).map((to) => {
+            const label = `Transfer ${p.title} to ${party(to).title}`;
+            return (
+              <button type="button" class="btn primary" key={to.id} data-testid="transfer-to-call" disabled={transferring}
+                onClick={() => { setTransferring(true); phone.transferToCall(c.id, to.id); }}
+                title={`Connect ${p.title} with ${party(to).title} and leave both calls (attended transfer)`}>
+                {transferring ? `Transferring ${p.title} to ${party(to).title}…` : label}
+              </button>
+            );
+          })}
+        </div>
+      )}
       {panel === 'keypad' && (
         <div class="dtmf-pad">
           <DialPad label="DTMF keypad" onKey={sendDigit} />
@@ -149,7 +174,7 @@ export function EndedCallCard(props: { ended: EndedCall }) {
   const e = props.ended;
   const p = party(e.call);
   const again = e.call.direction === 'incoming' ? (e.call.remoteNumber ?? '') : e.call.number;
-  const bad = e.history.outcome !== 'answered' && e.history.outcome !== 'cancelled';
+  const bad = e.history.outcome !== 'answered' && e.history.outcome !== 'cancelled' && e.history.outcome !== 'transferred';
   return (
     <article class={`call ended ${bad ? 'failed' : ''}`} aria-label={`Call with ${p.title} ended`} data-testid="ended-call"
       data-outcome={e.history.outcome}>

@@ -1,5 +1,7 @@
 // Live calls: incoming ones first (they need a decision), then the active call, then held ones, then the
 // calls that just ended (for a few seconds, with the reason: busy, declined, hung up).
+// A held call offers "Transfer <held party> to <other party>" for every other answered call on its account
+// (attended transfer: the server can only reach a number in the held call's own context).
 import { useNow, useStore } from '../state/context.js';
 import { ActiveCallCard, EndedCallCard, IncomingCallCard } from './CallCard.js';
 
@@ -11,13 +13,16 @@ export function CallsPanel() {
   const others = calls.filter((c) => !incoming.includes(c));
   const isHeld = (c: (typeof calls)[number]) => c.held || c.state === 'held';
   const ordered = [...others.filter((c) => !isHeld(c)), ...others.filter(isHeld)];
+  const answered = (c: (typeof calls)[number]) => c.state === 'up' || c.state === 'held';
+  const transferTargets = (c: (typeof calls)[number]) => (isHeld(c) && answered(c) && c.accountId !== undefined
+    ? ordered.filter((x) => x.id !== c.id && answered(x) && x.accountId === c.accountId) : []);
   return (
     <section class="card" aria-labelledby="calls-title">
       <h2 id="calls-title">Calls</h2>
       <div aria-live="polite">
         {calls.length === 0 && ended.length === 0 && <p class="calls-empty">No calls. Type a number, or press a key on the pad.</p>}
         {incoming.map((c) => <IncomingCallCard call={c} key={c.id} />)}
-        {ordered.map((c, i) => <ActiveCallCard call={c} key={c.id} now={now} primary={i === 0 && !isHeld(c)} />)}
+        {ordered.map((c, i) => <ActiveCallCard call={c} key={c.id} now={now} primary={i === 0 && !isHeld(c)} transferTo={transferTargets(c)} />)}
         {ended.map((e) => <EndedCallCard ended={e} key={`ended-${e.call.id}`} />)}
       </div>
     </section>

@@ -11,6 +11,8 @@ function kindOf(h: HistoryEntry): { cls: 'in' | 'out' | 'missed'; glyph: string;
 
 function outcomeText(h: HistoryEntry): string {
   if (h.outcome === 'answered') return formatDuration(h.durationSeconds);
+  if (h.reason === 'dnd') return 'missed · DND';
+  if (h.outcome === 'transferred') return h.transferredTo ? `transferred → ${h.transferredTo}` : 'transferred';
   return h.outcome;
 }
 

@@ -7,16 +7,18 @@ import { regShort, regSummary } from '../lib/registration-words.js';
 
 export { regShort, regSummary };
 
-export function RegChip(props: { account: AccountView; reg?: RegistrationView; onClick?: () => void }) {
+/** `dnd`: Do Not Disturb is on, so this account's incoming calls are refused busy; the chip says so. */
+export function RegChip(props: { account: AccountView; reg?: RegistrationView; dnd?: boolean; onClick?: () => void }) {
   const { account: a, reg: r } = props;
   const status = a.enabled && a.register ? (r?.status ?? 'registering') : 'unregistered';
   const vm = r?.messages?.new ?? 0;
-  const full = `${a.label || a.username}: ${regSummary(r, a)}`;
+  const full = `${a.label || a.username}: ${regSummary(r, a)}${props.dnd ? ', Do Not Disturb (incoming calls refused)' : ''}`;
   return (
-    <button type="button" class={`chip ${status}`} onClick={props.onClick} title={full} aria-label={vm > 0 ? `${full}, ${vm} new voicemail` : full} data-testid={`reg-chip-${a.id}`}
-      data-status={status}>
+    <button type="button" class={`chip ${status}${props.dnd ? ' dnd' : ''}`} onClick={props.onClick} title={full} aria-label={vm > 0 ? `${full}, ${vm} new voicemail` : full} data-testid={`reg-chip-${a.id}`}
+      data-status={status} data-dnd={props.dnd ? 'on' : 'off'}>
       <span class="dot" aria-hidden="true" />
       <span class="chip-label">{a.label || a.username}</span><span class="chip-text">{regShort(r, a)}</span>
+      {props.dnd && <span class="chip-dnd" aria-hidden="true">DND</span>}
       {vm > 0 && <span class="badge" aria-label={`${vm} new voicemail`}>{vm}</span>}
     </button>
   );

@@ -12,6 +12,7 @@ export interface EndedCall {
 
 const OUTCOME_WORDS: Record<EndedCall['history']['outcome'], string> = {
   answered: 'Call ended', missed: 'Missed', rejected: 'Declined', busy: 'Busy', failed: 'Call failed', cancelled: 'Cancelled',
+  transferred: 'Transferred',
 };
 
 /** A failed call's headline by the engine's error code, when it says more than "Call failed". */
@@ -22,6 +23,10 @@ const ERROR_WORDS: Readonly<Record<string, string>> = {
 
 /** Why the call ended, in words: the engine's explanation when there is one, else who hung up. */
 export function endReason(e: EndedCall): string {
+  if (e.history.reason === 'dnd') return 'Refused as busy: Do Not Disturb is on.';
+  if (e.history.outcome === 'transferred') {
+    return e.history.transferredTo ? `Handed over to ${e.history.transferredTo}.` : 'You left the call after putting the held caller through.';
+  }
   if (e.end.error) return e.end.error.message;
   const answered = e.history.outcome === 'answered';
   if (e.end.by === 'network') return 'The connection to the server was lost.';

@@ -240,6 +240,10 @@ export class PhoneStore {
   sendDtmf(callId: string, digits: string): void { void this.run(() => this.api.request('call:dtmf', { callId, digits })); }
   mute(callId: string, muted: boolean): void { void this.run(() => this.api.request('call:mute', { callId, muted })); }
   transfer(callId: string, target: string): void { void this.run(() => this.api.request('call:transfer', { callId, target })); }
+  /** Attended transfer: hand the held call `callId` to the party of `toCallId` (both end once the server agrees). */
+  transferToCall(callId: string, toCallId: string): void {
+    void this.run(() => this.api.request('call:transfer-to-call', { callId, toCallId }));
+  }
 
   async hold(callId: string, hold: boolean): Promise<void> {
     // Resuming one call holds the others, so only one is ever live.
@@ -287,6 +291,9 @@ export class PhoneStore {
   }
 
   testTone(target: 'ring' | 'output'): void { void this.run(() => this.api.request('audio:test-tone', { target })); }
+
+  /** Do Not Disturb on/off (incoming calls are refused busy while on). */
+  setDnd(dnd: boolean): Promise<void> { return this.updateSettings({ dnd }); }
 
   async updateSettings(patch: SettingsPatch): Promise<void> {
     const settings = await this.run(() => this.api.request('settings:update', patch));

@@ -259,6 +259,34 @@ describe('renderer against the in-page fake API', () => {
     expect(await fakeRequests(page, 'trace:subscribe')).toEqual([{ enabled: true }, { enabled: false }]);
   });
 
+  it('offers the attended transfer on the held call, and shows DND on the top bar and chip, readable in dark mode', async () => {
+    const page = await open('dark');
+    await addAccount(page, { server: 'pbx.example.org', username: 'alice', secret: 'x', label: 'Office' });
+    await page.getByTestId('tab-phone').click();
+    for (const number of ['600', '601']) {
+      await page.getByTestId('number').fill(number);
+      await page.getByTestId('call').click();
+      await expect.poll(() => page.getByTestId('call-state').allTextContents()).toContain('Connected');
+    }
+    await expect.poll(() => page.getByTestId('call-state').allTextContents()).toEqual(['Connected', 'On hold']);
+    // Only the held call offers it, naming both parties; the blind Transfer stays on both cards.
+    expect(await page.getByTestId('transfer-to-call').allTextContents()).toEqual(['Transfer 600 to 601']);
+    expect(await page.getByRole('button', { name: 'Transfer', exact: true }).count()).toBe(2);
+    await page.getByTestId('toggle-dnd').click();
+    await expect.poll(() => page.locator('[data-testid^="reg-chip-"]').getAttribute('data-dnd')).toBe('on');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'transfer-dnd-dark.png') });
+    const samples = await contrastOf(page, ['.btn.dnd-toggle[aria-pressed="true"]', '.chip .chip-dnd', '.transfer-offers .btn.primary']);
+    expect(samples).toHaveLength(3);
+    for (const s of samples) expect(s.ratio, `${s.selector} ${s.fg} on ${s.bg}`).toBeGreaterThanOrEqual(4.5);
+    expect(await fakeRequests(page, 'settings:update')).toEqual([{ dnd: true }]);
+
+    await page.getByTestId('transfer-to-call').click();
+    await expect.poll(() => page.getByTestId('active-call').count()).toBe(0);
+    const calls = await fakeRequests(page, 'call:transfer-to-call');
+    expect(calls).toHaveLength(1);
+    expect(await page.getByTestId('ended-call').evaluateAll((els) => els.map((e) => e.getAttribute('data-outcome')))).toEqual(['transferred', 'transferred']);
+  });
+
   it('renders cleanly at 1024x700 in light and dark, with readable contrast', async () => {
     for (const scheme of ['light', 'dark'] as const) {
       const page = await open(scheme);

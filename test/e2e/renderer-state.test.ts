@@ -26,6 +26,16 @@ describe('call end wording', () => {
     expect(endHeadline(ended({ end: { by: 'remote', error: { code: 'no-route', message: 'm' } }, history: { outcome: 'failed' } }))).toBe('No such number');
     expect(endHeadline(ended({ end: { by: 'remote', error: { code: 'weird', message: 'm' } }, history: { outcome: 'failed' } }))).toBe('Call failed');
   });
+
+  it('explains a transfer and a call Do Not Disturb refused', () => {
+    const held = ended({ end: { by: 'remote' }, history: { outcome: 'transferred', transferredTo: '1002' } });
+    expect([endHeadline(held), endReason(held)]).toEqual(['Transferred', 'Handed over to 1002.']);
+    const consulted = ended({ end: { by: 'local' }, history: { outcome: 'transferred' } });
+    expect(endReason(consulted)).toBe('You left the call after putting the held caller through.');
+    const refused = ended({ call: { direction: 'incoming' }, end: { by: 'local', cause: 'Busy', causeCode: 17 },
+      history: { outcome: 'missed', reason: 'dnd', cause: 'Do not disturb' } });
+    expect([endHeadline(refused), endReason(refused)]).toEqual(['Missed', 'Refused as busy: Do Not Disturb is on.']);
+  });
 });
 
 describe('registration chip words', () => {

@@ -4,12 +4,13 @@
 // what it receives (explicitly, always: an extra ACK is harmless, spec §4.3), VNAKs gaps and retransmits its own
 // reliable frames until acknowledged, so scenarios also run through a lossy proxy.
 // Written for these tests from the spec; it is not Asterisk and shares no code with the engine's transport.
-import { createHash, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { decodeDatagram, encodeFullFrame, encodeMiniFrame, encodeTrunkFrame } from '../../electron/core/iax2/wire/frame-codec.js';
 import { IeReader, IeWriter } from '../../electron/core/iax2/wire/ies.js';
 import { FrameType, IaxSubclass, IeType, type Datagram, type FullFrame, type MiniFrame } from '../../electron/core/iax2/wire/types.js';
 import type { UdpEndpoint } from '../../electron/core/ports.js';
 import { LoopbackUdpPort } from './scripted-peer-calls-net.js';
+import { peerAesKey, peerDecrypt, peerEncrypt } from './scripted-peer-aes.js';
 
 export interface Received { readonly at: number; readonly from: UdpEndpoint; readonly d: Datagram }
 
@@ -22,9 +23,31 @@ export interface ServeOptions {
   readonly secret?: string;
   /** What to do once authenticated: ACCEPT with this format, or REJECT with a cause. Default ACCEPT µ-law. */
   readonly outcome?: { readonly accept: bigint } | { readonly reject: { readonly cause: string; readonly code: number } };
+  /**
+   * Spec §7: 'yes' = encryption=yes (AES-128 when the NEW offers it; needs `secret`), 'force' = forceencryption=yes
+   * (also REJECT "No authority found" to a NEW that did not offer it). Default: no encryption (AUTHREQ without it).
+   */
+  readonly encryption?: 'yes' | 'force';
+  /** Also offer key rotation (0x8001), as Asterisk 22 always does for encryption=yes (spec §7.1). */
+  readonly offerKeyRotate?: boolean;
+  /**
+   * Asterisk cannot tell a wrong key (spec §7.3): when garbage from a client with another secret passes its length
+   * checks, the MD5 check fails and it sends REJECT "No authority found", encrypted under its own key. Emulated: a
+   * full frame that does not decrypt before ACCEPT is answered so.
+   */
+  readonly rejectUndecryptable?: boolean;
 }
 
-interface Pending { oseqno: number; bytes: (retry: boolean) => Uint8Array; tries: number; timer?: NodeJS.Timeout }
+/** One datagram as it crossed the wire, for asserts on what was encrypted. */
+export interface WireRecord {
+  readonly dir: 'rx' | 'tx';
+  readonly encrypted: boolean;
+  readonly kind: 'full' | 'mini' | 'other';
+  readonly frameType?: number;
+  readonly subclass?: number;
+}
+
+interface Pending { oseqno: number; bytes: (retry: boolean) => Uint8Array; tries: number; timer?: NodeJS.Timeout; clear?: boolean }
 
 const isUnsequenced = (f: FullFrame) => f.frameType === FrameType.IAX && (f.subclass === IaxSubclass.ACK
   || f.subclass === IaxSubclass.INVAL || f.subclass === IaxSubclass.VNAK || f.subclass === IaxSubclass.TXCNT
@@ -41,6 +64,13 @@ export class ScriptedCallPeer {
   serve: ServeOptions = {};
   readonly token = `${Math.floor(Date.now() / 1000)}?${'ab'.repeat(20)}`;
   challenge = String(randomInt(100_000_000, 999_999_999));
+  /** Every datagram in and out, with whether it was encrypted on the wire. */
+  readonly wire: WireRecord[] = [];
+  /** Datagrams of our dialog that did not decrypt (wrong key / clear frame where an encrypted one was due). */
+  undecryptable = 0;
+  /** The AES key of the current dialog once encryption is agreed (spec §7.2); separate ones after a rotation. */
+  private encKey: Buffer | undefined;
+  private decKey: Buffer | undefined;
 
   // The one dialog this peer handles at a time.
   local = 0;
@@ -130,8 +160,38 @@ export class ScriptedCallPeer {
     return t;
   }
 
+  /**
+   * Every datagram leaves here: encrypted once a key is set, except `clear` ones (AUTHREQ and its retransmissions,
+   * apathetic replies: spec §7.3).
+   */
+  private put(bytes: Uint8Array, to: UdpEndpoint, clear = false): void {
+    const encrypt = this.encKey !== undefined && !clear;
+    this.wire.push({ dir: 'tx', encrypted: encrypt, ...describe(bytes) });
+    this.socket.send(encrypt ? peerEncrypt(this.encKey!, bytes, randomBytes(31)) : bytes, to);
+  }
+
+  /** Puts these exact bytes on the wire to the engine (forged or junk datagrams), bypassing encryption. */
+  injectRaw(bytes: Uint8Array): void {
+    if (!this.enginePeer) throw new Error('scripted peer: no dialog');
+    this.socket.send(bytes, this.enginePeer);
+  }
+
+  /** True once this dialog encrypts. */
+  get encrypting(): boolean { return this.encKey !== undefined; }
+
+  /**
+   * Asterisk's key rotation (spec §7.5): RTKEY carrying a fresh 16-byte key, sent under the old key; everything we
+   * send afterwards uses the new key. Our decrypt key stays (only the engine's RTKEY would change it).
+   */
+  rotateKey(): Buffer {
+    const next = randomBytes(16);
+    this.send(FrameType.IAX, IaxSubclass.RTKEY, new IeWriter().bytes(IeType.CHALLENGE, next).finish());
+    this.encKey = next;
+    return next;
+  }
+
   /** A reliable, sequenced full frame on the current dialog. */
-  send(frameType: number, subclass: number, payload: Uint8Array = new Uint8Array(0), opts: { timestamp?: number; subclassBit?: number } = {}): void {
+  send(frameType: number, subclass: number, payload: Uint8Array = new Uint8Array(0), opts: { timestamp?: number; subclassBit?: number; clear?: boolean } = {}): void {
     const peer = this.enginePeer;
     if (!peer || this.closed) throw new Error('scripted peer: no dialog');
     const oseqno = this.oseqno;
@@ -143,7 +203,7 @@ export class ScriptedCallPeer {
       frameType, subclass, ...(opts.subclassBit !== undefined ? { subclassBit: opts.subclassBit } : {}), payload,
     });
     if (this.pending.length === 0) this.ackBase = oseqno;
-    const p: Pending = { oseqno, bytes, tries: 0 };
+    const p: Pending = { oseqno, bytes, tries: 0, ...(opts.clear ? { clear: true } : {}) };
     this.pending.push(p);
     this.transmit(p, false);
   }
@@ -151,7 +211,7 @@ export class ScriptedCallPeer {
   private transmit(p: Pending, retry: boolean): void {
     if (this.closed || !this.enginePeer) return;
     p.tries++;
-    this.socket.send(p.bytes(retry), this.enginePeer);
+    this.put(p.bytes(retry), this.enginePeer, p.clear);
     clearTimeout(p.timer);
     if (p.tries < 25) p.timer = setTimeout(() => this.transmit(p, true), this.rto);
   }
@@ -165,7 +225,7 @@ export class ScriptedCallPeer {
 
   sendMini(ts: number, payload: Uint8Array): void {
     if (!this.enginePeer) throw new Error('scripted peer: no dialog');
-    this.socket.send(encodeMiniFrame(this.local, ts & 0xffff, payload), this.enginePeer);
+    this.put(encodeMiniFrame(this.local, ts & 0xffff, payload), this.enginePeer);
   }
 
   /** A meta trunk frame with per-entry timestamps (spec §1.5, cmddata 1) carrying one voice entry of this dialog. */
@@ -183,9 +243,10 @@ export class ScriptedCallPeer {
   }
 
   /** Unsequenced frames (ACK, VNAK, apathetic replies): never retransmitted. */
-  private sendRaw(to: UdpEndpoint, f: Omit<FullFrame, 'kind' | 'retransmit' | 'payload'> & { payload?: Uint8Array }): void {
+  private sendRaw(to: UdpEndpoint, f: Omit<FullFrame, 'kind' | 'retransmit' | 'payload'> & { payload?: Uint8Array }, clear = false): void {
     if (this.closed) return;
-    this.socket.send(encodeFullFrame({ retransmit: false, payload: new Uint8Array(0), ...f }), to);
+    // Apathetic replies (call number 1) are never encrypted (spec §7.3).
+    this.put(encodeFullFrame({ retransmit: false, payload: new Uint8Array(0), ...f }), to, clear || f.sourceCall === 1);
   }
 
   /** Place a call to the engine (spec §5.3 from Asterisk's side): NEW with dcallno 0 and the given IEs. */
@@ -203,6 +264,8 @@ export class ScriptedCallPeer {
     this.oseqno = 0;
     this.iseqno = 0;
     this.ackBase = 0;
+    this.encKey = undefined;
+    this.decKey = undefined;
     this.epoch = performance.now();
     this.lastTs = 0;
   }
@@ -210,6 +273,30 @@ export class ScriptedCallPeer {
   // ------------------------------------------------------------------------------------------------ receiving
 
   private onDatagram(data: Uint8Array, from: UdpEndpoint): void {
+    // An encrypted dialog: decrypt what is addressed to it (full frames by dcallno, minis by the engine's number),
+    // as Asterisk's socket_process() does before looking inside. Undecryptable ones are dropped and counted.
+    let encrypted = false;
+    if (this.decKey && data.length >= 4) {
+      const full = (data[0] & 0x80) !== 0;
+      const ours = full ? (((data[2] << 8) | data[3]) & 0x7fff) === this.local : ((data[0] << 8) | data[1]) === this.remote;
+      if (ours) {
+        const clear = peerDecrypt(this.decKey, data);
+        const check = clear && decodeDatagram(clear);
+        if (!clear || !check || !check.ok || (check.value.kind === 'full' && (check.value.frameType < 1 || check.value.frameType > 12))) {
+          this.undecryptable++;
+          this.wire.push({ dir: 'rx', encrypted: true, kind: 'other' });
+          if (full && this.serve.rejectUndecryptable && !this.sent.some((s) => s.frameType === FrameType.IAX
+            && (s.subclass === IaxSubclass.ACCEPT || s.subclass === IaxSubclass.REJECT))) {
+            this.sendIax(IaxSubclass.REJECT, new IeWriter().string(IeType.CAUSE, 'No authority found').u8(IeType.CAUSECODE, 50));
+          }
+          for (const w of [...this.waiters]) w();
+          return;
+        }
+        data = clear;
+        encrypted = true;
+      }
+    }
+    this.wire.push({ dir: 'rx', encrypted, ...describe(data) });
     const decoded = decodeDatagram(data);
     if (!decoded.ok) return;
     const d = decoded.value;
@@ -218,8 +305,19 @@ export class ScriptedCallPeer {
     for (const w of [...this.waiters]) w();
   }
 
+  /** Secret used to answer an AUTHREQ the engine sends for a call this peer placed (spec §5.3, §7.1). */
+  callerSecret: string | undefined;
+
   private onFull(f: FullFrame, from: UdpEndpoint): void {
     const isIax = f.frameType === FrameType.IAX;
+    if (isIax && (f.subclass === IaxSubclass.REGREQ || f.subclass === IaxSubclass.REGREL) && f.destCall === 0) {
+      // A registrar with no secret and no call tokens (spec §5.4): REGACK at once from a fresh call number, so the
+      // engine counts this peer as its server (incoming calls are accepted only from there, C-10).
+      this.sendRaw(from, { sourceCall: randomInt(2, 16383), destCall: f.sourceCall, timestamp: f.timestamp, oseqno: 0,
+        iseqno: (f.oseqno + 1) & 0xff, frameType: FrameType.IAX, subclass: IaxSubclass.REGACK,
+        payload: new IeWriter().string(IeType.USERNAME, 'x').u16(IeType.REFRESH, 60).finish() }, true);
+      return;
+    }
     if (isIax && f.subclass === IaxSubclass.NEW && f.destCall === 0) {
       if (this.enginePeer && from.port === this.enginePeer.port && f.sourceCall === this.remote) {
         this.processSequenced(f, () => undefined); // a retransmitted NEW of the current dialog: re-ACK it
@@ -297,9 +395,16 @@ export class ScriptedCallPeer {
     this.resetDialog(from, f.sourceCall);
     this.iseqno = 1; // the NEW (oseqno 0) is consumed
     if (this.serve.secret !== undefined) {
-      // AUTHREQ answers (and so acknowledges) the NEW, as Asterisk does (spec §4.3 ⚠ AST).
-      this.sendIax(IaxSubclass.AUTHREQ, new IeWriter().u16(IeType.AUTHMETHODS, 2).string(IeType.CHALLENGE, this.challenge)
-        .string(IeType.USERNAME, ies.string(IeType.USERNAME) ?? ''));
+      // AUTHREQ answers (and so acknowledges) the NEW, as Asterisk does (spec §4.3 ⚠ AST). With encryption agreed
+      // (our mask AND the offer, spec §7.1) it carries ENCRYPTION = 0x0001 and goes out in clear; from then on
+      // everything of this dialog is encrypted (Asterisk sets IAX_ENCRYPTED right after sending it).
+      const ours = this.serve.encryption ? (this.serve.offerKeyRotate ? 0x8001 : 0x0001) : 0;
+      const agreed = (ours & (ies.u16(IeType.ENCRYPTION) ?? 0)) & 0x0001;
+      const w = new IeWriter().u16(IeType.AUTHMETHODS, 2).string(IeType.CHALLENGE, this.challenge);
+      if (agreed) w.u16(IeType.ENCRYPTION, 0x0001);
+      w.string(IeType.USERNAME, ies.string(IeType.USERNAME) ?? '');
+      this.send(FrameType.IAX, IaxSubclass.AUTHREQ, w.finish(), { clear: true });
+      if (agreed) { this.encKey = peerAesKey(this.challenge, this.serve.secret); this.decKey = this.encKey; }
     } else {
       this.decide();
     }
@@ -317,14 +422,37 @@ export class ScriptedCallPeer {
 
   private onDialogFrame(f: FullFrame): void {
     if (f.frameType !== FrameType.IAX) return;
+    if (f.subclass === IaxSubclass.AUTHREQ && this.callerSecret !== undefined) {
+      // We placed the call and the engine challenges us (Asterisk's authenticate_reply()): agree to AES-128 if it
+      // is asked, switch keys, and answer with AUTHREP — already encrypted (spec §7.3).
+      const r = IeReader.fromPayload(f.payload);
+      if (!r.ok) return;
+      const challenge = r.value.string(IeType.CHALLENGE) ?? '';
+      if (((r.value.u16(IeType.ENCRYPTION) ?? 0) & 0x0001) !== 0) {
+        this.encKey = peerAesKey(challenge, this.callerSecret);
+        this.decKey = this.encKey;
+      }
+      this.sendIax(IaxSubclass.AUTHREP, new IeWriter().string(IeType.MD5_RESULT,
+        createHash('md5').update(challenge).update(this.callerSecret).digest('hex')));
+      return;
+    }
     if (f.subclass === IaxSubclass.AUTHREP && this.serve.secret !== undefined) {
       const r = IeReader.fromPayload(f.payload);
       const got = r.ok ? r.value.string(IeType.MD5_RESULT) : undefined;
       const want = createHash('md5').update(this.challenge).update(this.serve.secret).digest('hex');
-      if (got === want) this.decide();
+      if (got === want && this.serve.encryption === 'force' && !this.encKey) {
+        this.sendIax(IaxSubclass.REJECT, new IeWriter().string(IeType.CAUSE, 'No authority found').u8(IeType.CAUSECODE, 50));
+      } else if (got === want) this.decide();
       else this.sendIax(IaxSubclass.REJECT, new IeWriter().string(IeType.CAUSE, 'No authority found').u8(IeType.CAUSECODE, 50));
     } else if (f.subclass === IaxSubclass.PING) {
       this.send(FrameType.IAX, IaxSubclass.PONG, undefined, { timestamp: f.timestamp });
     }
   }
+}
+
+function describe(d: Uint8Array): Omit<WireRecord, 'dir' | 'encrypted'> {
+  const r = decodeDatagram(d);
+  if (!r.ok) return { kind: 'other' };
+  if (r.value.kind === 'full') return { kind: 'full', frameType: r.value.frameType, subclass: r.value.subclass };
+  return { kind: r.value.kind === 'mini' ? 'mini' : 'other' };
 }

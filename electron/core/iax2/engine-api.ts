@@ -22,7 +22,15 @@ export interface AccountConfig {
   readonly codecs?: readonly CodecName[];
   /** Register with the server (default true). */
   readonly register?: boolean;
+  /**
+   * AES-128 call encryption (spec §7): 'off' (default) offers nothing; 'on' offers it and encrypts when the server
+   * agrees (AUTHREQ carries ENCRYPTION), else the call stays clear; 'required' hangs up when the server does not
+   * agree. Needs the secret (the key is MD5(challenge ‖ secret)).
+   */
+  readonly encryption?: EncryptionMode;
 }
+
+export type EncryptionMode = 'off' | 'on' | 'required';
 
 /** A failure phrased for the user, with the machine-readable code used by --json and exit codes. */
 export interface UserFacingError {
@@ -140,6 +148,8 @@ export interface CallHandle {
   readonly autoAnswerRequested: boolean;
   /** Local mute: sendVoice() drops frames; nothing is signalled to the far end. */
   readonly muted: boolean;
+  /** True once the call's frames are AES-128 encrypted (spec §7; set before ACCEPT arrives). */
+  readonly encrypted?: boolean;
 
   answer(): void;
   reject(reason?: 'busy' | 'declined'): void;

@@ -12,7 +12,7 @@ import { resolveServer } from './registration/server-resolver.js';
 import { traceEntryFrom } from './trace/format.js';
 import type { CallHost, CallManager, CallManagerFactory, ResolvedServer } from './transport/call-host.js';
 import type { Dialog } from './transport/dialog.js';
-import { IaxTransport } from './transport/iax-transport.js';
+import { IaxTransport, type TraceCrypt } from './transport/iax-transport.js';
 import type { RetransmitPolicy } from './transport/retransmit-policy.js';
 import type { FullFrame } from './wire/types.js';
 import type { CodecName } from '../media/codec.js';
@@ -77,7 +77,7 @@ export class Iax2EngineImpl extends TypedEmitter<EngineEvents> implements Iax2En
       ...(options.retransmit ? { policy: options.retransmit } : {}),
       ...(options.maxDialogs !== undefined ? { maxDialogs: options.maxDialogs } : {}),
       ...(options.maxTombstones !== undefined ? { maxTombstones: options.maxTombstones } : {}),
-      onDatagram: (direction, bytes, peer, retry) => this.trace(direction, bytes, peer, retry),
+      onDatagram: (direction, bytes, peer, retry, crypt) => this.trace(direction, bytes, peer, retry, crypt),
       isKnownSource: (from) => this.acceptDirect || this.accountsAt(from).length > 0,
       onIncomingNew: (frame, from) => this.incomingNew(frame, from),
     });
@@ -246,9 +246,10 @@ export class Iax2EngineImpl extends TypedEmitter<EngineEvents> implements Iax2En
 
   // ----------------------------------------------------------------------------------------------
 
-  private trace(direction: 'tx' | 'rx', bytes: Uint8Array, peer: UdpEndpoint, retry: boolean): void {
+  private trace(direction: 'tx' | 'rx', bytes: Uint8Array, peer: UdpEndpoint, retry: boolean, crypt?: TraceCrypt): void {
     if (this.traceListeners === 0) return;
-    this.emit('trace', traceEntryFrom(direction, Uint8Array.from(bytes), peer, this.clock.now(), direction === 'tx' ? retry : undefined));
+    this.emit('trace', traceEntryFrom(direction, Uint8Array.from(bytes), peer, this.clock.now(), direction === 'tx' ? retry : undefined,
+      crypt));
   }
 
   async shutdown(): Promise<void> {

@@ -51,6 +51,20 @@ export const userErrors = {
   invalidated(server: string): UserFacingError {
     return { code: 'network', message: `The server ${server} no longer knows this session (it restarted, or our network address changed).` };
   },
+  /** The account requires encryption and the server did not agree to it (spec §7.1 step 3). */
+  encryptionRefused(server: string): UserFacingError {
+    return {
+      code: 'rejected',
+      message: `The server ${server} did not agree to encrypt this call, and this account requires encryption. Set encryption=yes (or aes128) for the user in the server's iax.conf, or allow unencrypted calls for this account.`,
+    };
+  },
+  /** Encrypted frames from the server never decrypted: its key differs from ours (spec §7.3, P13). */
+  encryptionMismatch(server: string): UserFacingError {
+    return {
+      code: 'auth-failed',
+      message: `The server ${server} answered with encrypted frames we cannot decrypt: it holds a different password for this user (the encryption key is derived from it). Check the password.`,
+    };
+  },
   internal(message: string): UserFacingError {
     return { code: 'internal', message };
   },

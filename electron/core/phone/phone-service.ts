@@ -25,6 +25,7 @@ import { NullPhoneMedia, type CallAudio, type PhoneMedia } from './media-port.js
 import { DEFAULT_SETTINGS, mergeSettings, readStoredSettings } from './settings-model.js';
 import { TraceBuffer, basicTraceFormatter, safeFormat, toTraceView, type TraceFormatter } from './trace-buffer.js';
 import { callView, devicesView, endView, registrationView, statsView } from './api-views.js';
+import { attendedTransferTarget } from './attended-transfer.js';
 
 /** Where exported traces and recordings go (an fs adapter in the app, a temp dir in tests). */
 export interface FileSink {
@@ -67,8 +68,12 @@ interface LiveCall {
   recordingPath?: string;
   audio?: CallAudio;
   audioStarting?: Promise<void>;
-  /** Why we ended it, when we did (for the history outcome). */
-  localEnd?: 'hangup' | 'reject' | 'ring-timeout';
+  /** Why we ended it, when we did (for the history outcome). 'dnd': refused busy by Do Not Disturb;
+   * 'transfer': the consulted leg of an attended transfer, hung up once the held call was handed over. */
+  localEnd?: 'hangup' | 'reject' | 'ring-timeout' | 'dnd' | 'transfer';
+  /** We sent TRANSFER on this call: to `target`; `consult` is the other call of an attended transfer, hung up
+   * when the server releases this one. `failed`: the engine reported no release within ~5 s (spec P25). */
+  transfer?: { readonly target: string; readonly consult?: LiveCall; failed: boolean };
   cancelRingTimer?: () => void;
   readonly offs: (() => void)[];
 }
@@ -246,7 +251,28 @@ export class PhoneService implements RedialApi {
       this.callUpdated(c);
       return null;
     },
-    'call:transfer': ({ callId, target }) => { this.live(callId).handle.transfer(target); return null; },
+    'call:transfer': ({ callId, target }) => {
+      const c = this.live(callId);
+      c.transfer = { target, failed: false };
+      c.handle.transfer(target);
+      return null;
+    },
+    'call:transfer-to-call': ({ callId, toCallId }) => {
+      const a = this.live(callId);
+      const consult = this.live(toCallId);
+      const target = attendedTransferTarget(a.handle, consult.handle);
+      if (a.transfer && !a.transfer.failed) throw new ApiError('invalid-state', 'this call is already being transferred');
+      // Spec §5.7 option 1: A is on hold while we talk to C; hold it now if the user did not.
+      if (!a.held) {
+        a.handle.hold();
+        a.held = true;
+        this.callUpdated(a);
+      }
+      a.transfer = { target, consult, failed: false };
+      a.handle.transfer(target);
+      this.notice('info', 'transferring', `Transferring ${otherParty(a.handle) || 'the call'} to ${target}…`, { callId: a.handle.id });
+      return null;
+    },
     'call:record': async ({ callId, recording }) => {
       const c = this.live(callId);
       if (!recording) {
@@ -333,6 +359,12 @@ export class PhoneService implements RedialApi {
 
   private onIncoming(handle: CallHandle): void {
     const c = this.track(handle);
+    // Do Not Disturb beats every answering policy: refuse busy (REJECT cause 17, spec §5.3) before anything rings.
+    if (this.settings.dnd) {
+      c.localEnd = 'dnd';
+      handle.reject('busy');
+      return;
+    }
     this.events.fire('call:incoming', callView(c));
     const policy = this.settings.autoAnswer;
     if (policy === 'always' || (policy === 'when-requested' && handle.autoAnswerRequested)) {
@@ -382,7 +414,11 @@ export class PhoneService implements RedialApi {
       handle.on('stop-tones', () => { if (c.handle.direction === 'outgoing') this.media.setTone(null); }),
       handle.on('dtmf', ({ digit, phase }) => { if (phase === 'end') this.events.fire('call:dtmf', { callId: handle.id, digit }); }),
       handle.on('text', (text) => this.events.fire('call:text', { callId: handle.id, text: text.slice(0, 4096) })),
-      handle.on('notice', (n) => this.notice(n.kind === 'transfer-requested' ? 'info' : 'warning', n.kind, n.message, { callId: handle.id })),
+      handle.on('notice', (n) => {
+        // The server kept our leg: the transfer did not happen, so the consulted call must stay up.
+        if (n.kind === 'transfer-may-have-failed' && c.transfer) c.transfer.failed = true;
+        this.notice(n.kind === 'transfer-requested' ? 'info' : 'warning', n.kind, n.message, { callId: handle.id });
+      }),
       handle.on('ended', (info) => { void this.onEnded(c, info); }),
     );
     this.ensureStatsTimer();
@@ -414,6 +450,7 @@ export class PhoneService implements RedialApi {
     for (const off of c.offs) off();
     const endedAt = this.deps.clock.wallTime().getTime();
     const outcome = this.outcome(c, info);
+    const handedOver = outcome === 'transferred' && c.transfer !== undefined;
     const entry: HistoryEntry = {
       id: c.handle.id, direction: c.handle.direction, number: otherParty(c.handle),
       startedAt: c.startedAt, endedAt, outcome,
@@ -421,11 +458,14 @@ export class PhoneService implements RedialApi {
       ...(c.handle.accountId !== undefined ? { accountId: c.handle.accountId } : {}),
       ...(c.handle.remote.name ? { remoteName: c.handle.remote.name.slice(0, 256) } : {}),
       ...(c.answeredAt !== undefined ? { answeredAt: c.answeredAt } : {}),
-      ...(info.cause ? { cause: info.cause.slice(0, 1024) } : {}),
+      ...(c.localEnd === 'dnd' ? { cause: 'Do not disturb', reason: 'dnd' as const }
+        : info.cause ? { cause: info.cause.slice(0, 1024) } : {}),
       ...(c.handle.codec ? { codec: c.handle.codec } : {}),
+      ...(handedOver && c.transfer ? { transferredTo: c.transfer.target.slice(0, 128) } : {}),
     };
     const view = { ...callView(c), state: 'ended' as const, recording: false };
     this.events.fire('call:ended', { call: view, end: endView(info), history: entry });
+    if (handedOver) this.finishAttendedTransfer(c);
     this.updateRinging();
     this.updateTones();
     if (c.handle.direction === 'outgoing' && c.answeredAt === undefined && (outcome === 'busy' || info.error?.code === 'congestion')) {
@@ -443,6 +483,11 @@ export class PhoneService implements RedialApi {
   }
 
   private outcome(c: LiveCall, info: CallEndInfo): CallOutcome {
+    if (c.localEnd === 'transfer') return 'transferred';
+    // After our TRANSFER, the server hanging up our leg is the sign the transfer went through (spec §5.7).
+    if (c.transfer && !c.transfer.failed && c.answeredAt !== undefined && info.by === 'remote' && c.localEnd === undefined) {
+      return 'transferred';
+    }
     if (c.answeredAt !== undefined) return 'answered';
     if (c.handle.direction === 'incoming') {
       if (c.localEnd === 'reject') return 'rejected';
@@ -452,6 +497,17 @@ export class PhoneService implements RedialApi {
     if (info.error?.code === 'busy') return 'busy';
     if (info.error?.code === 'cancelled') return 'cancelled';
     return 'failed';
+  }
+
+  /** The server released the held call of an attended transfer: hang up the consulted one, which is now redundant. */
+  private finishAttendedTransfer(a: LiveCall): void {
+    const consult = a.transfer?.consult;
+    const target = a.transfer?.target ?? '';
+    if (consult && this.calls.get(consult.handle.id) === consult) {
+      consult.localEnd = 'transfer';
+      consult.handle.hangup();
+    }
+    this.notice('info', 'transferred', `Transferred ${otherParty(a.handle) || 'the call'} to ${target}.`, { callId: a.handle.id });
   }
 
   private async closeAudio(c: LiveCall): Promise<void> {
@@ -480,7 +536,7 @@ export class PhoneService implements RedialApi {
   // ------------------------------------------------------------------------------------ tones, timers
 
   private updateRinging(): void {
-    const ringing = [...this.calls.values()].some((c) => c.handle.direction === 'incoming' && c.answeredAt === undefined &&
+    const ringing = [...this.calls.values()].some((c) => c.handle.direction === 'incoming' && c.answeredAt === undefined && c.localEnd !== 'dnd' &&
       (c.handle.state === 'ringing' || c.handle.state === 'proceeding' || c.handle.state === 'dialing'));
     this.media.setRinging(ringing);
   }

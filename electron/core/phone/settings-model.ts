@@ -5,6 +5,7 @@ import { settings as isSettings } from '../../shared/api-guards.js';
 import { DEFAULT_JITTER_SETTINGS } from '../media/jitter/settings.js';
 
 export const DEFAULT_SETTINGS: Settings = {
+  dnd: false,
   autoAnswer: 'off',
   ringTimeoutSeconds: 60,
   // The jitter buffer's own tuned defaults (electron/core/media/jitter/settings.ts, measured with `npm run bench`).
@@ -21,6 +22,7 @@ export const DEFAULT_SETTINGS: Settings = {
 export function mergeSettings(current: Settings, patch: SettingsPatch): Settings {
   return {
     ...current,
+    ...(patch.dnd !== undefined ? { dnd: patch.dnd } : {}),
     ...(patch.autoAnswer !== undefined ? { autoAnswer: patch.autoAnswer } : {}),
     ...(patch.ringTimeoutSeconds !== undefined ? { ringTimeoutSeconds: patch.ringTimeoutSeconds } : {}),
     ...(patch.localPort !== undefined ? { localPort: patch.localPort } : {}),

@@ -17,9 +17,15 @@ const history: HistoryEntry = {
   id: 'call-1', direction: 'outgoing', number: '600', startedAt: 1_764_000_000_000, endedAt: 1_764_000_010_000,
   durationSeconds: 9, outcome: 'answered', codec: 'ulaw',
 };
+/** An attended transfer's held leg, and a call Do Not Disturb refused. */
+const transferred: HistoryEntry = { ...history, id: 'call-2', outcome: 'transferred', transferredTo: '1002' };
+const refusedByDnd: HistoryEntry = {
+  id: 'call-3', direction: 'incoming', number: '2125550100', startedAt: 1_764_000_000_000, endedAt: 1_764_000_000_000,
+  durationSeconds: 0, outcome: 'missed', cause: 'Do not disturb', reason: 'dnd',
+};
 const selection = { input: 'ALSA::USB Headset', output: null, ring: null, ringAll: true };
 const settings: Settings = {
-  autoAnswer: 'when-requested', ringTimeoutSeconds: 45, jitter: { targetExtraMs: 40, maxMs: 200 },
+  dnd: true, autoAnswer: 'when-requested', ringTimeoutSeconds: 45, jitter: { targetExtraMs: 40, maxMs: 200 },
   dsp: { echoCancellation: true, noiseSuppression: false, autoGain: false }, gains: { inputDb: 3, outputDb: -2 },
   audio: selection, localPort: 0, acceptDirectCalls: false, debug: { trace: true, traceBufferSize: 5000 },
 };
@@ -51,6 +57,7 @@ export const requestSamples: { [K in keyof Requests]: Requests[K]['req'] } = {
   'call:hold': { callId: 'call-1', hold: true },
   'call:mute': { callId: 'call-1', muted: true },
   'call:transfer': { callId: 'call-1', target: '601' },
+  'call:transfer-to-call': { callId: 'call-1', toCallId: 'call-2' },
   'call:record': { callId: 'call-1', recording: true },
   'call:list': {},
   'call:stats': { callId: 'call-1' },
@@ -61,7 +68,7 @@ export const requestSamples: { [K in keyof Requests]: Requests[K]['req'] } = {
   'audio:gains': { inputDb: -3 },
   'audio:test-tone': { target: 'ring' },
   'settings:get': {},
-  'settings:update': { autoAnswer: 'always', jitter: { maxMs: 300 }, debug: { trace: false } },
+  'settings:update': { dnd: true, autoAnswer: 'always', jitter: { maxMs: 300 }, debug: { trace: false } },
   'trace:subscribe': { enabled: true },
   'trace:recent': { limit: 100 },
   'trace:clear': {},
@@ -85,10 +92,11 @@ export const responseSamples: { [K in keyof Requests]: Requests[K]['res'] } = {
   'call:hold': null,
   'call:mute': null,
   'call:transfer': null,
+  'call:transfer-to-call': null,
   'call:record': { path: '/home/alice/Recordings/redial-1.wav' },
   'call:list': [call],
   'call:stats': stats,
-  'history:list': [history],
+  'history:list': [history, transferred, refusedByDnd],
   'history:clear': null,
   'audio:devices': devices,
   'audio:select': selection,

@@ -6,8 +6,10 @@ import { acceptFormats, buildOffer, chooseIncomingCodec } from '../codec-negotia
 import type { CallHost, CallManager, CallManagerFactory } from '../transport/call-host.js';
 import type { Dialog } from '../transport/dialog.js';
 import { IeReader, IeWriter } from '../wire/ies.js';
-import { ControlSubclass, FrameType, IaxSubclass, IeType, type FullFrame } from '../wire/types.js';
+import { AuthMethod, ControlSubclass, FrameType, IaxSubclass, IeType, type FullFrame } from '../wire/types.js';
 import { Call } from './call.js';
+import { md5Response } from '../auth.js';
+import { ENCRYPT_AES128, deriveAesKey } from '../crypto/aes-frame.js';
 import { buildOutgoingNewIes, parseIncomingNew } from './new-ies.js';
 
 /** The account's codecs, or the engine default (engine-api.ts AccountConfig.codecs). */
@@ -82,6 +84,8 @@ class DefaultCallManager implements CallManager {
       ...(account.callerIdNumber ? { callingNumber: account.callerIdNumber } : {}),
       ...(account.callerIdName ? { callingName: account.callerIdName } : {}),
       username: account.username,
+      // Spec §7.1, P14: AES-128 without the key-rotate bit.
+      ...((account.encryption ?? 'off') !== 'off' ? { encryption: ENCRYPT_AES128 } : {}),
     });
     call.startOutgoing(dialog, ies);
   }
@@ -106,12 +110,35 @@ class DefaultCallManager implements CallManager {
       rejectWith(dialog, choice.cause, choice.causeCode);
       return undefined;
     }
-    // ACCEPT first (its iseqno ACKs the NEW), carrying exactly one codec in FORMAT and FORMAT2 (spec §6.5, C-3),
-    // then RINGING so the caller hears ringback (spec §5.3).
+    // Spec §7.1 for incoming calls: Asterisk's NEW carries ENCRYPTION when our peer entry has encryption=yes. If the
+    // account wants encryption we challenge the caller (AUTHREQ with ENCRYPTION, spec §5.3 "MAY challenge"); its
+    // AUTHREP, encrypted under MD5(challenge ‖ secret), proves the secret and starts encryption both ways.
+    const mode = account?.encryption ?? 'off';
+    const offersAes = ((parsed.value.u16(IeType.ENCRYPTION) ?? 0) & ENCRYPT_AES128) !== 0;
+    const secret = account?.secret;
+    const encrypt = mode !== 'off' && offersAes && secret !== undefined && dialog.startEncryption !== undefined;
+    if (mode === 'required' && !encrypt) {
+      this.host.warn(`Incoming call from ${info.callingNumber ?? 'unknown'} refused: it is not encrypted and this account requires encryption.`);
+      rejectWith(dialog, 'Encryption required', 58 /* bearer capability not available */);
+      return undefined;
+    }
     const f = acceptFormats(choice.codec);
-    dialog.sendReliable({ frameType: FrameType.IAX, subclass: IaxSubclass.ACCEPT,
-      payload: new IeWriter().u32(IeType.FORMAT, f.format32).versionedU64(IeType.FORMAT2, f.format64).finish() });
-    dialog.sendReliable({ frameType: FrameType.CONTROL, subclass: ControlSubclass.RINGING });
+    const acceptPayload = new IeWriter().u32(IeType.FORMAT, f.format32).versionedU64(IeType.FORMAT2, f.format64).finish();
+    let challenge: Uint8Array | undefined;
+    if (encrypt) {
+      challenge = new TextEncoder().encode(String(this.host.random.int(100_000_000, 999_999_999)));
+      const w = new IeWriter().u16(IeType.AUTHMETHODS, AuthMethod.MD5).bytes(IeType.CHALLENGE, challenge)
+        .u16(IeType.ENCRYPTION, ENCRYPT_AES128);
+      if (account?.username) w.string(IeType.USERNAME, account.username);
+      // The AUTHREQ (and its retransmissions) go in clear; from now on everything else is encrypted (spec §7.3).
+      dialog.sendReliable({ frameType: FrameType.IAX, subclass: IaxSubclass.AUTHREQ, payload: w.finish() });
+      dialog.startEncryption!(deriveAesKey(challenge, secret!));
+    } else {
+      // ACCEPT first (its iseqno ACKs the NEW), carrying exactly one codec in FORMAT and FORMAT2 (spec §6.5, C-3),
+      // then RINGING so the caller hears ringback (spec §5.3).
+      dialog.sendReliable({ frameType: FrameType.IAX, subclass: IaxSubclass.ACCEPT, payload: acceptPayload });
+      dialog.sendReliable({ frameType: FrameType.CONTROL, subclass: ControlSubclass.RINGING });
+    }
     const call = new Call({
       id: this.nextId('in'),
       host: this.host,
@@ -126,7 +153,8 @@ class DefaultCallManager implements CallManager {
       autoAnswerRequested: info.autoAnswer,
       onEnded: (c) => this.onCallEnded(c),
     });
-    call.startIncoming(dialog, choice.codec);
+    if (challenge && secret !== undefined) call.startIncomingChallenged(dialog, choice.codec, md5Response(challenge, secret), acceptPayload);
+    else call.startIncoming(dialog, choice.codec);
     this.live.set(call.id, call);
     return call;
   }

@@ -10,6 +10,7 @@ import type {
   UserFacingError,
 } from '../engine-api.js';
 import { answerChallenge } from '../auth.js';
+import { ENCRYPT_AES128, deriveAesKey } from '../crypto/aes-frame.js';
 import { codecFromAccept, codecOfVoiceBit } from '../codec-negotiation.js';
 import { userErrors } from '../errors.js';
 import type { CallHost } from '../transport/call-host.js';
@@ -78,6 +79,8 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
   private transferTimer: CancelTimer | undefined;
   private dtmfTimer: CancelTimer | undefined;
   private readonly dtmfQueue: string[] = [];
+  /** Incoming encrypted call waiting for the caller's AUTHREP (see startIncomingChallenged). */
+  private challenged: { expectedMd5: string; acceptPayload: Uint8Array; answered: boolean } | undefined;
   private rttMs: number | undefined;
   private framesSent = 0;
   private readonly rx = new ReceiveStats();
@@ -108,6 +111,8 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
   get state(): CallState { return this.machine.state; }
   get codec(): CodecName | undefined { return this.negotiated; }
   get muted(): boolean { return this.isMuted; }
+  /** Spec §7: the dialog encrypts (from our AUTHREP on). */
+  get encrypted(): boolean { return this.dialog?.encrypted ?? false; }
   /** Resolves once the dialog is gone (our HANGUP acknowledged or given up), for shutdown. */
   get settled(): Promise<void> { return this.dialogDone; }
 
@@ -128,11 +133,44 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
     this.startPings();
   }
 
+  /**
+   * Incoming, encrypted (spec §7.1, §5.3): the manager sent AUTHREQ with ENCRYPTION and switched the dialog to
+   * encryption. The call rings meanwhile; ACCEPT (then RINGING, and ANSWER if the user already answered) follows
+   * the caller's AUTHREP once its MD5_RESULT matches.
+   */
+  startIncomingChallenged(dialog: Dialog, codec: CodecName, expectedMd5: string, acceptPayload: Uint8Array): void {
+    this.attach(dialog);
+    this.negotiated = codec;
+    this.challenged = { expectedMd5, acceptPayload, answered: false };
+  }
+
+  private onAuthRep(ies: IeReader): void {
+    const pending = this.challenged;
+    if (this.direction !== 'incoming' || !pending || this.accepted) return;
+    this.challenged = undefined;
+    const got = ies.string(IeType.MD5_RESULT)?.toLowerCase();
+    if (got !== pending.expectedMd5) {
+      // The caller does not hold our secret (or derived another key): refuse as Asterisk does (spec §5.5).
+      this.host.warn('Incoming encrypted call refused: the caller\'s answer to our challenge was wrong (different password).');
+      this.finish({ by: 'local', causeCode: Q850.NO_AUTHORITY, cause: 'No authority found',
+        error: { code: 'auth-failed', message: 'The caller did not prove the account password; the encrypted call was refused.' } });
+      this.dialog?.sendReliable({ frameType: FrameType.IAX, subclass: IaxSubclass.REJECT,
+        payload: causePayload(Q850.NO_AUTHORITY, 'No authority found') }, { final: true });
+      return;
+    }
+    this.dialog?.sendReliable({ frameType: FrameType.IAX, subclass: IaxSubclass.ACCEPT, payload: pending.acceptPayload });
+    this.dialog?.sendReliable({ frameType: FrameType.CONTROL, subclass: ControlSubclass.RINGING });
+    this.accepted = true;
+    this.startPings();
+    if (pending.answered) this.sendControl(ControlSubclass.ANSWER);
+  }
+
   private attach(dialog: Dialog): void {
     this.dialog = dialog;
     dialog.on('frame', (f) => this.guard(() => this.onFrame(f)));
     dialog.on('voice', (v) => this.guard(() => this.onVoice(v)));
     dialog.on('closed', (reason) => this.guard(() => this.onDialogClosed(reason)));
+    dialog.on('undecryptable', (n) => this.guard(() => this.onUndecryptable(n)));
   }
 
   /** Bad input never throws out of the engine; state-machine bugs do, under test (they rethrow here). */
@@ -171,6 +209,7 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
     if (!parsed.ok) this.host.logger?.log('warn', `call: undecodable IEs in IAX ${f.subclass}: ${parsed.error}`, { call: this.id });
     switch (f.subclass) {
       case IaxSubclass.AUTHREQ: return this.onAuthReq(ies);
+      case IaxSubclass.AUTHREP: return this.onAuthRep(ies);
       case IaxSubclass.ACCEPT: return this.onAccept(ies);
       case IaxSubclass.HANGUP: return this.onRemoteHangup(ies);
       case IaxSubclass.REJECT: return this.onReject(ies, f.sourceCall === 1 && (!parsed.ok || ies.ies.length === 0));
@@ -217,12 +256,37 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
       this.sendHangup(Q850.NORMAL_CLEARING);
       return;
     }
+    // Spec §7.1 step 3: ENCRYPTION in AUTHREQ means the server encrypts from now on (it only echoes what we offered).
+    const agreed = ((ies.u16(IeType.ENCRYPTION) ?? 0) & ENCRYPT_AES128) !== 0;
+    const challenge = ies.bytes(IeType.CHALLENGE);
+    const mode = this.account?.encryption ?? 'off';
+    if (!agreed && mode === 'required') {
+      this.finish({ by: 'local', error: userErrors.encryptionRefused(this.serverText()) });
+      this.sendHangup(Q850.NORMAL_CLEARING);
+      return;
+    }
+    if (agreed) {
+      const secret = this.account?.secret;
+      if (secret === undefined || challenge === undefined || !this.dialog?.startEncryption) {
+        this.finish({ by: 'local', error: userErrors.authMethod(this.serverText(), 'the server wants to encrypt, which needs the password and its challenge') });
+        this.sendHangup(Q850.NORMAL_CLEARING);
+        return;
+      }
+      // Spec §7.2, P13: K = MD5(challenge ‖ secret), switched on before the AUTHREP so that it leaves encrypted.
+      this.dialog.startEncryption(deriveAesKey(challenge, secret));
+    }
     // Sent synchronously: its iseqno acknowledges the AUTHREQ (spec §4.3, §7.3 "don't send a separate ACK").
     this.dialog?.sendReliable({ frameType: FrameType.IAX, subclass: IaxSubclass.AUTHREP, payload: encode([reply.ie]) });
   }
 
   private onAccept(ies: IeReader): void {
     if (this.direction !== 'outgoing' || this.machine.state !== 'dialing') return;
+    if ((this.account?.encryption ?? 'off') === 'required' && !this.encrypted) {
+      // ACCEPT straight after NEW: a user without a secret on the server, never encrypted (spec §7.1 step 3).
+      this.finish({ by: 'local', error: userErrors.encryptionRefused(this.serverText()) });
+      this.sendHangup(Q850.NORMAL_CLEARING);
+      return;
+    }
     const format2 = ies.versionedU64(IeType.FORMAT2);
     const format = ies.u32(IeType.FORMAT);
     const chosen = codecFromAccept({ ...(format2 !== undefined ? { format2 } : {}), ...(format !== undefined ? { format } : {}) }, this.offered);
@@ -351,6 +415,17 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
     this.dialog?.close('remote');
   }
 
+  /**
+   * Spec §7.3, P13: the server's encrypted answers to our AUTHREP do not decrypt, so its key (its secret) differs
+   * from ours; Asterisk cannot notice and would leave us waiting ~30 s. Two in a row (its REJECT and the
+   * retransmission of it) end the setup with a clear error. After ACCEPT a stray one is just dropped.
+   */
+  private onUndecryptable(count: number): void {
+    if (this.accepted || this.machine.ended || count < 2) return;
+    this.finish({ by: 'local', error: userErrors.encryptionMismatch(this.serverText()) });
+    this.dialog?.close('local');
+  }
+
   private onDialogClosed(reason: DialogCloseReason): void {
     this.stopTimers();
     this.resolveDialogDone();
@@ -359,7 +434,10 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
       this.finish({ by: 'network', error: userErrors.invalidated(this.serverText()) });
     } else if (reason === 'max-retries') {
       const peer = this.dialog?.peer ?? { address: '?', port: 0 };
-      this.finish({ by: 'network', error: this.accepted
+      const undecryptable = this.dialog?.undecryptable?.() ?? 0;
+      this.finish({ by: 'network', error: !this.accepted && this.encrypted && undecryptable > 0
+        ? userErrors.encryptionMismatch(this.serverText())
+        : this.accepted
         ? { code: 'network', message: `The connection to ${this.serverText()} was lost (nothing acknowledged for about 30 s).` }
         : userErrors.noAnswer(this.serverText(), peer) });
     } else {
@@ -372,7 +450,9 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
 
   answer(): void {
     if (this.direction !== 'incoming' || this.machine.state !== 'ringing') return;
-    this.sendControl(ControlSubclass.ANSWER);
+    // Still waiting for the caller's AUTHREP (encrypted incoming call): ANSWER follows our ACCEPT.
+    if (this.challenged) this.challenged.answered = true;
+    else this.sendControl(ControlSubclass.ANSWER);
     this.setState('up', 'user answered');
   }
 

@@ -83,7 +83,7 @@ export function errorForCause(rc: RemoteCause): UserFacingError | undefined {
     case Q850.NO_AUTHORITY:
       return err('auth-failed',
         'The server refused the call: wrong password, unknown user, the account may not make this call, or the ' +
-        'server demands encryption (forceencryption=yes, which this phone does not support)' +
+        'server demands encryption (forceencryption=yes: turn encryption on for this account)' +
         `${rc.cause ? detail(rc) : ' ("No authority found")'}.`, rc);
     case Q850.BEARER_CAPABILITY_NOT_AVAILABLE:
       return err('no-common-codec',

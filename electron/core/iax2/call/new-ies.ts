@@ -12,6 +12,8 @@ export interface OutgoingNewParams {
   readonly callingNumber?: string;
   readonly callingName?: string;
   readonly username?: string;
+  /** IE ENCRYPTION bits to offer (spec §7.1: 0x0001 = AES-128; we never offer key rotation, P14). */
+  readonly encryption?: number;
 }
 
 /**
@@ -35,6 +37,7 @@ export function buildOutgoingNewIes(p: OutgoingNewParams, withCallToken = false)
     .versionedU64(IeType.FORMAT2, p.offer.format)
     .u32(IeType.CAPABILITY, Number(p.offer.capability & 0xffff_ffffn))
     .versionedU64(IeType.CAPABILITY2, p.offer.capability);
+  if (p.encryption) w.u16(IeType.ENCRYPTION, p.encryption);
   if (withCallToken) w.empty(IeType.CALLTOKEN);
   return [...w.raw()];
 }

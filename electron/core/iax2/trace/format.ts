@@ -107,6 +107,9 @@ function payloadLinesOf(f: FullFrame): TraceIe[] {
   }
 }
 
+/** Pseudo-IE on frames that were AES-128 encrypted on the wire (spec §7); the entry shows them decrypted. */
+export const ENCRYPTED_MARK: TraceIe = { type: -1, name: 'ENCRYPTED', value: 'AES-128 (shown decrypted)' };
+
 /**
  * Builds the trace entry of one datagram. `retry` marks our own retransmissions (tx); when omitted, the frame's R
  * bit is used. Malformed datagrams still produce an entry (kind "malformed", with the error).
@@ -117,8 +120,15 @@ export function traceEntryFrom(
   peer: TracePeer,
   at: number,
   retry?: boolean,
+  crypt?: 'decrypted' | 'undecryptable',
 ): TraceEntry {
   const base = { direction, at, peer: { address: peer.address, port: peer.port }, raw } as const;
+  if (crypt === 'undecryptable') {
+    return { ...base, retry: retry ?? false, kind: 'malformed', timestamp: 0, sourceCall: 0, ies: [], payloadBytes: raw.length,
+      error: 'encrypted frame that does not decrypt with our key (dropped; does the server hold another password?)' };
+  }
+  // Spec §7: encrypted datagrams reach the trace decrypted; a pseudo-IE says they crossed the wire encrypted.
+  const mark: TraceIe[] = crypt === 'decrypted' ? [ENCRYPTED_MARK] : [];
   const decoded = decodeDatagram(raw);
   if (!decoded.ok) {
     return { ...base, retry: retry ?? false, kind: 'malformed', timestamp: 0, sourceCall: 0, ies: [], payloadBytes: raw.length, error: decoded.error };
@@ -138,13 +148,13 @@ export function traceEntryFrom(
         timestamp: d.timestamp,
         sourceCall: d.sourceCall,
         destCall: d.destCall,
-        ies: ies.ies,
+        ies: [...mark, ...ies.ies],
         payloadBytes: d.payload.length,
         ...(ies.error !== undefined ? { error: ies.error } : {}),
       };
     }
     case 'mini':
-      return { ...base, retry: false, kind: 'mini', timestamp: d.timestamp16, sourceCall: d.sourceCall, ies: [], payloadBytes: d.payload.length };
+      return { ...base, retry: false, kind: 'mini', timestamp: d.timestamp16, sourceCall: d.sourceCall, ies: mark, payloadBytes: d.payload.length };
     case 'video':
       return { ...base, retry: false, kind: 'video', timestamp: d.timestamp15, sourceCall: d.sourceCall, ies: [], payloadBytes: d.payload.length };
     case 'trunk':
@@ -210,7 +220,8 @@ export function formatTraceText(e: TraceEntry): string {
       return lines.join('\n');
     }
     case 'mini':
-      return `${dir}-Mini  -- SCall: ${pad(e.sourceCall, 5)}  Timestamp: ${pad(e.timestamp, 5)}ms  Bytes: ${e.payloadBytes} ${peer}`;
+      return `${dir}-Mini  -- SCall: ${pad(e.sourceCall, 5)}  Timestamp: ${pad(e.timestamp, 5)}ms  Bytes: ${e.payloadBytes} ${peer}`
+        + (e.ies.some((ie) => ie.name === ENCRYPTED_MARK.name) ? '  (encrypted)' : '');
     case 'video':
       return `${dir}-Video -- SCall: ${pad(e.sourceCall, 5)}  Timestamp: ${pad(e.timestamp, 5)}ms  Bytes: ${e.payloadBytes} ${peer}`;
     case 'trunk': {

@@ -83,6 +83,12 @@ export type DialogEvents = {
    */
   frame: FullFrame;
   voice: ReceivedVoice;
+  /**
+   * On an encrypted dialog (spec §7): a datagram addressed to it did not decrypt to a plausible frame, nor was it a
+   * clear INVAL/AUTHREQ; it was dropped. The payload is the running count. Before any frame decrypted, this means
+   * the server holds another secret (its key differs: spec §7.3, P13).
+   */
+  undecryptable: number;
   /** Emitted once. After it, every method is a harmless no-op. */
   closed: DialogCloseReason;
 };
@@ -121,6 +127,16 @@ export interface Dialog {
   close(reason?: 'local' | 'remote'): void;
 
   stats(): DialogStats;
+
+  /**
+   * Spec §7.3: from now on every frame of this dialog is AES-128 encrypted under `key` = MD5(challenge ‖ secret),
+   * both ways. Call before sending the AUTHREP. Optional so that test doubles need not implement it.
+   */
+  startEncryption?(key: Uint8Array): void;
+  /** True once {@link startEncryption} ran. */
+  readonly encrypted?: boolean;
+  /** Received frames that did not decrypt to a plausible frame (a key mismatch: spec §7.3). */
+  undecryptable?(): number;
 
   on<K extends keyof DialogEvents>(event: K, listener: (payload: DialogEvents[K]) => void): () => void;
 }

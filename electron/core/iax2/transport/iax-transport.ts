@@ -4,6 +4,7 @@
 import type { Clock, Logger, RandomSource, UdpEndpoint, UdpSocketPort } from '../../ports.js';
 import { decodeDatagram, encodeFullFrame } from '../wire/frame-codec.js';
 import { FrameType, IaxSubclass, type FullFrame } from '../wire/types.js';
+import { plausibleFullFrame } from '../crypto/frame-cipher.js';
 import { CallNumberAllocator } from './call-numbers.js';
 import type { DialogCloseReason } from './dialog.js';
 import { ReliableDialog, type DialogLink } from './reliable-dialog.js';
@@ -22,8 +23,12 @@ export interface TransportOptions {
   readonly maxDialogs?: number;
   readonly tombstoneMs?: number;
   readonly maxTombstones?: number;
-  /** Every datagram sent or received, raw, for the trace. */
-  readonly onDatagram?: (direction: 'tx' | 'rx', bytes: Uint8Array, peer: UdpEndpoint, retry: boolean) => void;
+  /**
+   * Every datagram sent or received, for the trace. Encrypted ones (spec §7) are passed decrypted with `crypt`
+   * 'decrypted' (the trace shows the frame, never the key); one that did not decrypt is passed as received with
+   * 'undecryptable'.
+   */
+  readonly onDatagram?: (direction: 'tx' | 'rx', bytes: Uint8Array, peer: UdpEndpoint, retry: boolean, crypt?: TraceCrypt) => void;
   /**
    * Sources we may answer statelessly (INVAL, PONG, LAGRP): servers we register with, or anyone when direct calls
    * are accepted. Peers of live dialogs and tombstones are always answerable.
@@ -34,6 +39,9 @@ export interface TransportOptions {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** How an encrypted datagram reached the trace (spec §7): shown decrypted, or dropped because it did not decrypt. */
+export type TraceCrypt = 'decrypted' | 'undecryptable';
 
 /** INVAL is never sent in answer to these (R-7; Asterisk raw_hangup() callers). */
 function isInvalExempt(f: FullFrame): boolean {
@@ -70,7 +78,8 @@ export class IaxTransport {
       clock: this.clock,
       policy: this.policy,
       logger: this.logger,
-      send: (bytes, to, retry) => this.sendRaw(bytes, to, retry),
+      random: options.random,
+      send: (bytes, to, retry, clear) => this.sendRaw(bytes, to, retry, clear),
       remoteLocked: (d) => this.byRemote.set(endpointKey(d.peer, d.remoteCall), d),
       closed: (d, reason) => this.dialogClosed(d, reason),
     };
@@ -125,9 +134,9 @@ export class IaxTransport {
   }
 
   /** Sends a raw datagram (trace included). Socket errors are logged, never thrown. */
-  sendRaw(bytes: Uint8Array, to: UdpEndpoint, retry = false): void {
+  sendRaw(bytes: Uint8Array, to: UdpEndpoint, retry = false, clear?: Uint8Array): void {
     try {
-      this.options.onDatagram?.('tx', bytes, to, retry);
+      this.options.onDatagram?.('tx', clear ?? bytes, to, retry, clear !== undefined ? 'decrypted' : undefined);
       this.socket.send(bytes, to);
     } catch (err) {
       this.logger?.log('warn', 'UDP send failed', { to: `${to.address}:${to.port}`, error: String(err) });
@@ -148,8 +157,10 @@ export class IaxTransport {
   private receive(data: Uint8Array, from: UdpEndpoint): void {
     if (this.stopped) return;
     try {
-      this.options.onDatagram?.('rx', data, from, false);
-      const decoded = decodeDatagram(data);
+      const opened = this.unseal(data, from);
+      if (!opened) { this.options.onDatagram?.('rx', data, from, false, 'undecryptable'); return; } // dropped
+      this.options.onDatagram?.('rx', opened.bytes, from, false, opened.encrypted ? 'decrypted' : undefined);
+      const decoded = decodeDatagram(opened.bytes);
       if (!decoded.ok) return; // malformed: dropped (it is in the trace)
       const d = decoded.value;
       switch (d.kind) {
@@ -169,6 +180,32 @@ export class IaxTransport {
     } catch (err) {
       this.logger?.log('error', 'datagram handling failed', { from: `${from.address}:${from.port}`, error: String(err) });
     }
+  }
+
+  /**
+   * Spec §7.3: datagrams for an encrypted dialog are decrypted before anything looks inside them. Full frames are
+   * matched by dcallno (bytes 2-3, clear), mini frames by the peer's call number (bytes 0-1). A full frame that does
+   * not decrypt to a plausible frame is accepted in clear only if it is a plausible IAX frame (an INVAL, or a
+   * retransmitted AUTHREQ, both sent in clear by Asterisk); anything else is dropped (undefined).
+   */
+  private unseal(data: Uint8Array, from: UdpEndpoint): { bytes: Uint8Array; encrypted: boolean } | undefined {
+    if (data.length < 4) return { bytes: data, encrypted: false };
+    const first = (data[0] << 8) | data[1];
+    let d: ReliableDialog | undefined;
+    if ((first & 0x8000) !== 0) {
+      const dest = ((data[2] << 8) | data[3]) & 0x7fff;
+      const candidate = this.dialogs.get(dest);
+      if (candidate?.accepts(from)) d = candidate;
+    } else if (first !== 0) {
+      d = this.byRemote.get(endpointKey(from, first));
+    }
+    if (!d?.encrypted) return { bytes: data, encrypted: false };
+    const clear = d.unseal(data);
+    if (clear) return { bytes: clear, encrypted: true };
+    if ((first & 0x8000) !== 0 && plausibleFullFrame(data) && data[10] === FrameType.IAX
+      && (data[11] === IaxSubclass.INVAL || data[11] === IaxSubclass.AUTHREQ)) return { bytes: data, encrypted: false };
+    d.dropUndecryptable(data.length);
+    return undefined;
   }
 
   private receiveFull(f: FullFrame, from: UdpEndpoint): void {

@@ -1,7 +1,10 @@
 // The Dialog implementation: sequencing, ACKs, retransmission, VNAK, call-token resend and timestamps for one
 // call-number pair (spec §3.4, §4.2-§4.7; RFC 5456 §7). The transport (iax-transport.ts) demultiplexes datagrams
 // to it and owns the socket; this class never sees addresses other than its own peer.
-import type { CancelTimer, Clock, Logger, UdpEndpoint } from '../../ports.js';
+import { randomBytes } from 'node:crypto';
+import type { CancelTimer, Clock, Logger, RandomSource, UdpEndpoint } from '../../ports.js';
+import { AES_KEY_BYTES } from '../crypto/aes-frame.js';
+import { FrameCipher } from '../crypto/frame-cipher.js';
 import { TypedEmitter } from '../../util/typed-emitter.js';
 import { encodeFullFrame, encodeMiniFrame } from '../wire/frame-codec.js';
 import { encodeIes, IeReader } from '../wire/ies.js';
@@ -18,8 +21,13 @@ export interface DialogLink {
   readonly clock: Clock;
   readonly policy: RetransmitPolicy;
   readonly logger?: Logger;
-  /** Puts bytes on the wire towards the dialog's peer (and into the trace). */
-  send(bytes: Uint8Array, to: UdpEndpoint, retry: boolean): void;
+  /** Padding bytes for encrypted frames (spec §7.4); node:crypto when absent. */
+  readonly random?: RandomSource;
+  /**
+   * Puts bytes on the wire towards the dialog's peer (and into the trace). `clear`: the datagram before encryption,
+   * given when `bytes` is encrypted, so the trace shows the frame (marked encrypted) rather than ciphertext.
+   */
+  send(bytes: Uint8Array, to: UdpEndpoint, retry: boolean, clear?: Uint8Array): void;
   /** The peer's call number became known (index the dialog by it). */
   remoteLocked(dialog: ReliableDialog): void;
   /** The dialog closed: release the number, keep a tombstone. */
@@ -49,6 +57,8 @@ interface PendingFrame {
    */
   readonly clockStamped: boolean;
   readonly options: SendOptions;
+  /** Queued before encryption started (our AUTHREQ to an encrypting caller): retransmitted in clear, as Asterisk does. */
+  readonly clear: boolean;
   transmissions: number;
   retransmitted: boolean;
   rto: number;
@@ -63,6 +73,10 @@ interface Opening {
 }
 
 const EMPTY = new Uint8Array(0);
+const nodeRandom: RandomSource = {
+  int: (min, max) => min + Math.floor(Math.random() * (max - min + 1)),
+  bytes: (n) => new Uint8Array(randomBytes(n)),
+};
 /** A server that keeps answering CALLTOKEN is broken or hostile; stop after this many resends. */
 const MAX_TOKEN_RESENDS = 3;
 const KNOWN_IAX_SUBCLASS_MAX = IaxSubclass.CALLTOKEN;
@@ -90,6 +104,10 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   private recvFormatBit: number | undefined;
   private srtt: number | undefined;
   private lastMissingFormatVnak = -Infinity;
+  /** Set once encryption starts (spec §7.3: from our AUTHREP on, in both directions); never switched off. */
+  private cipher: FrameCipher | undefined;
+  private decryptFailures = 0;
+  private decryptWarned = false;
   private counters = {
     fullFramesSent: 0, fullFramesReceived: 0, voiceFramesSent: 0, voiceFramesReceived: 0,
     retransmissions: 0, duplicatesReceived: 0, vnaksSent: 0,
@@ -144,6 +162,52 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   }
 
   // ------------------------------------------------------------------------------------------
+  // Encryption (spec §7)
+
+  get encrypted(): boolean { return this.cipher !== undefined; }
+
+  /**
+   * From now on every datagram of this dialog is sent AES-128 encrypted under `key` and received ones are decrypted
+   * (spec §7.3). Call it before sending the first encrypted frame (our AUTHREP). A second call is ignored.
+   */
+  startEncryption(key: Uint8Array): void {
+    if (this.cipher || this.isClosed || key.length !== AES_KEY_BYTES) return;
+    this.cipher = new FrameCipher(key, this.link.random ?? nodeRandom);
+  }
+
+  /**
+   * The clear datagram of an encrypted one addressed to this dialog, or undefined when no key decrypts it to a
+   * plausible frame (the transport may still accept it as a clear INVAL or AUTHREQ retransmission).
+   */
+  unseal(wire: Uint8Array): Uint8Array | undefined {
+    if (!this.cipher) return wire;
+    return this.cipher.open(wire, this.link.clock.now());
+  }
+
+  /** The transport dropped a datagram of this encrypted dialog that neither decrypted nor was a clear INVAL/AUTHREQ. */
+  dropUndecryptable(bytes: number): void {
+    this.decryptFailures++;
+    if (!this.decryptWarned) {
+      this.decryptWarned = true;
+      this.link.logger?.log('warn', 'an encrypted frame did not decrypt to a valid frame (the server may hold another secret)', {
+        call: this.localCall, bytes,
+      });
+    }
+    this.safe(() => this.emit('undecryptable', this.decryptFailures));
+  }
+
+  /** Frames that arrived on this encrypted dialog and did not decrypt (spec §7.3: a key mismatch shows up so). */
+  undecryptable(): number {
+    return this.decryptFailures;
+  }
+
+  /** Every datagram of this dialog leaves here: sealed once encryption is on (retransmissions re-sealed, §7.4). */
+  private put(clear: Uint8Array, retry: boolean, inClear = false): void {
+    if (!this.cipher || inClear) { this.link.send(clear, this.currentPeer, retry); return; }
+    this.link.send(this.cipher.seal(clear), this.currentPeer, retry, clear);
+  }
+
+  // ------------------------------------------------------------------------------------------
   // Sending
 
   sendOpening(subclass: number, ies: readonly RawIe[], options: SendOptions = {}): void {
@@ -182,7 +246,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
       return;
     }
     // A mini frame carries no iseqno, so it does not count as an acknowledgement (sentCount untouched).
-    this.link.send(encodeMiniFrame(this.localCall, ts & 0xffff, payload), this.currentPeer, false);
+    this.put(encodeMiniFrame(this.localCall, ts & 0xffff, payload), false);
   }
 
   close(reason: 'local' | 'remote' = 'local'): void {
@@ -203,7 +267,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     if (options.final) this.finalQueued = true;
     const p: PendingFrame = {
       oseqno: this.oseqno, frameType, subclass, ...(subclassBit !== undefined ? { subclassBit } : {}),
-      payload, timestamp, clockStamped, options, transmissions: 0, retransmitted: false,
+      payload, timestamp, clockStamped, options, clear: this.cipher === undefined, transmissions: 0, retransmitted: false,
       rto: initialRto(this.link.policy, this.srtt, opening),
     };
     if (this.pending.length === 0) this.ackBase = this.oseqno;
@@ -225,7 +289,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
       oseqno: p.oseqno, iseqno: this.iseqno, frameType: p.frameType, subclass: p.subclass,
       ...(p.subclassBit !== undefined ? { subclassBit: p.subclassBit } : {}), payload: p.payload,
     });
-    this.link.send(bytes, this.currentPeer, retry);
+    this.put(bytes, retry, p.clear);
   }
 
   private arm(p: PendingFrame): void {
@@ -254,7 +318,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
       sourceCall: this.localCall, destCall: this.remote, retransmit: false, timestamp: timestamp >>> 0,
       oseqno: this.oseqno, iseqno: this.iseqno, frameType: FrameType.IAX, subclass, payload: EMPTY,
     });
-    this.link.send(bytes, this.currentPeer, false);
+    this.put(bytes, false);
   }
 
   /** R-4: explicit ACK, echoing the acknowledged frame's timestamp. Also used after close (final frames). */
@@ -321,6 +385,15 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
       this.counters.voiceFramesReceived++;
       this.sendAck(f.timestamp);
       this.emit('voice', { timestamp: f.timestamp, formatBit: this.recvFormatBit, payload: f.payload, full: true });
+      return;
+    }
+    if (isIax && f.subclass === IaxSubclass.RTKEY && this.cipher) {
+      // E-4 (spec §7.5): the peer encrypts under the new key from now on; only our decrypt key changes.
+      const reader = IeReader.fromPayload(f.payload);
+      const next = reader.ok ? reader.value.bytes(IeType.CHALLENGE) : undefined;
+      if (next && next.length === AES_KEY_BYTES) this.cipher.rotateDecryptKey(next, this.link.clock.now());
+      else this.link.logger?.log('warn', 'RTKEY without a 16-byte key ignored', { call: this.localCall });
+      this.sendAck(f.timestamp);
       return;
     }
     if (isIax && f.subclass === IaxSubclass.TXREQ) {
