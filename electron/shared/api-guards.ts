@@ -2,12 +2,12 @@
 // The maps are typed `{ [K in RequestName]: Guard<…> }`, so adding a channel without its guard does not compile.
 
 import {
-  AUTH_METHODS, CALL_OUTCOMES, CODEC_NAMES,
+  AUTH_METHODS, CALL_OUTCOMES, CODEC_NAMES, ENCRYPTION_MODES,
   type AccountInput, type AccountView, type AppInfo, type AudioDevicesView, type AudioDeviceView,
   type AudioSelection, type CallEndView, type CallStatsView, type CallView, type DialRequest, type ErrorView,
   type EventName, type Events, type Gains, type HistoryEntry, type LevelsView, type Notice,
   type RegistrationView, type RequestName, type Requests, type Settings, type SettingsPatch, type TraceIeView,
-  type TraceView, type AuthMethod, type CodecName,
+  type TraceView, type AuthMethod, type CodecName, type EncryptionMode,
 } from './api.js';
 import {
   arrayOf, boundedString, either, integerIn, isBoolean, isEmpty, isNull, isString, matching,
@@ -35,6 +35,7 @@ const codec: Guard<CodecName> = oneOf(...CODEC_NAMES);
 const authMethod: Guard<AuthMethod> = oneOf(...AUTH_METHODS);
 const codecList = arrayOf(codec, CODEC_NAMES.length);
 const authList = arrayOf(authMethod, AUTH_METHODS.length);
+const encryptionMode: Guard<EncryptionMode> = oneOf(...ENCRYPTION_MODES);
 const deviceKey = boundedString(512, 1);
 const gainDb = numberIn(-20, 20);
 const dbfs = nullable(numberIn(-200, 10));
@@ -51,6 +52,7 @@ export const accountView: Guard<AccountView> = shape<AccountView>({
   id, label, server: either(server, oneOf('')), username, hasSecret: isBoolean, rememberSecret: isBoolean,
   auth: authList, callerIdName: label, callerIdNumber: label, codecs: codecList, register: isBoolean,
   enabled: isBoolean, refreshSeconds: integerIn(10, 3600), voicemailNumber: either(dialString, oneOf('')),
+  encryption: encryptionMode,
 });
 
 export const accountInput: Guard<AccountInput> = shape<AccountInput>({
@@ -58,7 +60,7 @@ export const accountInput: Guard<AccountInput> = shape<AccountInput>({
   secret: optional(nullable(secret)), rememberSecret: optional(isBoolean), auth: optional(authList),
   callerIdName: optional(label), callerIdNumber: optional(label), codecs: optional(codecList),
   register: optional(isBoolean), enabled: optional(isBoolean), refreshSeconds: optional(integerIn(10, 3600)),
-  voicemailNumber: optional(either(dialString, oneOf(''))),
+  voicemailNumber: optional(either(dialString, oneOf(''))), encryption: optional(encryptionMode),
 });
 
 export const registrationView: Guard<RegistrationView> = shape<RegistrationView>({
@@ -73,7 +75,7 @@ export const callView: Guard<CallView> = shape<CallView>({
   remoteName: optional(boundedString(256)), remoteNumber: optional(boundedString(128)),
   state: oneOf('dialing', 'proceeding', 'ringing', 'early-media', 'up', 'held', 'ended'),
   codec: optional(codec), held: isBoolean, remoteHeld: isBoolean, muted: isBoolean, recording: isBoolean,
-  startedAt: wallMs, answeredAt: optional(wallMs), autoAnswerRequested: isBoolean,
+  startedAt: wallMs, answeredAt: optional(wallMs), autoAnswerRequested: isBoolean, encrypted: isBoolean,
 });
 
 export const callEndView: Guard<CallEndView> = shape<CallEndView>({
@@ -134,7 +136,8 @@ export const settingsPatch: Guard<SettingsPatch> = shape<SettingsPatch>({
   debug: optional(shape<NonNullable<SettingsPatch['debug']>>({ trace: optional(isBoolean), traceBufferSize: optional(integerIn(100, 100_000)) })),
 });
 
-const traceIe: Guard<TraceIeView> = shape<TraceIeView>({ type: integerIn(0, 255), name: boundedString(64), value: boundedString(4096) });
+// type -1: the engine's 'ENCRYPTED' pseudo-IE (ENCRYPTED_IE_NAME).
+const traceIe: Guard<TraceIeView> = shape<TraceIeView>({ type: integerIn(-1, 255), name: boundedString(64), value: boundedString(4096) });
 const seqNo = integerIn(0, 255);
 
 export const traceView: Guard<TraceView> = shape<TraceView>({

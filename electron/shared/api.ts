@@ -21,6 +21,14 @@ export const CODEC_NAMES: readonly CodecName[] = ['ulaw', 'alaw', 'gsm', 'g722',
 export type AuthMethod = 'md5' | 'plaintext' | 'rsa';
 export const AUTH_METHODS: readonly AuthMethod[] = ['md5', 'plaintext', 'rsa'];
 
+/**
+ * AES-128 call encryption (spec §7): 'off' offers nothing; 'on' encrypts when the server agrees (the user has
+ * encryption=yes in its iax.conf), else the call stays clear; 'required' ends calls the server will not encrypt.
+ * The key is derived from the account's password and the server's challenge.
+ */
+export type EncryptionMode = 'off' | 'on' | 'required';
+export const ENCRYPTION_MODES = ['off', 'on', 'required'] as const satisfies readonly EncryptionMode[];
+
 /** A failure phrased for the user; `code` is machine-readable (same codes as the engine's UserFacingError). */
 export interface ErrorView {
   readonly code: string;
@@ -56,6 +64,8 @@ export interface AccountView {
   readonly refreshSeconds: number;
   /** Number dialled by the voicemail button ("" when none). */
   readonly voicemailNumber: string;
+  /** AES-128 call encryption; accounts saved before it existed load as 'off'. */
+  readonly encryption: EncryptionMode;
 }
 
 /**
@@ -77,6 +87,8 @@ export interface AccountInput {
   readonly enabled?: boolean;
   readonly refreshSeconds?: number;
   readonly voicemailNumber?: string;
+  /** Default 'off'. */
+  readonly encryption?: EncryptionMode;
 }
 
 export type RegistrationStatus = 'unregistered' | 'registering' | 'registered' | 'failed' | 'unregistering';
@@ -120,6 +132,11 @@ export interface CallView {
   readonly answeredAt?: number;
   /** Incoming NEW carried AUTOANSWER (intercom). */
   readonly autoAnswerRequested: boolean;
+  /**
+   * The call's frames are AES-128 encrypted (spec §7). May turn true after the first view (when the server's
+   * AUTHREQ agrees, before ACCEPT); a 'call:updated' follows. Never turns false again.
+   */
+  readonly encrypted: boolean;
 }
 
 export interface CallEndView {
@@ -244,7 +261,12 @@ export interface SettingsPatch {
 
 // ---------------------------------------------------------------------------------------------- trace
 
+/** Name of the pseudo-IE (type -1) the engine puts on frames that crossed the wire AES-128 encrypted (spec §7). */
+export const ENCRYPTED_IE_NAME = 'ENCRYPTED';
+
 export interface TraceIeView {
+  /** The IE type (0–255), or -1 for the engine's pseudo-IE 'ENCRYPTED' on frames that were AES-128 encrypted on
+   * the wire (the entry shows them decrypted). */
   readonly type: number;
   readonly name: string;
   /** Secrets and MD5 results are already replaced by a placeholder by the engine. */

@@ -1,8 +1,8 @@
 // Accounts: the list (with live registration status) and the editor for one account.
 import { useEffect, useState } from 'preact/hooks';
-import type { CodecName } from '../../electron/shared/api.js';
+import type { CodecName, EncryptionMode } from '../../electron/shared/api.js';
 import {
-  AUTH_CHOICES, CODEC_LABELS, draftFrom, emptyDraft, inputFrom, moveItem, validateDraft,
+  AUTH_CHOICES, CODEC_LABELS, ENCRYPTION_CHOICES, ENCRYPTION_HINT, draftFrom, emptyDraft, inputFrom, moveItem, validateDraft,
   type AccountDraft, type AuthChoice, type DraftErrors,
 } from '../lib/account-form.js';
 import { usePhone, useStore } from '../state/context.js';
@@ -40,7 +40,7 @@ export function AccountsView(props: { selectedId: string | null; onSelect: (id: 
 }
 
 /** Fields behind "More settings": opened when one of them needs correcting. */
-const ADVANCED_FIELDS: readonly string[] = ['auth', 'callerIdName', 'callerIdNumber', 'codecs', 'refreshSeconds', 'voicemailNumber'];
+const ADVANCED_FIELDS: readonly string[] = ['auth', 'encryption', 'callerIdName', 'callerIdNumber', 'codecs', 'refreshSeconds', 'voicemailNumber'];
 
 function Field(props: { id: string; label: string; error?: string; children: preact.ComponentChildren; hint?: string }) {
   return (<>
@@ -134,12 +134,19 @@ function AccountEditor(props: { accountId: string | null; justSaved: boolean; on
           <button type="button" class="btn small" aria-expanded={more} aria-controls="acct-more" onClick={() => setMore(!more)} data-testid="acct-more">
             {more ? '▾ Fewer settings' : '▸ More settings'}
           </button>
-          {!more && <span class="muted" style={{ fontSize: '12px', marginLeft: '8px' }}>authentication, caller ID, codecs, refresh, voicemail</span>}
+          {!more && <span class="muted" style={{ fontSize: '12px', marginLeft: '8px' }}>authentication, encryption, caller ID, codecs, refresh, voicemail</span>}
         </div>
         {more && (<>
         <Field id="acct-auth" label="Authentication">
           <select id="acct-auth" class="select" value={draft.auth} onChange={(e) => set('auth', (e.currentTarget as HTMLSelectElement).value as AuthChoice)}>
             {(Object.keys(AUTH_CHOICES) as AuthChoice[]).map((k) => <option key={k} value={k}>{AUTH_CHOICES[k].label}</option>)}
+          </select>
+        </Field>
+        <Field id="acct-encryption" label="Encryption (AES-128)" error={errors.encryption} hint={ENCRYPTION_HINT}>
+          <select id="acct-encryption" class="select" value={draft.encryption} data-testid="acct-encryption"
+            onChange={(e) => set('encryption', (e.currentTarget as HTMLSelectElement).value as EncryptionMode)}
+            {...aria('encryption')} aria-describedby={errors.encryption ? 'acct-encryption-err' : 'acct-encryption-hint'}>
+            {(Object.keys(ENCRYPTION_CHOICES) as EncryptionMode[]).map((k) => <option key={k} value={k}>{ENCRYPTION_CHOICES[k]}</option>)}
           </select>
         </Field>
         <Field id="acct-callerIdName" label="Caller ID name" error={errors.callerIdName}>

@@ -9,6 +9,7 @@ import { usePhone, useStore } from '../state/context.js';
 import type { EndedCall } from '../state/store.js';
 import { endHeadline, endReason } from '../lib/call-end.js';
 import { DialPad } from './DialPad.js';
+import { LockIcon } from './LockIcon.js';
 import { Meters } from './Meters.js';
 
 const STATE_WORDS: Record<CallView['state'], string> = {
@@ -24,6 +25,24 @@ export function stateWord(c: CallView): string {
   if (c.held || c.state === 'held') return 'On hold';
   if (c.remoteHeld) return 'Held by the other side';
   return STATE_WORDS[c.state];
+}
+
+/**
+ * AES-128 (spec §7): "Encrypted" when the call's frames are; a warning when the account requires encryption but
+ * this answered call is not (the engine ends such calls instead, so this should never show).
+ */
+export function EncryptionBadge(props: { call: CallView; required: boolean }) {
+  const c = props.call;
+  if (c.encrypted) {
+    return (<span class="lock-pill" title="This call is encrypted (AES-128); the key comes from the account password"
+      data-testid="encrypted-indicator"><LockIcon /> Encrypted</span>);
+  }
+  const answered = c.state === 'up' || c.state === 'held' || c.answeredAt !== undefined;
+  if (props.required && answered) {
+    return (<span class="lock-pill unsafe" role="alert" title="This account requires encryption, but this call is not encrypted"
+      data-testid="not-encrypted-indicator"><LockIcon open /> Not encrypted</span>);
+  }
+  return null;
 }
 
 export function party(c: CallView): { title: string; sub: string } {
@@ -46,7 +65,10 @@ export function IncomingCallCard(props: { call: CallView }) {
       <div class="call-head">
         <span class="call-party">{p.title}</span>
         <span class="call-sub">{p.sub}{acct ? ` · to ${acct.label || acct.username}` : ''}</span>
-        <span class="call-state"><span class="state-pill" role="status">Incoming call</span></span>
+        <span class="call-state">
+          <EncryptionBadge call={c} required={acct?.encryption === 'required'} />
+          <span class="state-pill" role="status">Incoming call</span>
+        </span>
       </div>
       <div class="call-controls">
         <button type="button" class="btn ok" ref={answerRef} onClick={() => void phone.answer(c.id)}>Answer</button>
@@ -77,6 +99,7 @@ function Stats(props: { stats?: CallStatsView }) {
 
 export function ActiveCallCard(props: { call: CallView; now: number; primary: boolean; transferTo?: readonly CallView[] }) {
   const phone = usePhone();
+  const encryptionRequired = useStore((s) => s.accounts.find((a) => a.id === props.call.accountId)?.encryption === 'required');
   const stats = useStore((s) => s.stats[props.call.id]);
   const levels = useStore((s) => s.levels);
   const received = useStore((s) => s.receivedDtmf[props.call.id]);
@@ -105,6 +128,7 @@ export function ActiveCallCard(props: { call: CallView; now: number; primary: bo
         <span class="call-party">{p.title}</span>
         <span class="call-sub">{p.sub}{c.codec ? ` · ${c.codec}` : ''}</span>
         <span class="call-state">
+          <EncryptionBadge call={c} required={encryptionRequired} />
           {c.recording && <span class="rec-pill" title="This call is being recorded" data-testid="recording-indicator">● REC</span>}
           {c.muted && up && <span class="state-pill muted-pill" title="Your microphone is muted">Muted</span>}
           <span class={`state-pill ${pillClass}`} role="status" data-testid="call-state">{stateWord(c)}</span>

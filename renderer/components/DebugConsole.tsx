@@ -6,9 +6,10 @@
 // has the same height, so a frame's position is a prefix sum of line counts — no measuring).
 
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { matchesFilter, type TraceFilter } from '../lib/trace-format.js';
+import { isEncryptedFrame, matchesFilter, type TraceFilter } from '../lib/trace-format.js';
 import { usePhone } from '../state/context.js';
 import type { TraceRow } from '../state/trace-log.js';
+import { LockIcon } from './LockIcon.js';
 
 const LINE_PX = 16;
 const OVERSCAN_PX = 400;
@@ -164,11 +165,21 @@ export function DebugConsole(props: { onClose: () => void }) {
             : 'No frame matches the filter.'}</p>
         ) : (
           <div class="console-spacer" style={{ height: `${totalLines * LINE_PX}px` }}>
-            {visible.map(({ row, top }) => (
-              <div key={row.entry.seq} class={`console-frame ${row.entry.direction}`} style={{ top: `${top}px` }} data-testid="console-frame">
-                {row.lines.map((l, i) => <div key={i} class={`l ${i === 0 ? 'head' : i === 1 && row.entry.kind === 'full' ? 'ts' : 'ie'}`}>{l}</div>)}
-              </div>
-            ))}
+            {visible.map(({ row, top }) => {
+              const encrypted = isEncryptedFrame(row.entry);
+              return (
+                <div key={row.entry.seq} class={`console-frame ${row.entry.direction}`} style={{ top: `${top}px` }} data-testid="console-frame"
+                  data-encrypted={encrypted ? 'true' : undefined}>
+                  {row.lines.map((l, i) => (
+                    <div key={i} class={`l ${i === 0 ? 'head' : i === 1 && row.entry.kind === 'full' ? 'ts' : 'ie'}`}>
+                      {i === 0 && encrypted && <span class="enc-mark" role="img" aria-label="encrypted"
+                        title="Encrypted on the wire (AES-128), shown decrypted" data-testid="encrypted-frame"><LockIcon size={10} /></span>}
+                      {l}
+                    </div>
+                  ))}
+                </div>
+              );
+            })}
           </div>
         )}
       </div>

@@ -3,7 +3,7 @@
 // The rules mirror the engine's request guards (electron/shared/api-guards.ts) so the user hears about a
 // mistake next to the field instead of as a rejected request.
 
-import type { AccountInput, AccountView, AuthMethod, CodecName } from '../../electron/shared/api.js';
+import type { AccountInput, AccountView, AuthMethod, CodecName, EncryptionMode } from '../../electron/shared/api.js';
 
 export const ALL_CODECS: readonly CodecName[] = ['opus', 'g722', 'slin16', 'ulaw', 'alaw', 'gsm', 'slin'];
 export const DEFAULT_CODECS: readonly CodecName[] = ['ulaw', 'alaw'];
@@ -19,6 +19,12 @@ export const AUTH_CHOICES: Record<AuthChoice, { label: string; methods: AuthMeth
   'md5+plaintext': { label: 'MD5, or plaintext if the server asks', methods: ['md5', 'plaintext'] },
   plaintext: { label: 'Plaintext only (insecure)', methods: ['plaintext'] },
 };
+
+/** The account form's "Encryption (AES-128)" choices, in the order shown (spec §7). */
+export const ENCRYPTION_CHOICES: Record<EncryptionMode, string> = {
+  off: 'Off', on: 'When the server supports it', required: 'Required',
+};
+export const ENCRYPTION_HINT = 'Needs encryption=yes for this user in the server\'s iax.conf; the key comes from the password.';
 
 export interface CodecChoice { readonly name: CodecName; readonly enabled: boolean }
 
@@ -41,6 +47,7 @@ export interface AccountDraft {
   readonly enabled: boolean;
   readonly refreshSeconds: string;
   readonly voicemailNumber: string;
+  readonly encryption: EncryptionMode;
 }
 
 export type DraftErrors = Partial<Record<keyof AccountDraft, string>>;
@@ -71,6 +78,7 @@ export function draftFrom(a: AccountView | undefined): AccountDraft {
     enabled: a?.enabled ?? true,
     refreshSeconds: String(a?.refreshSeconds ?? 60),
     voicemailNumber: a?.voicemailNumber ?? '',
+    encryption: a?.encryption ?? 'off',
   };
 }
 
@@ -104,6 +112,9 @@ export function validateDraft(d: AccountDraft): DraftErrors {
   const refresh = Number(d.refreshSeconds);
   if (!/^\d+$/.test(d.refreshSeconds.trim()) || refresh < 10 || refresh > 3600) e.refreshSeconds = 'Whole seconds, 10–3600';
   if (d.voicemailNumber && !DIAL.test(d.voicemailNumber)) e.voicemailNumber = 'Digits, letters, * # + only';
+  // Spec §7.2: the AES key is MD5(challenge ‖ password); an account without one cannot encrypt.
+  const noPassword = d.forgetSecret || (!d.hasSecret && d.secret === '');
+  if (d.encryption !== 'off' && noPassword) e.encryption = 'Encryption needs the password: the key comes from it';
   return e;
 }
 
@@ -124,6 +135,7 @@ export function inputFrom(d: AccountDraft): AccountInput {
     enabled: d.enabled,
     refreshSeconds: Number(d.refreshSeconds),
     voicemailNumber: d.voicemailNumber.trim(),
+    encryption: d.encryption,
   };
 }
 

@@ -8,7 +8,7 @@
 // imitated; the values come from the engine's structured TraceEntry. Mini/meta frames are not printed by
 // Asterisk at all; we give them one compact line so voice flow is visible when the user asks for it.
 
-import type { TraceFrame } from '../../electron/shared/api.js';
+import { ENCRYPTED_IE_NAME, type TraceFrame } from '../../electron/shared/api.js';
 
 const pad = (n: number | undefined, width: number): string =>
   n === undefined ? '?'.repeat(width) : String(Math.max(0, Math.trunc(n))).padStart(width, '0');
@@ -35,6 +35,11 @@ export function formatTraceLines(e: TraceFrame): string[] {
   for (const ie of e.ies) lines.push(`   ${ie.name.slice(0, 15).padEnd(15)} : ${ie.value}`);
   if (e.error) lines.push(`   !! ${e.error}`);
   return lines;
+}
+
+/** The frame crossed the wire AES-128 encrypted (the engine's 'ENCRYPTED' pseudo-IE, spec §7); it is shown decrypted. */
+export function isEncryptedFrame(e: Pick<TraceFrame, 'ies'>): boolean {
+  return e.ies.some((ie) => ie.name === ENCRYPTED_IE_NAME);
 }
 
 export interface TraceFilter {

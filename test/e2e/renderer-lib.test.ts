@@ -12,10 +12,12 @@ import { draftFrom, emptyDraft, inputFrom, moveItem, validateDraft, type Account
 import { normaliseNumber, parseDialInput, sameServer } from '../../renderer/lib/dial-input.js';
 import { formatDbfs, formatDuration, meterFraction } from '../../renderer/lib/format.js';
 import { RingBuffer } from '../../renderer/lib/ring-buffer.js';
-import { formatTraceLines, matchesFilter } from '../../renderer/lib/trace-format.js';
+import { formatTraceLines, isEncryptedFrame, matchesFilter } from '../../renderer/lib/trace-format.js';
+import { ENCRYPTED_MARK } from '../../electron/core/iax2/trace/format.js';
 import { TraceLog } from '../../renderer/state/trace-log.js';
 import { ICON_SVG } from '../../renderer/icon.js';
 import { repoRoot } from './support/renderer-build.js';
+import { account } from './support/views.js';
 
 function frame(seq: number, over: Partial<TraceView> = {}): TraceView {
   return {
@@ -83,6 +85,18 @@ describe('formatTraceLines (fallback when the engine sent no text)', () => {
   });
 });
 
+describe('encrypted frames in the console (spec §7)', () => {
+  it('recognises the engine\'s ENCRYPTED pseudo-IE, and only that', () => {
+    expect(isEncryptedFrame(frame(1, { ies: [{ ...ENCRYPTED_MARK }, { type: 6, name: 'USERNAME', value: 'alice' }] }))).toBe(true);
+    expect(isEncryptedFrame(frame(2, { kind: 'mini', ies: [{ ...ENCRYPTED_MARK }] }))).toBe(true);
+    expect(isEncryptedFrame(frame(3))).toBe(false);
+    expect(isEncryptedFrame(frame(4, { ies: [{ type: 38, name: 'ENCRYPTION', value: 'AES-128' }] }))).toBe(false);
+    // The pseudo-IE is printed like any other line, so the text filter finds encrypted frames.
+    const lines = formatTraceLines(frame(5, { ies: [{ ...ENCRYPTED_MARK }] }));
+    expect(lines[2]).toMatch(/^ {3}ENCRYPTED\s+: AES-128/);
+  });
+});
+
 describe('parseDialInput', () => {
   it('normalises pasted phone numbers and keeps extension names', () => {
     expect(normaliseNumber(' +1 (212) 555-0100 ')).toBe('+12125550100');
@@ -128,14 +142,30 @@ describe('account form', () => {
   it('keeps, sets or forgets the write-only secret', () => {
     const stored = draftFrom({
       id: 'a1', label: 'L', server: 's', username: 'u', hasSecret: true, rememberSecret: true, auth: ['md5', 'plaintext'],
-      callerIdName: '', callerIdNumber: '', codecs: ['g722', 'ulaw'], register: false, enabled: true, refreshSeconds: 120, voicemailNumber: '*97',
+      callerIdName: '', callerIdNumber: '', codecs: ['g722', 'ulaw'], register: false, enabled: true, refreshSeconds: 120, voicemailNumber: '*97', encryption: 'required',
     });
     expect(stored.auth).toBe('md5+plaintext');
     expect(stored.codecs.slice(0, 3)).toEqual([{ name: 'g722', enabled: true }, { name: 'ulaw', enabled: true }, { name: 'opus', enabled: false }]);
     expect('secret' in inputFrom(stored)).toBe(false);
     expect(inputFrom({ ...stored, secret: 'new' }).secret).toBe('new');
     expect(inputFrom({ ...stored, forgetSecret: true }).secret).toBeNull();
-    expect(inputFrom(stored)).toMatchObject({ id: 'a1', register: false, refreshSeconds: 120, codecs: ['g722', 'ulaw'], auth: ['md5', 'plaintext'] });
+    expect(inputFrom(stored)).toMatchObject({ id: 'a1', register: false, refreshSeconds: 120, codecs: ['g722', 'ulaw'], auth: ['md5', 'plaintext'], encryption: 'required' });
+  });
+
+  it('carries the encryption choice both ways, defaulting to off, and wants a password for it', () => {
+    expect(emptyDraft().encryption).toBe('off');
+    expect(inputFrom(valid).encryption).toBe('off');
+    const required = { ...valid, encryption: 'required' as const };
+    expect(validateDraft(required)).toEqual({});
+    expect(accountInput(inputFrom(required))).toBe(true);
+    expect(inputFrom(required).encryption).toBe('required');
+    // The key is derived from the password (spec §7.2): no password, no encryption.
+    expect(validateDraft({ ...required, secret: '' }).encryption).toMatch(/password/);
+    expect(validateDraft({ ...required, secret: '', hasSecret: true }).encryption).toBeUndefined();
+    expect(validateDraft({ ...valid, encryption: 'on', hasSecret: true, forgetSecret: true }).encryption).toMatch(/password/);
+    expect(validateDraft({ ...valid, secret: '' }).encryption).toBeUndefined();
+    expect(draftFrom(account({ encryption: 'on' })).encryption).toBe('on');
+    expect(draftFrom(account()).encryption).toBe('off');
   });
 
   it('reorders codecs', () => {

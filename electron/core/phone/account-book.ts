@@ -36,7 +36,9 @@ export class AccountBook {
     let skipped = 0;
     const list = doc && Array.isArray(doc.accounts) ? doc.accounts : [];
     for (const raw of list) {
-      const candidate = { ...(raw as StoredAccount), hasSecret: false };
+      // Accounts saved before encryption existed have no such field: they load as 'off' (what they did then).
+      const read = raw as Partial<StoredAccount>;
+      const candidate = { ...read, encryption: read.encryption ?? 'off', hasSecret: false };
       if (!isAccountView(candidate)) { skipped++; continue; }
       const { hasSecret: _h, ...stored } = candidate;
       this.accounts.set(stored.id, stored);
@@ -66,12 +68,12 @@ export class AccountBook {
     const base: StoredAccount = existing ?? {
       id: this.newId(), label: '', server: '', username: '', rememberSecret: true, auth: ['md5'],
       callerIdName: '', callerIdNumber: '', codecs: DEFAULT_CODECS, register: true, enabled: true,
-      refreshSeconds: 60, voicemailNumber: '',
+      refreshSeconds: 60, voicemailNumber: '', encryption: 'off',
     };
     const next: StoredAccount = {
       ...base,
       ...pick(input, ['label', 'server', 'username', 'rememberSecret', 'auth', 'callerIdName', 'callerIdNumber',
-        'codecs', 'register', 'enabled', 'refreshSeconds', 'voicemailNumber']),
+        'codecs', 'register', 'enabled', 'refreshSeconds', 'voicemailNumber', 'encryption']),
     };
     if (!next.server) throw new ApiError('invalid-request', 'the account needs a server');
     if (!next.username) throw new ApiError('invalid-request', 'the account needs a user name');
@@ -114,7 +116,7 @@ export class AccountBook {
     const secret = this.secrets.get(a.id);
     return {
       id: a.id, server: a.server, username: a.username, auth: a.auth, refreshSeconds: a.refreshSeconds,
-      codecs: a.codecs, register: a.register,
+      codecs: a.codecs, register: a.register, encryption: a.encryption,
       ...(secret !== undefined ? { secret } : {}),
       ...(a.callerIdName ? { callerIdName: a.callerIdName } : {}),
       ...(a.callerIdNumber ? { callerIdNumber: a.callerIdNumber } : {}),

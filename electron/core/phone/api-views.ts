@@ -26,7 +26,7 @@ export function callView(c: CallViewSource): CallView {
   return {
     id: h.id, direction: h.direction, number: (h.number || h.remote.number || '').slice(0, 128), state: h.state,
     held: c.held, remoteHeld: c.remoteHeld, muted: c.muted, recording: c.recording, startedAt: c.startedAt,
-    autoAnswerRequested: h.autoAnswerRequested,
+    autoAnswerRequested: h.autoAnswerRequested, encrypted: h.encrypted === true,
     ...(h.accountId !== undefined ? { accountId: h.accountId } : {}),
     ...(h.remote.name ? { remoteName: h.remote.name.slice(0, 256) } : {}),
     ...(h.remote.number ? { remoteNumber: h.remote.number.slice(0, 128) } : {}),

@@ -75,6 +75,8 @@ interface LiveCall {
    * when the server releases this one. `failed`: the engine reported no release within ~5 s (spec P25). */
   transfer?: { readonly target: string; readonly consult?: LiveCall; failed: boolean };
   cancelRingTimer?: () => void;
+  /** `encrypted` as the UI last saw it: the engine sets it without an event of its own (spec §7.1, on AUTHREQ). */
+  encryptedShown: boolean;
   readonly offs: (() => void)[];
 }
 
@@ -214,7 +216,7 @@ export class PhoneService implements RedialApi {
       if (!account.enabled) throw new ApiError('account-disabled', `the account '${account.label}' is disabled`);
       const handle = this.deps.engine.dial({ accountId: account.id, number, codecs: account.codecs });
       const live = this.track(handle);
-      return callView(live);
+      return this.viewOf(live);
     },
     'call:answer': ({ callId }) => {
       const c = this.live(callId);
@@ -293,7 +295,7 @@ export class PhoneService implements RedialApi {
       this.callUpdated(c);
       return { path };
     },
-    'call:list': () => [...this.calls.values()].map((c) => callView(c)),
+    'call:list': () => [...this.calls.values()].map((c) => this.viewOf(c)),
     'call:stats': ({ callId }) => this.statsOf(this.live(callId)),
 
     'history:list': ({ limit }) => this.history.list(limit),
@@ -365,7 +367,7 @@ export class PhoneService implements RedialApi {
       handle.reject('busy');
       return;
     }
-    this.events.fire('call:incoming', callView(c));
+    this.events.fire('call:incoming', this.viewOf(c));
     const policy = this.settings.autoAnswer;
     if (policy === 'always' || (policy === 'when-requested' && handle.autoAnswerRequested)) {
       handle.answer();
@@ -394,7 +396,7 @@ export class PhoneService implements RedialApi {
     if (existing) return existing;
     const c: LiveCall = {
       handle, startedAt: this.deps.clock.wallTime().getTime(), held: false, remoteHeld: false, muted: false,
-      recording: false, offs: [],
+      recording: false, encryptedShown: false, offs: [],
     };
     this.calls.set(handle.id, c);
     c.offs.push(
@@ -530,7 +532,22 @@ export class PhoneService implements RedialApi {
   }
 
   private callUpdated(c: LiveCall): void {
-    if (this.calls.get(c.handle.id) === c) this.events.fire('call:updated', callView(c));
+    if (this.calls.get(c.handle.id) === c) this.events.fire('call:updated', this.viewOf(c));
+  }
+
+  /** The call's view, remembering which `encrypted` the UI has been shown. */
+  private viewOf(c: LiveCall): ReturnType<typeof callView> {
+    const view = callView(c);
+    c.encryptedShown = view.encrypted;
+    return view;
+  }
+
+  /**
+   * The engine switches a call to AES-128 (spec §7.1: on the server's AUTHREQ, before ACCEPT) without an event of
+   * its own; the next state event usually carries it, and this catches the rest within a second.
+   */
+  private syncEncrypted(c: LiveCall): void {
+    if ((c.handle.encrypted === true) !== c.encryptedShown) this.callUpdated(c);
   }
 
   // ------------------------------------------------------------------------------------ tones, timers
@@ -560,6 +577,7 @@ export class PhoneService implements RedialApi {
     if (this.stopStatsTimer) return;
     this.stopStatsTimer = this.every(STATS_INTERVAL_MS, () => {
       for (const c of this.calls.values()) {
+        this.syncEncrypted(c);
         if (c.handle.state === 'up' || c.handle.state === 'held' || c.handle.state === 'early-media') {
           this.events.fire('call:stats', { callId: c.handle.id, stats: this.statsOf(c) });
         }

@@ -94,6 +94,32 @@ describe('specific refusals', () => {
     expect(checkRequest('__proto__', {})).toMatchObject({ ok: false });
     expect(checkRequest('call:dial', { number: 600 })).toEqual({ ok: false, message: "invalid payload for 'call:dial'" });
   });
+  it('AES-128 encryption: the account mode is one of off/on/required, the call flag a boolean, both required in views', () => {
+    for (const mode of ['off', 'on', 'required']) {
+      expect(requestGuards['accounts:save']({ id: 'acc-1', encryption: mode })).toBe(true);
+      expect(responseGuards['accounts:save']({ ...responseSamples['accounts:save'], encryption: mode })).toBe(true);
+    }
+    for (const bad of ['yes', 'aes128', 'ON', '', true, null]) {
+      expect(requestGuards['accounts:save']({ id: 'acc-1', encryption: bad })).toBe(false);
+      expect(responseGuards['accounts:save']({ ...responseSamples['accounts:save'], encryption: bad })).toBe(false);
+    }
+    // Absent is fine in an input (keeps the current mode, 'off' for a new account), not in a view.
+    expect(requestGuards['accounts:save']({ server: 'pbx.example.org', username: 'alice' })).toBe(true);
+    const { encryption: _e, ...oldAccount } = responseSamples['accounts:save'];
+    expect(responseGuards['accounts:save'](oldAccount)).toBe(false);
+    const { encrypted: _x, ...oldCall } = eventSamples['call:updated'];
+    expect(eventGuards['call:updated'](oldCall)).toBe(false);
+    expect(eventGuards['call:updated']({ ...oldCall, encrypted: false })).toBe(true);
+    expect(eventGuards['call:updated']({ ...oldCall, encrypted: 'yes' })).toBe(false);
+  });
+  it('trace IEs: 0–255, or -1 for the engine\'s ENCRYPTED pseudo-IE', () => {
+    const withIe = (type: number) => ({ ...eventSamples.trace, ies: [{ type, name: 'X', value: 'y' }] });
+    expect(eventGuards.trace(withIe(-1))).toBe(true);
+    expect(eventGuards.trace(withIe(255))).toBe(true);
+    expect(eventGuards.trace(withIe(-2))).toBe(false);
+    expect(eventGuards.trace(withIe(256))).toBe(false);
+    expect(eventGuards.trace(withIe(0.5))).toBe(false);
+  });
   it('trace views never carry raw bytes', () => {
     expect(eventGuards.trace({ ...eventSamples.trace, raw: [1, 2, 3] })).toBe(false);
   });

@@ -6,12 +6,12 @@ import type { AccountView, CallView, Events, HistoryEntry, Requests, Settings, T
 const account: AccountView = {
   id: 'acc-1', label: 'Office', server: 'pbx.example.org:4569', username: 'alice', hasSecret: true,
   rememberSecret: true, auth: ['md5'], callerIdName: 'Alice', callerIdNumber: '200', codecs: ['opus', 'ulaw'],
-  register: true, enabled: true, refreshSeconds: 60, voicemailNumber: '*97',
+  register: true, enabled: true, refreshSeconds: 60, voicemailNumber: '*97', encryption: 'required',
 };
 const call: CallView = {
   id: 'call-1', accountId: 'acc-1', direction: 'outgoing', number: '600', state: 'up', codec: 'ulaw', held: false,
   remoteHeld: false, muted: false, recording: false, startedAt: 1_764_000_000_000, answeredAt: 1_764_000_001_000,
-  autoAnswerRequested: false,
+  autoAnswerRequested: false, encrypted: true,
 };
 const history: HistoryEntry = {
   id: 'call-1', direction: 'outgoing', number: '600', startedAt: 1_764_000_000_000, endedAt: 1_764_000_010_000,
@@ -32,7 +32,8 @@ const settings: Settings = {
 const trace: TraceView = {
   seq: 7, direction: 'tx', at: 1_764_000_000_000, retry: false, peer: { address: '127.0.0.1', port: 4569 },
   kind: 'full', oseqno: 0, iseqno: 0, frameType: 'IAX', subclass: 'NEW', timestamp: 3, sourceCall: 1234,
-  destCall: 0, ies: [{ type: 1, name: 'CALLED NUMBER', value: '600' }], payloadBytes: 40, text: 'Tx-Frame …',
+  destCall: 0, ies: [{ type: -1, name: 'ENCRYPTED', value: 'AES-128 (shown decrypted)' }, { type: 1, name: 'CALLED NUMBER', value: '600' }],
+  payloadBytes: 40, text: 'Tx-Frame …',
 };
 const stats = { rttMs: 12, jitterMs: 3.5, framesReceived: 500, framesSent: 498, framesLost: 2, lossPercent: 0.4, retransmissions: 0 };
 const devices = {
@@ -44,7 +45,7 @@ const devices = {
 export const requestSamples: { [K in keyof Requests]: Requests[K]['req'] } = {
   'app:info': {},
   'accounts:list': {},
-  'accounts:save': { server: 'pbx.example.org', username: 'alice', secret: 's3cret', codecs: ['g722', 'ulaw'] },
+  'accounts:save': { server: 'pbx.example.org', username: 'alice', secret: 's3cret', codecs: ['g722', 'ulaw'], encryption: 'on' },
   'accounts:delete': { accountId: 'acc-1' },
   'registration:list': {},
   'registration:refresh': { accountId: 'acc-1' },

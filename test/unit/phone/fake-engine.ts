@@ -11,6 +11,8 @@ import { TypedEmitter } from '../../../electron/core/util/typed-emitter.js';
 export class FakeCall extends TypedEmitter<CallEvents> implements CallHandle {
   state: CallState;
   codec?: CodecName;
+  /** AES-128 (spec §7): the engine sets it without an event of its own; tests flip it the same way. */
+  encrypted?: boolean;
   muted = false;
   readonly actions: string[] = [];
   constructor(

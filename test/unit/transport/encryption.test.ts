@@ -140,6 +140,19 @@ describe('encrypted dialog (spec §7.3)', () => {
     expect(undecryptable.length).toBe(1);
   });
 
+  it('after close, a late encrypted retransmission of the final frame is re-ACKed encrypted (tombstone keeps the key)', () => {
+    const hangup = { sourceCall: 900, destCall: d.localCall, oseqno: 1, iseqno: 2, timestamp: 50, frameType: FrameType.IAX,
+      subclass: IaxSubclass.HANGUP, payload: encodeIes([{ type: IeType.CAUSECODE, data: Uint8Array.of(16) }]) };
+    fromServer(hangup);
+    expect(frames.at(-1)?.subclass).toBe(IaxSubclass.HANGUP);
+    d.close('remote');
+    const before = socket.sent.length;
+    fromServer({ ...hangup, retransmit: true });
+    expect(socket.sent.length).toBe(before + 1);
+    const ack = decodeDatagram(peerDecrypt(KEY, lastSent())!);
+    expect(ack.ok && ack.value.kind === 'full' && [ack.value.subclass, ack.value.timestamp]).toEqual([IaxSubclass.ACK, 50]);
+  });
+
   it('mini frames of other calls and clear dialogs are untouched', () => {
     const other = transport.openDialog({ address: '127.0.0.1', port: 4571 })!;
     expect(other.encrypted).toBe(false);

@@ -7,7 +7,7 @@ import { FrameType, IaxSubclass, type FullFrame } from '../wire/types.js';
 import { plausibleFullFrame } from '../crypto/frame-cipher.js';
 import { CallNumberAllocator } from './call-numbers.js';
 import type { DialogCloseReason } from './dialog.js';
-import { ReliableDialog, type DialogLink } from './reliable-dialog.js';
+import { ReliableDialog, type DialogLink, type DialogSnapshot } from './reliable-dialog.js';
 import { ASTERISK_RETRANSMIT, type RetransmitPolicy } from './retransmit-policy.js';
 import { classifyArrival } from './sequencing.js';
 import { TombstoneTable } from './tombstones.js';
@@ -196,6 +196,14 @@ export class IaxTransport {
       const dest = ((data[2] << 8) | data[3]) & 0x7fff;
       const candidate = this.dialogs.get(dest);
       if (candidate?.accepts(from)) d = candidate;
+      else if (!candidate) {
+        // A late retransmission for an encrypted dialog that just closed (its HANGUP whose ACK was lost).
+        const cipher = this.tombstones.find(dest, from, first & 0x7fff, this.clock.now())?.cipher;
+        if (cipher) {
+          const clear = cipher.open(data, this.clock.now());
+          return clear ? { bytes: clear, encrypted: true } : { bytes: data, encrypted: false };
+        }
+      }
     } else if (first !== 0) {
       d = this.byRemote.get(endpointKey(from, first));
     }
@@ -280,10 +288,13 @@ export class IaxTransport {
   }
 
   /** Re-ACK a retransmission of a frame the closed dialog had already processed; INVAL anything new. */
-  private answerTombstone(t: { localCall: number; remoteCall: number; oseqno: number; iseqno: number }, f: FullFrame, from: UdpEndpoint): void {
+  private answerTombstone(t: DialogSnapshot, f: FullFrame, from: UdpEndpoint): void {
     if (isInvalExempt(f) || (f.frameType === FrameType.IAX && f.subclass === IaxSubclass.VNAK)) return;
     if (classifyArrival(t.iseqno, f.oseqno) === 'duplicate') {
-      this.sendRaw(this.statelessFrame(t.localCall, t.remoteCall || f.sourceCall, f.timestamp, t.oseqno, t.iseqno, IaxSubclass.ACK), from);
+      const ack = this.statelessFrame(t.localCall, t.remoteCall || f.sourceCall, f.timestamp, t.oseqno, t.iseqno, IaxSubclass.ACK);
+      // The dialog was encrypted: so is the re-ACK (spec §7.3); INVAL below stays clear (spec §4.1).
+      if (t.cipher) this.sendRaw(t.cipher.seal(ack), from, false, ack);
+      else this.sendRaw(ack, from);
       return;
     }
     this.sendInval(from, t.localCall, f.sourceCall);

@@ -41,6 +41,8 @@ export interface DialogSnapshot {
   readonly peer: UdpEndpoint;
   readonly oseqno: number;
   readonly iseqno: number;
+  /** An encrypted dialog's keys (spec §7): late retransmissions are decrypted and re-ACKed encrypted. */
+  readonly cipher?: FrameCipher;
 }
 
 interface PendingFrame {
@@ -139,7 +141,8 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   }
 
   snapshot(): DialogSnapshot {
-    return { localCall: this.localCall, remoteCall: this.remote, peer: this.currentPeer, oseqno: this.oseqno, iseqno: this.iseqno };
+    return { localCall: this.localCall, remoteCall: this.remote, peer: this.currentPeer, oseqno: this.oseqno, iseqno: this.iseqno,
+      ...(this.cipher ? { cipher: this.cipher } : {}) };
   }
 
   /** Frames from `from` belong to us: our peer, or (until the peer's number is known) another address of the server. */
