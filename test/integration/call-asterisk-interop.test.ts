@@ -1,47 +1,21 @@
 // Call regressions found against a real Asterisk 22 (R2 interop pass), replayed with the scripted peer over
 // loopback UDP (CI has no Asterisk). Each case names the dialplan that showed it.
-import { afterEach, describe, expect, it } from 'vitest';
-import { createIax2Engine, type Iax2EngineImpl } from '../../electron/core/iax2/engine.js';
-import type { AccountConfig, CallEndInfo, CallHandle, VoiceFrameIn } from '../../electron/core/iax2/engine-api.js';
+import { describe, expect, it } from 'vitest';
+import type { CallEndInfo, CallHandle } from '../../electron/core/iax2/engine-api.js';
 import { IeWriter } from '../../electron/core/iax2/wire/ies.js';
 import { ControlSubclass, FrameType, IaxSubclass, IeType } from '../../electron/core/iax2/wire/types.js';
-import { ScriptedCallPeer } from '../support/scripted-peer-calls.js';
-import { LoopbackUdpPort, cryptoRandom, loopbackResolver, systemClock } from '../support/scripted-peer-calls-net.js';
+import { callRigs, watchCall } from '../support/call-rig.js';
+import { sleep, until } from '../support/wait.js';
 
-interface Rig { peer: ScriptedCallPeer; engine: Iax2EngineImpl; socket: LoopbackUdpPort }
-const rigs: Rig[] = [];
-
-async function rig(): Promise<Rig> {
-  const peer = await ScriptedCallPeer.start();
-  const socket = await LoopbackUdpPort.bind(0);
-  const engine = createIax2Engine({ socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver, keepaliveMs: 0 });
-  const account: AccountConfig = { id: 'acc', server: `127.0.0.1:${peer.endpoint.port}`, username: '2001', secret: 'pw',
-    codecs: ['ulaw'], register: false };
-  engine.setAccounts([account]);
-  peer.serve = { secret: 'pw', outcome: { accept: 0x4n } };
-  const r = { peer, engine, socket };
-  rigs.push(r);
+const newRig = callRigs();
+async function rig() {
+  const r = await newRig({ account: { username: '2001', codecs: ['ulaw'] } });
+  r.peer.serve = { secret: 'pw', outcome: { accept: 0x4n } };
   return r;
 }
 
-afterEach(async () => {
-  for (const r of rigs.splice(0)) {
-    await r.engine.shutdown();
-    await r.socket.close();
-    await r.peer.close();
-  }
-});
-
 function ended(call: CallHandle): Promise<CallEndInfo> {
   return new Promise((resolve) => call.on('ended', resolve));
-}
-
-async function until(what: string, pred: () => boolean, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!pred()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 describe('outgoing call ended by Asterisk before ANSWER', () => {
@@ -90,23 +64,22 @@ describe('voice from a trunk=yes peer (supermini trunk frames, no per-entry time
   it('becomes an even media clock continuing the full VOICE frame, and jitter is not counted as loss', async () => {
     const { peer, engine } = await rig();
     const call = engine.dial({ accountId: 'acc', number: '601' });
-    const voice: VoiceFrameIn[] = [];
-    call.on('voice', (v) => voice.push(v));
+    const w = watchCall(call);
     await until('proceeding', () => call.state === 'proceeding');
     peer.send(FrameType.CONTROL, ControlSubclass.ANSWER);
     await until('up', () => call.state === 'up');
     peer.sendVoiceFull(2, 60, new Uint8Array(160).fill(1));
-    await until('full voice', () => voice.length === 1);
+    await until('full voice', () => w.voice.length === 1);
     // Batches 20 ms apart on average but with scheduling jitter, one of them late and carrying two frames.
     const gaps = [20, 29, 11, 30, 10, 40, 0, 20];
     let trunkTs = 5_000;
     for (const g of gaps) {
-      await new Promise((r) => setTimeout(r, g));
+      await sleep(g);
       trunkTs += 20;
       peer.sendSupermini(trunkTs, [new Uint8Array(160).fill(2)]);
     }
-    await until('all trunk voice', () => voice.length === 1 + gaps.length);
-    const ts = voice.map((v) => v.timestamp);
+    await until('all trunk voice', () => w.voice.length === 1 + gaps.length);
+    const ts = w.voice.map((v) => v.timestamp);
     expect(ts[0]).toBe(60);
     // Steps of one frame (20 ms of µ-law, give or take the 1/16 drift correction), whatever the arrival jitter.
     for (const step of ts.slice(1).map((t, i) => t - ts[i]!)) expect(Math.abs(step - 20)).toBeLessThanOrEqual(3);
@@ -118,7 +91,7 @@ describe('hang up, then shut down at once (redial call + Ctrl-C)', () => {
   it('the HANGUP reaches the server before the socket closes', async () => {
     // Seen against Asterisk 22: the HANGUP was traced as sent but never left the process, so Asterisk kept the
     // channel up (612 = Answer + Wait(30)) after `redial call` exited.
-    const { peer, engine, socket } = await rig();
+    const { peer, engine, socket, detach } = await rig();
     const call = engine.dial({ accountId: 'acc', number: '612' });
     await until('proceeding', () => call.state === 'proceeding');
     peer.send(FrameType.CONTROL, ControlSubclass.ANSWER);
@@ -126,7 +99,7 @@ describe('hang up, then shut down at once (redial call + Ctrl-C)', () => {
     call.hangup();
     await engine.shutdown();
     await socket.close();
-    rigs.splice(rigs.findIndex((r) => r.engine === engine), 1);
+    detach();
     await peer.waitFor('HANGUP', () => peer.fulls(FrameType.IAX, IaxSubclass.HANGUP).length > 0, 1000).catch(() => undefined);
     const hangups = peer.fulls(FrameType.IAX, IaxSubclass.HANGUP).length;
     await peer.close();

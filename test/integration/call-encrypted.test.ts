@@ -1,64 +1,17 @@
 // Encrypted outgoing calls (spec §7, E-1..E-4) through the real engine over loopback UDP, against the scripted
 // peer's own AES layout (test/support/scripted-peer-aes.ts, independent of the engine's crypto module).
-import { afterEach, describe, expect, it } from 'vitest';
-import { createIax2Engine, type Iax2EngineImpl } from '../../electron/core/iax2/engine.js';
-import type { AccountConfig, CallEndInfo, CallHandle, VoiceFrameIn } from '../../electron/core/iax2/engine-api.js';
+import { describe, expect, it } from 'vitest';
+import type { AccountConfig } from '../../electron/core/iax2/engine-api.js';
 import { formatTraceText } from '../../electron/core/iax2/trace/format.js';
 import type { TraceEntry } from '../../electron/core/iax2/trace-types.js';
 import { IeReader, IeWriter } from '../../electron/core/iax2/wire/ies.js';
 import { ControlSubclass, FrameType, IaxSubclass, IeType } from '../../electron/core/iax2/wire/types.js';
-import { ScriptedCallPeer } from '../support/scripted-peer-calls.js';
-import { LoopbackUdpPort, cryptoRandom, loopbackResolver, systemClock } from '../support/scripted-peer-calls-net.js';
+import { callRigs, watchCall } from '../support/call-rig.js';
+import { sleep, until } from '../support/wait.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const until = (what: string, pred: () => boolean, timeoutMs = 5000) => new Promise<void>((resolve, reject) => {
-  const start = Date.now();
-  const tick = () => { if (pred()) resolve(); else if (Date.now() - start > timeoutMs) reject(new Error(`timed out: ${what}`)); else setTimeout(tick, 5); };
-  tick();
-});
-
-interface Rig { peer: ScriptedCallPeer; engine: Iax2EngineImpl; socket: LoopbackUdpPort }
-const rigs: Rig[] = [];
-const engineErrors: string[] = [];
-const logger = { log: (level: string, message: string, fields?: Readonly<Record<string, unknown>>) => {
-  if (level === 'error') engineErrors.push(`${message} ${JSON.stringify(fields ?? {})}`);
-} };
-
-async function rig(extra: Partial<AccountConfig> = {}): Promise<Rig> {
-  const peer = await ScriptedCallPeer.start();
-  const socket = await LoopbackUdpPort.bind(0);
-  const engine = createIax2Engine({ socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver, keepaliveMs: 0, logger });
-  engine.setAccounts([{ id: 'acc', server: `127.0.0.1:${peer.endpoint.port}`, username: '1001', secret: 's3cret',
-    codecs: ['ulaw'], register: false, encryption: 'on', ...extra }]);
-  const r = { peer, engine, socket };
-  rigs.push(r);
-  return r;
-}
-
-afterEach(async () => {
-  const errors = engineErrors.splice(0);
-  for (const r of rigs.splice(0)) {
-    await r.engine.shutdown();
-    await r.socket.close();
-    await r.peer.close();
-  }
-  expect(errors).toEqual([]);
-});
-
-function watch(call: CallHandle) {
-  const voice: VoiceFrameIn[] = [];
-  const dtmf: string[] = [];
-  let ended: CallEndInfo | undefined;
-  call.on('voice', (v) => voice.push(v));
-  call.on('dtmf', (d) => { if (d.phase === 'end') dtmf.push(d.digit); });
-  call.on('ended', (e) => { ended = e; });
-  const until = (what: string, pred: () => boolean, timeoutMs = 5000) => new Promise<void>((resolve, reject) => {
-    const start = Date.now();
-    const tick = () => { if (pred()) resolve(); else if (Date.now() - start > timeoutMs) reject(new Error(`timed out: ${what}`)); else setTimeout(tick, 5); };
-    tick();
-  });
-  return { voice, dtmf, get ended() { return ended; }, until };
-}
+const newRig = callRigs();
+const rig = (account: Partial<AccountConfig> = {}) =>
+  newRig({ account: { secret: 's3cret', codecs: ['ulaw'], encryption: 'on', ...account } });
 
 describe('encrypted outgoing call (spec §7)', () => {
   it('NEW offers 0x0001 → AUTHREQ+ENCRYPTION → encrypted AUTHREP → ACCEPT → voice both ways → DTMF → RTKEY → hangup', async () => {
@@ -67,7 +20,7 @@ describe('encrypted outgoing call (spec §7)', () => {
     engine.on('trace', (t) => trace.push(t));
     peer.serve = { secret: 's3cret', encryption: 'yes', offerKeyRotate: true };
     const call = engine.dial({ accountId: 'acc', number: '600' });
-    const w = watch(call);
+    const w = watchCall(call);
     await w.until('proceeding', () => call.state === 'proceeding');
 
     // E-1: AES-128 offered without the key-rotate bit (P14), in both copies of the NEW.
@@ -137,7 +90,7 @@ describe('encrypted outgoing call (spec §7)', () => {
     const { peer, engine } = await rig();
     peer.serve = { secret: 's3cret' };
     const call = engine.dial({ accountId: 'acc', number: '600' });
-    const w = watch(call);
+    const w = watchCall(call);
     await w.until('proceeding', () => call.state === 'proceeding');
     expect(peer.newIes!.u16(IeType.ENCRYPTION)).toBe(0x0001);
     expect(call.encrypted).toBe(false);
@@ -149,7 +102,7 @@ describe('encrypted outgoing call (spec §7)', () => {
   it("'required' against a server that does not encrypt: HANGUP with a clear error", async () => {
     const { peer, engine } = await rig({ encryption: 'required' });
     peer.serve = { secret: 's3cret' };
-    const w = watch(engine.dial({ accountId: 'acc', number: '600' }));
+    const w = watchCall(engine.dial({ accountId: 'acc', number: '600' }));
     await w.until('ended', () => w.ended !== undefined);
     expect(w.ended?.error?.code).toBe('rejected');
     expect(w.ended?.error?.message).toMatch(/did not agree to encrypt/);
@@ -161,7 +114,7 @@ describe('encrypted outgoing call (spec §7)', () => {
     const { peer, engine } = await rig({ encryption: 'required' });
     peer.serve = {};
     const call = engine.dial({ accountId: 'acc', number: '600' });
-    const w = watch(call);
+    const w = watchCall(call);
     await w.until('ended', () => w.ended !== undefined);
     expect(w.ended?.error?.message).toMatch(/did not agree to encrypt/);
     await peer.waitFrame(FrameType.IAX, IaxSubclass.HANGUP);
@@ -170,7 +123,7 @@ describe('encrypted outgoing call (spec §7)', () => {
   it("'off' (default) offers nothing; forceencryption then refuses with No authority found", async () => {
     const { peer, engine } = await rig({ encryption: undefined });
     peer.serve = { secret: 's3cret', encryption: 'force' };
-    const w = watch(engine.dial({ accountId: 'acc', number: '600' }));
+    const w = watchCall(engine.dial({ accountId: 'acc', number: '600' }));
     await w.until('ended', () => w.ended !== undefined);
     expect(peer.newIes!.has(IeType.ENCRYPTION)).toBe(false);
     expect(w.ended).toMatchObject({ cause: 'No authority found', error: { code: 'auth-failed' } });
@@ -183,7 +136,7 @@ describe('encrypted outgoing call (spec §7)', () => {
     const trace: TraceEntry[] = [];
     engine.on('trace', (t) => trace.push(t));
     const call = engine.dial({ accountId: 'acc', number: '600' });
-    const w = watch(call);
+    const w = watchCall(call);
     await w.until('ended', () => w.ended !== undefined);
     // The trace says what happened instead of showing garbage as frames.
     expect(trace.filter((t) => t.kind === 'malformed' && /does not decrypt/.test(t.error ?? '')).length).toBeGreaterThanOrEqual(2);
@@ -198,7 +151,7 @@ describe('encrypted outgoing call (spec §7)', () => {
     const { peer, engine } = await rig();
     peer.serve = { secret: 's3cret', encryption: 'yes' };
     const call = engine.dial({ accountId: 'acc', number: '600' });
-    const w = watch(call);
+    const w = watchCall(call);
     await w.until('proceeding', () => call.state === 'proceeding');
     peer.send(FrameType.CONTROL, ControlSubclass.ANSWER);
     await w.until('up', () => call.state === 'up');
@@ -223,19 +176,8 @@ describe('encrypted outgoing call (spec §7)', () => {
 
 describe('encrypted incoming call (spec §7.1: ENCRYPTION in Asterisk\'s NEW)', () => {
   async function registeredRig(mode: 'on' | 'required' | 'off', secret = 's3cret') {
-    const peer = await ScriptedCallPeer.start();
-    const socket = await LoopbackUdpPort.bind(0);
-    const engine = createIax2Engine({ socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver, keepaliveMs: 0, logger });
-    rigs.push({ peer, engine, socket });
-    const incoming: CallHandle[] = [];
-    engine.on('incoming', (c) => incoming.push(c));
-    engine.setAccounts([{ id: 'acc', server: `127.0.0.1:${peer.endpoint.port}`, username: '4001', secret,
-      codecs: ['ulaw'], register: true, encryption: mode }]);
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error('no registration')), 3000);
-      const tick = () => (engine.registrations().some((r) => r.status === 'registered') ? (clearTimeout(t), resolve()) : setTimeout(tick, 5));
-      tick();
-    });
+    const { peer, engine, incoming } = await newRig({ account: { username: '4001', secret, codecs: ['ulaw'], register: true, encryption: mode } });
+    await until('no registration', () => engine.registrations().some((r) => r.status === 'registered'), 3000);
     return { peer, engine, incoming };
   }
   const asteriskNew = (enc?: number) => {
@@ -261,7 +203,7 @@ describe('encrypted incoming call (spec §7.1: ENCRYPTION in Asterisk\'s NEW)', 
     expect(incoming).toHaveLength(1);
     const call = incoming[0]!;
     expect(call.encrypted).toBe(true);
-    const w = watch(call);
+    const w = watchCall(call);
     call.answer();
     await peer.waitFrame(FrameType.CONTROL, ControlSubclass.ANSWER);
     peer.sendVoiceFull(2, 1000, new Uint8Array(160).fill(5));
@@ -285,9 +227,8 @@ describe('encrypted incoming call (spec §7.1: ENCRYPTION in Asterisk\'s NEW)', 
     peer.call({ address: '127.0.0.1', port: engine.localPort }, asteriskNew(0x0001));
     await until('incoming', () => incoming.length === 1);
     const call = incoming[0]!;
-    let ended: CallEndInfo | undefined;
-    call.on('ended', (e) => { ended = e; });
-    await until('ended', () => ended !== undefined || call.state === 'ended');
+    const w = watchCall(call);
+    await until('ended', () => w.ended !== undefined || call.state === 'ended');
     expect(call.state).toBe('ended');
     expect(peer.fulls(FrameType.IAX, IaxSubclass.ACCEPT)).toEqual([]);
     expect(peer.wire.some((x) => x.dir === 'rx' && x.frameType === FrameType.IAX && x.subclass === IaxSubclass.ACCEPT)).toBe(false);

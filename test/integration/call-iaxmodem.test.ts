@@ -2,31 +2,18 @@
 // through the engine API directly (the CLI-level test is iaxmodem.test.ts). Outgoing: it answers with the fax CED
 // tone (2100 Hz) which must reach our 'voice' events; incoming: its NEW is ACCEPTed, answered, its CNG tone heard.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSocket } from 'node:dgram';
 import { createIax2Engine, type Iax2EngineImpl } from '../../electron/core/iax2/engine.js';
-import type { CallEndInfo, CallHandle, VoiceFrameIn } from '../../electron/core/iax2/engine-api.js';
+import type { CallHandle } from '../../electron/core/iax2/engine-api.js';
 import { ulawDecodeBuffer, ulawEncodeSample } from '../../electron/core/media/codecs/g711.js';
 import { IaxModem, iaxmodemAvailable } from '../support/iaxmodem.js';
 import { LoopbackUdpPort, cryptoRandom, loopbackResolver, systemClock } from '../support/scripted-peer-calls-net.js';
 import { toneAmplitude } from '../support/signals.js';
+import { freeUdpPort } from '../support/udp-port.js';
+import { sleep, until } from '../support/wait.js';
+import { watchCall } from '../support/call-rig.js';
 
 const available = iaxmodemAvailable();
 if (process.env.CI && !available) throw new Error('iaxmodem must be installed for CI (see .ci/run)');
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const until = (what: string, pred: () => boolean, timeoutMs: number) => new Promise<void>((resolve, reject) => {
-  const start = Date.now();
-  const tick = () => { if (pred()) resolve(); else if (Date.now() - start > timeoutMs) reject(new Error(`timed out: ${what}`)); else setTimeout(tick, 10); };
-  tick();
-});
-
-async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 const SILENCE = new Uint8Array(160).fill(ulawEncodeSample(0));
 
@@ -56,24 +43,21 @@ describe.skipIf(!available)('calls with iaxmodem (libiax2) through the engine', 
     await modem.autoAnswer();
     await modem.idle();
     const call = engine.dial({ account: { id: 'm', server: `127.0.0.1:${modemPort}`, username: 'redial', codecs: ['ulaw'], register: false }, number: '100' });
-    const voice: VoiceFrameIn[] = [];
-    let ended: CallEndInfo | undefined;
-    call.on('voice', (v) => voice.push(v));
-    call.on('ended', (e) => { ended = e; });
+    const w = watchCall(call);
     const stop = pump(call);
-    await until('answered', () => call.state === 'up' || ended !== undefined, 15_000);
-    expect(ended).toBeUndefined();
+    await until('answered', () => call.state === 'up' || w.ended !== undefined, 15_000);
+    expect(w.ended).toBeUndefined();
     expect(call.codec).toBe('ulaw');
     await sleep(2500);
     stop();
     call.hangup();
-    await until('ended', () => ended !== undefined, 5000);
-    expect(ended?.by).toBe('local');
-    expect(voice.length).toBeGreaterThan(50);
-    expect(voice.every((v) => v.codec === 'ulaw')).toBe(true);
+    await until('ended', () => w.ended !== undefined, 5000);
+    expect(w.ended?.by).toBe('local');
+    expect(w.voice.length).toBeGreaterThan(50);
+    expect(w.voice.every((v) => v.codec === 'ulaw')).toBe(true);
     // Timestamps from the modem increase (un-wrapped, 20 ms frames or so).
-    for (let i = 1; i < voice.length; i++) expect(voice[i]!.timestamp).toBeGreaterThanOrEqual(voice[i - 1]!.timestamp);
-    const pcm = ulawDecodeBuffer(new Uint8Array(Buffer.concat(voice.map((v) => Buffer.from(v.payload)))));
+    for (let i = 1; i < w.voice.length; i++) expect(w.voice[i]!.timestamp).toBeGreaterThanOrEqual(w.voice[i - 1]!.timestamp);
+    const pcm = ulawDecodeBuffer(new Uint8Array(Buffer.concat(w.voice.map((v) => Buffer.from(v.payload)))));
     const ced = toneAmplitude(pcm, 8000, 2100);
     expect(ced).toBeGreaterThan(500);
     expect(ced).toBeGreaterThan(20 * Math.max(toneAmplitude(pcm, 8000, 1000), toneAmplitude(pcm, 8000, 400)));
@@ -95,10 +79,7 @@ describe.skipIf(!available)('calls with iaxmodem (libiax2) through the engine', 
     expect(call.number).toBe('600');
     expect(call.remote.number).toBe('5551000');
     expect(call.codec).toBe('ulaw');
-    const voice: VoiceFrameIn[] = [];
-    let ended: CallEndInfo | undefined;
-    call.on('voice', (v) => voice.push(v));
-    call.on('ended', (e) => { ended = e; });
+    const w = watchCall(call);
     call.answer();
     const stop = pump(call);
     await sleep(3000);
@@ -106,10 +87,10 @@ describe.skipIf(!available)('calls with iaxmodem (libiax2) through the engine', 
     // Once CONNECTed the modem is in online mode and ignores ATZ, so we end the call; libiax2 must ACK the HANGUP.
     call.hangup();
     await until('HANGUP acknowledged, dialog released', () => engine!.stateSizes().dialogs === 0, 5000);
-    expect(ended?.by).toBe('local');
-    expect(voice.length).toBeGreaterThan(100);
+    expect(w.ended?.by).toBe('local');
+    expect(w.voice.length).toBeGreaterThan(100);
     // The calling fax modem's CNG tone: 1100 Hz, 0.5 s on / 3 s off.
-    const pcm = ulawDecodeBuffer(new Uint8Array(Buffer.concat(voice.map((v) => Buffer.from(v.payload)))));
+    const pcm = ulawDecodeBuffer(new Uint8Array(Buffer.concat(w.voice.map((v) => Buffer.from(v.payload)))));
     const cng = toneAmplitude(pcm, 8000, 1100);
     expect(cng).toBeGreaterThan(50);
     expect(cng).toBeGreaterThan(5 * Math.max(toneAmplitude(pcm, 8000, 2100), toneAmplitude(pcm, 8000, 500)));

@@ -1,42 +1,12 @@
 // Incoming calls through the real engine over loopback UDP from the scripted peer (spec §5.3, §6.5, C-3).
-import { afterEach, describe, expect, it } from 'vitest';
-import { createIax2Engine, type Iax2EngineImpl } from '../../electron/core/iax2/engine.js';
-import type { CallEndInfo, CallHandle, VoiceFrameIn } from '../../electron/core/iax2/engine-api.js';
+import { describe, expect, it } from 'vitest';
 import { IeReader, IeWriter } from '../../electron/core/iax2/wire/ies.js';
 import { ControlSubclass, FrameType, IaxSubclass, IeType } from '../../electron/core/iax2/wire/types.js';
-import { ScriptedCallPeer } from '../support/scripted-peer-calls.js';
-import { LoopbackUdpPort, cryptoRandom, loopbackResolver, systemClock } from '../support/scripted-peer-calls-net.js';
+import { callRigs, watchCall } from '../support/call-rig.js';
+import { sleep, until } from '../support/wait.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const until = (what: string, pred: () => boolean, timeoutMs = 5000) => new Promise<void>((resolve, reject) => {
-  const start = Date.now();
-  const tick = () => { if (pred()) resolve(); else if (Date.now() - start > timeoutMs) reject(new Error(`timed out: ${what}`)); else setTimeout(tick, 5); };
-  tick();
-});
-
-interface Rig { peer: ScriptedCallPeer; engine: Iax2EngineImpl; socket: LoopbackUdpPort; incoming: CallHandle[] }
-const rigs: Rig[] = [];
-// Engine errors (a listener that threw, an illegal call-state transition caught by the transport) fail the test.
-const engineErrors: string[] = [];
-const errorLogger = { log: (level: string, message: string, fields?: Readonly<Record<string, unknown>>) => {
-  if (level === 'error') engineErrors.push(`${message} ${JSON.stringify(fields ?? {})}`);
-} };
-async function rig(): Promise<Rig> {
-  const peer = await ScriptedCallPeer.start();
-  const socket = await LoopbackUdpPort.bind(0);
-  const engine = createIax2Engine({ socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver, keepaliveMs: 0, logger: errorLogger });
-  engine.setAcceptDirectCalls(true);
-  const incoming: CallHandle[] = [];
-  engine.on('incoming', (c) => incoming.push(c));
-  const r = { peer, engine, socket, incoming };
-  rigs.push(r);
-  return r;
-}
-afterEach(async () => {
-  const errors = engineErrors.splice(0);
-  for (const r of rigs.splice(0)) { await r.engine.shutdown(); await r.socket.close(); await r.peer.close(); }
-  expect(errors).toEqual([]);
-});
+const newRig = callRigs();
+const rig = () => newRig({ account: null, acceptDirectCalls: true });
 
 /** Asterisk's NEW (spec §3.3 "NEW, Asterisk → client"): several FORMAT bits, prefs with the native formats first. */
 function asteriskNew(opts: { format: bigint; capability: bigint; prefs: string; autoAnswer?: boolean }): IeWriter {
@@ -54,6 +24,7 @@ describe('incoming call from the scripted peer', () => {
     peer.call({ address: '127.0.0.1', port: engine.localPort }, asteriskNew({ format: 0xcn, capability: 0x10en, prefs: 'EDC' }));
     await until('incoming', () => incoming.length === 1);
     const call = incoming[0]!;
+    const w = watchCall(call);
     expect(call.direction).toBe('incoming');
     expect(call.state).toBe('ringing');
     expect(call.remote).toEqual({ number: '6001', name: 'Bob' });
@@ -70,10 +41,6 @@ describe('incoming call from the scripted peer', () => {
     expect(acc.versionedU64(IeType.FORMAT2)).toBe(8n);
     expect(ringing.oseqno).toBe(1);
 
-    const voice: VoiceFrameIn[] = [];
-    let ended: CallEndInfo | undefined;
-    call.on('voice', (v) => voice.push(v));
-    call.on('ended', (e) => { ended = e; });
     call.answer();
     await peer.waitFrame(FrameType.CONTROL, ControlSubclass.ANSWER);
     expect(call.state).toBe('up');
@@ -83,16 +50,16 @@ describe('incoming call from the scripted peer', () => {
     expect(peer.fulls(FrameType.VOICE)[0]!.subclass).toBe(8);
 
     peer.sendVoiceFull(3, 200, new Uint8Array(160).fill(1));
-    await until('voice in', () => voice.length === 1);
+    await until('voice in', () => w.voice.length === 1);
     peer.sendMini(220, new Uint8Array(160).fill(2));
-    await until('voice in 2', () => voice.length === 2);
+    await until('voice in 2', () => w.voice.length === 2);
     peer.sendTrunk(240, new Uint8Array(160).fill(3)); // trunk entries are voice too (spec §1.5, P17)
-    await until('voice in 3', () => voice.length === 3);
-    expect(voice.map((v) => [v.codec, v.timestamp, v.payload[0]])).toEqual([['alaw', 200, 1], ['alaw', 220, 2], ['alaw', 240, 3]]);
+    await until('voice in 3', () => w.voice.length === 3);
+    expect(w.voice.map((v) => [v.codec, v.timestamp, v.payload[0]])).toEqual([['alaw', 200, 1], ['alaw', 220, 2], ['alaw', 240, 3]]);
 
     peer.sendIax(IaxSubclass.HANGUP, new IeWriter().u8(IeType.CAUSECODE, 16));
-    await until('ended', () => ended !== undefined);
-    expect(ended).toMatchObject({ by: 'remote', causeCode: 16 });
+    await until('ended', () => w.ended !== undefined);
+    expect(w.ended).toMatchObject({ by: 'remote', causeCode: 16 });
     expect(engine.calls()).toEqual([]);
   });
 
@@ -101,18 +68,17 @@ describe('incoming call from the scripted peer', () => {
     peer.call({ address: '127.0.0.1', port: engine.localPort }, asteriskNew({ format: 0xcn, capability: 0xcn, prefs: 'DE' }));
     await until('incoming', () => incoming.length === 1);
     const call = incoming[0]!;
-    const voice: VoiceFrameIn[] = [];
-    call.on('voice', (v) => voice.push(v));
+    const w = watchCall(call);
     call.answer();
     await peer.waitFrame(FrameType.CONTROL, ControlSubclass.ANSWER);
     peer.sendVoiceFull(2, 65_500, new Uint8Array(160));
-    await until('v1', () => voice.length === 1);
+    await until('v1', () => w.voice.length === 1);
     for (const ts of [65_520, 65_540, 65_560]) { peer.sendMini(ts, new Uint8Array(160)); await sleep(5); }
-    await until('v4', () => voice.length === 4);
+    await until('v4', () => w.voice.length === 4);
     peer.sendVoiceFull(3, 65_580, new Uint8Array(160)); // the far end switches to A-law
     peer.sendMini(65_600, new Uint8Array(160));
-    await until('v6', () => voice.length === 6);
-    expect(voice.map((v) => [v.codec, v.timestamp])).toEqual([
+    await until('v6', () => w.voice.length === 6);
+    expect(w.voice.map((v) => [v.codec, v.timestamp])).toEqual([
       ['ulaw', 65_500], ['ulaw', 65_520], ['ulaw', 65_540], ['ulaw', 65_560], ['alaw', 65_580], ['alaw', 65_600]]);
   });
 
@@ -141,11 +107,10 @@ describe('incoming call from the scripted peer', () => {
     const { peer, engine, incoming } = await rig();
     peer.call({ address: '127.0.0.1', port: engine.localPort }, asteriskNew({ format: 0x4n, capability: 0x4n, prefs: 'D' }));
     await until('incoming', () => incoming.length === 1);
-    let ended: CallEndInfo | undefined;
-    incoming[0]!.on('ended', (e) => { ended = e; });
+    const w = watchCall(incoming[0]!);
     await peer.waitFrame(FrameType.CONTROL, ControlSubclass.RINGING);
     peer.sendIax(IaxSubclass.HANGUP, new IeWriter().u8(IeType.CAUSECODE, 16));
-    await until('ended', () => ended !== undefined);
-    expect(ended).toMatchObject({ by: 'remote', error: { code: 'cancelled' } });
+    await until('ended', () => w.ended !== undefined);
+    expect(w.ended).toMatchObject({ by: 'remote', error: { code: 'cancelled' } });
   });
 });

@@ -1,63 +1,17 @@
 // Outgoing calls through the real engine over loopback UDP against the scripted peer (spec §5.2, C-1..C-7).
-import { afterEach, describe, expect, it } from 'vitest';
-import { createIax2Engine, type Iax2EngineImpl } from '../../electron/core/iax2/engine.js';
-import type { AccountConfig, CallEndInfo, CallHandle, CallState, VoiceFrameIn } from '../../electron/core/iax2/engine-api.js';
+import { describe, expect, it } from 'vitest';
+import type { AccountConfig } from '../../electron/core/iax2/engine-api.js';
 import { IeWriter } from '../../electron/core/iax2/wire/ies.js';
 import { ControlSubclass, FrameType, IaxSubclass, IeType } from '../../electron/core/iax2/wire/types.js';
-import { ScriptedCallPeer } from '../support/scripted-peer-calls.js';
-import { LoopbackUdpPort, cryptoRandom, loopbackResolver, systemClock } from '../support/scripted-peer-calls-net.js';
+import { callRigs, watchCall } from '../support/call-rig.js';
 import { tsharkAvailable, tsharkDecode, tsharkProblems } from '../support/tshark.js';
+import { sleep } from '../support/wait.js';
 import { pcapFromTrace } from '../../electron/core/iax2/trace/pcap.js';
 import type { TraceEntry } from '../../electron/core/iax2/trace-types.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface Rig { peer: ScriptedCallPeer; engine: Iax2EngineImpl; socket: LoopbackUdpPort; account: AccountConfig }
-const rigs: Rig[] = [];
-// Engine errors (a listener that threw, an illegal call-state transition caught by the transport) fail the test.
-const engineErrors: string[] = [];
-const errorLogger = { log: (level: string, message: string, fields?: Readonly<Record<string, unknown>>) => {
-  if (level === 'error') engineErrors.push(`${message} ${JSON.stringify(fields ?? {})}`);
-} };
-
-async function rig(accountExtra: Partial<AccountConfig> = {}): Promise<Rig> {
-  const peer = await ScriptedCallPeer.start();
-  const socket = await LoopbackUdpPort.bind(0);
-  const engine = createIax2Engine({ socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver, keepaliveMs: 0, logger: errorLogger });
-  const account: AccountConfig = { id: 'acc', server: `127.0.0.1:${peer.endpoint.port}`, username: '1001', secret: 'pw',
-    callerIdName: 'Alice', callerIdNumber: '1001', codecs: ['ulaw', 'alaw'], register: false, ...accountExtra };
-  engine.setAccounts([account]);
-  const r = { peer, engine, socket, account };
-  rigs.push(r);
-  return r;
-}
-
-afterEach(async () => {
-  const errors = engineErrors.splice(0);
-  for (const r of rigs.splice(0)) {
-    await r.engine.shutdown();
-    await r.socket.close();
-    await r.peer.close();
-  }
-  expect(errors).toEqual([]);
-});
-
-function watch(call: CallHandle) {
-  const states: CallState[] = [];
-  const voice: VoiceFrameIn[] = [];
-  const text: string[] = [];
-  let ended: CallEndInfo | undefined;
-  call.on('state', (s) => states.push(s));
-  call.on('voice', (v) => voice.push(v));
-  call.on('text', (t) => text.push(t));
-  call.on('ended', (e) => { ended = e; });
-  const until = (what: string, pred: () => boolean, timeoutMs = 5000) => new Promise<void>((resolve, reject) => {
-    const start = Date.now();
-    const tick = () => { if (pred()) resolve(); else if (Date.now() - start > timeoutMs) reject(new Error(`timed out: ${what}`)); else setTimeout(tick, 5); };
-    tick();
-  });
-  return { states, voice, text, get ended() { return ended; }, until };
-}
+const newRig = callRigs();
+const rig = (account: Partial<AccountConfig> = {}) =>
+  newRig({ account: { callerIdName: 'Alice', callerIdNumber: '1001', codecs: ['ulaw', 'alaw'], ...account } });
 
 describe('outgoing call against the scripted peer', () => {
   it('token + MD5 → ACCEPT (ACKed) → RINGING → ANSWER → voice both ways → DTMF → TEXT → hold → hangup', async () => {
@@ -66,7 +20,7 @@ describe('outgoing call against the scripted peer', () => {
     engine.on('trace', (t) => trace.push(t));
     peer.serve = { secret: 'pw', outcome: { accept: 0x8n } };
     const call = engine.dial({ accountId: 'acc', number: '600' });
-    const w = watch(call);
+    const w = watchCall(call);
     await w.until('proceeding', () => call.state === 'proceeding');
     expect(call.codec).toBe('alaw');
 
@@ -161,7 +115,7 @@ describe('outgoing call against the scripted peer', () => {
     const { peer, engine } = await rig();
     peer.serve = { secret: 'pw' };
     const call = engine.dial({ accountId: 'acc', number: '600' });
-    const w = watch(call);
+    const w = watchCall(call);
     await w.until('proceeding', () => call.state === 'proceeding');
     peer.send(FrameType.CONTROL, ControlSubclass.ANSWER);
     await w.until('up', () => call.state === 'up');
@@ -177,7 +131,7 @@ describe('outgoing call against the scripted peer', () => {
   it('BUSY: CONTROL BUSY → ended busy, our leg released', async () => {
     const { peer, engine } = await rig();
     const call = engine.dial({ accountId: 'acc', number: '600' });
-    const w = watch(call);
+    const w = watchCall(call);
     await w.until('proceeding', () => call.state === 'proceeding');
     peer.send(FrameType.CONTROL, ControlSubclass.BUSY);
     await w.until('ended', () => w.ended !== undefined);
@@ -194,7 +148,7 @@ describe('outgoing call against the scripted peer', () => {
       const { peer, engine } = await rig();
       peer.serve = { outcome: { reject: { cause, code } } };
       const call = engine.dial({ accountId: 'acc', number: '600' });
-      const w = watch(call);
+      const w = watchCall(call);
       await w.until('ended', () => w.ended !== undefined);
       expect(w.ended).toMatchObject({ by: 'remote', causeCode: code, cause, error: { code: expected } });
     });
@@ -203,7 +157,7 @@ describe('outgoing call against the scripted peer', () => {
   it('wrong password → REJECT 50 → auth-failed', async () => {
     const { peer, engine } = await rig({ secret: 'wrong' });
     peer.serve = { secret: 'pw' };
-    const w = watch(engine.dial({ accountId: 'acc', number: '600' }));
+    const w = watchCall(engine.dial({ accountId: 'acc', number: '600' }));
     await w.until('ended', () => w.ended !== undefined);
     expect(w.ended?.error?.code).toBe('auth-failed');
   });
@@ -211,7 +165,7 @@ describe('outgoing call against the scripted peer', () => {
   it('apathetic REJECT (scallno 1, no IEs) → calltoken-required', async () => {
     const { peer, engine } = await rig();
     peer.serve = { apatheticReject: true };
-    const w = watch(engine.dial({ accountId: 'acc', number: '600' }));
+    const w = watchCall(engine.dial({ accountId: 'acc', number: '600' }));
     await w.until('ended', () => w.ended !== undefined);
     expect(w.ended?.error?.code).toBe('calltoken-required');
   });
@@ -220,7 +174,7 @@ describe('outgoing call against the scripted peer', () => {
     const { peer, engine } = await rig();
     peer.serve = { callToken: false };
     const call = engine.dial({ accountId: 'acc', number: '600' });
-    const w = watch(call);
+    const w = watchCall(call);
     await w.until('proceeding', () => call.state === 'proceeding');
     expect(call.codec).toBe('ulaw');
     expect(peer.firstNewIes).toBeUndefined();
