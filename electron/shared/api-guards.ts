@@ -94,7 +94,7 @@ export const historyEntry: Guard<HistoryEntry> = shape<HistoryEntry>({
   remoteName: optional(boundedString(256)), startedAt: wallMs, answeredAt: optional(wallMs), endedAt: wallMs,
   durationSeconds: numberIn(0, 1e9), outcome: oneOf(...CALL_OUTCOMES),
   cause: optional(boundedString(1024)), codec: optional(codec), reason: optional(oneOf('dnd')),
-  transferredTo: optional(boundedString(128, 1)),
+  transferredTo: optional(boundedString(128, 1)), encrypted: optional(isBoolean),
 });
 
 export const audioDeviceView: Guard<AudioDeviceView> = shape<AudioDeviceView>({

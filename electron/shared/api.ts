@@ -180,6 +180,8 @@ export interface HistoryEntry {
   readonly reason?: 'dnd';
   /** Outcome 'transferred': the number the call was handed to. */
   readonly transferredTo?: string;
+  /** The call was AES-128 encrypted (spec §7); absent when it was not. */
+  readonly encrypted?: boolean;
 }
 
 // ----------------------------------------------------------------------------------------------- audio

@@ -2,6 +2,7 @@
 import type { HistoryEntry } from '../../electron/shared/api.js';
 import { formatDuration, formatWhen } from '../lib/format.js';
 import { usePhone, useStore } from '../state/context.js';
+import { LockIcon } from './LockIcon.js';
 
 function kindOf(h: HistoryEntry): { cls: 'in' | 'out' | 'missed'; glyph: string; word: string } {
   if (h.direction === 'outgoing') return { cls: 'out', glyph: '↗', word: 'Outgoing' };
@@ -35,10 +36,13 @@ export function HistoryList(props: { limit?: number }) {
               <li key={h.id}>
                 <span class={`dir ${k.cls}`} title={k.word} aria-label={k.word}>{k.glyph}</span>
                 <button type="button" class="call-back" onClick={() => void phone.dial(h.number, h.accountId)}
-                  title={`Call ${h.number}`} aria-label={`${k.word} ${who}, ${outcomeText(h)}. Call back`}>
+                  title={`Call ${h.number}`} aria-label={`${k.word} ${who}, ${outcomeText(h)}${h.encrypted ? ', encrypted' : ''}. Call back`}>
                   {who}
                 </button>
-                <span class="meta" title={h.cause}>{outcomeText(h)}</span>
+                <span class="meta" title={h.cause}>
+                  {h.encrypted && <span class="history-lock" title="Encrypted call (AES-128)" data-testid="history-encrypted"><LockIcon size={10} /> </span>}
+                  {outcomeText(h)}
+                </span>
                 <span class="meta">{formatWhen(h.startedAt)}</span>
               </li>
             );

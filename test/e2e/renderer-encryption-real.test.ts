@@ -90,6 +90,9 @@ describe('encrypted calls in the browser, real engine against the scripted peer'
     await page.getByTestId('hangup').click();
     await expect.poll(() => page.getByTestId('active-call').count(), { timeout: 5_000 }).toBe(0);
     await peer.waitFrame(FrameType.IAX, IaxSubclass.HANGUP);
+    // The history remembers it was encrypted.
+    await expect.poll(() => page.getByTestId('history-encrypted').count(), { timeout: 3_000 }).toBe(1);
+    expect(await page.getByTestId('history').locator('li').first().locator('button').getAttribute('aria-label')).toMatch(/601.*encrypted/);
   });
 
   it('ends the call with the engine\'s explanation when the server will not encrypt', async () => {

@@ -246,6 +246,8 @@ describe('renderer against the in-page fake API', () => {
 
     // Pause freezes the view while frames keep arriving.
     await page.getByTestId('console-pause').click();
+    // Let a render already under way (the flood's last refresh or scroll, slow on a loaded CI machine) land first.
+    await new Promise((r) => setTimeout(r, 300));
     const before = await view.textContent();
     await page.evaluate(() => (globalThis as unknown as PageGlobals).__fake.flood(10));
     await new Promise((r) => setTimeout(r, 250));

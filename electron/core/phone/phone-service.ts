@@ -464,6 +464,7 @@ export class PhoneService implements RedialApi {
         : info.cause ? { cause: info.cause.slice(0, 1024) } : {}),
       ...(c.handle.codec ? { codec: c.handle.codec } : {}),
       ...(handedOver && c.transfer ? { transferredTo: c.transfer.target.slice(0, 128) } : {}),
+      ...(c.handle.encrypted === true ? { encrypted: true } : {}),
     };
     const view = { ...callView(c), state: 'ended' as const, recording: false };
     this.events.fire('call:ended', { call: view, end: endView(info), history: entry });

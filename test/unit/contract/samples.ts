@@ -18,7 +18,7 @@ const history: HistoryEntry = {
   durationSeconds: 9, outcome: 'answered', codec: 'ulaw',
 };
 /** An attended transfer's held leg, and a call Do Not Disturb refused. */
-const transferred: HistoryEntry = { ...history, id: 'call-2', outcome: 'transferred', transferredTo: '1002' };
+const transferred: HistoryEntry = { ...history, id: 'call-2', outcome: 'transferred', transferredTo: '1002', encrypted: true };
 const refusedByDnd: HistoryEntry = {
   id: 'call-3', direction: 'incoming', number: '2125550100', startedAt: 1_764_000_000_000, endedAt: 1_764_000_000_000,
   durationSeconds: 0, outcome: 'missed', cause: 'Do not disturb', reason: 'dnd',

@@ -161,6 +161,9 @@ describe('PhoneService: encrypted call over the real engine', () => {
     await t.phone.request('call:hangup', { callId: first.id });
     await until('ended', () => t.of('call:ended').length === 1);
     expect(t.of('call:ended')[0].call.encrypted).toBe(true);
+    expect(t.of('call:ended')[0].history.encrypted).toBe(true);
+    // (Stored once the call's audio is closed, just after the event.)
+    await expect.poll(() => t.phone.request('history:list')).toEqual([expect.objectContaining({ number: '600', outcome: 'answered', encrypted: true })]);
   });
 
   it('with encryption required, a server that will not encrypt ends the call with the reason, never "up"', async () => {
@@ -170,6 +173,7 @@ describe('PhoneService: encrypted call over the real engine', () => {
     await until('ended', () => t.of('call:ended').length === 1);
     const ended = t.of('call:ended')[0];
     expect(ended.call.encrypted).toBe(false);
+    expect(ended.history).not.toHaveProperty('encrypted');
     expect(ended.history.outcome).toBe('failed');
     expect(ended.end.error?.message).toMatch(/did not agree to encrypt/);
     expect(t.of('call:updated').some((c) => c.state === 'up')).toBe(false);
