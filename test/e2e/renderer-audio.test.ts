@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IeWriter } from '../../electron/core/iax2/wire/ies.js';
 import { ControlSubclass, FrameType, IaxSubclass, IeType } from '../../electron/core/iax2/wire/types.js';
 import { ScriptedPeer, type ServerDialog } from '../support/scripted-peer.js';
-import { launchChromium, openPage, type WatchedPage } from './support/browser.js';
-import { startEngineHost, type EngineHost } from './support/engine-host.js';
+import type { WatchedPage } from './support/browser.js';
+import { openRealApp, type EngineHost, type RealApp } from './support/engine-host.js';
 import { SCREENSHOT_DIR, buildRenderer, type RendererBuild } from './support/renderer-build.js';
 
 const SECRET = 'echo-secret';
@@ -22,6 +22,7 @@ const TONE_HZ = 1000;
 
 let built: RendererBuild;
 let peer: ScriptedPeer;
+let app: RealApp | undefined;
 let host: EngineHost;
 let browser: Browser;
 let watched: WatchedPage;
@@ -48,16 +49,13 @@ beforeAll(async () => {
   });
   peer.handleMini((m, d) => { d.sendMini(m.timestamp16, m.payload); echoed++; });
   peer.handle(FrameType.IAX, IaxSubclass.HANGUP, (ctx) => { ctx.dialog?.sendUnsequenced(IaxSubclass.ACK, ctx.frame.timestamp); ctx.dialog?.close(); });
-  host = await startEngineHost(built.dir, { audio: 'fake', toneHz: TONE_HZ });
-  browser = await launchChromium();
-  watched = await openPage(browser);
+  app = await openRealApp(built.dir, { audio: 'fake', toneHz: TONE_HZ });
+  ({ host, browser, watched } = app);
   page = watched.page;
-  await page.goto(host.pageUrl);
 }, 30_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.close();
+  await app?.close();
   await peer?.stop();
   built?.remove();
 });

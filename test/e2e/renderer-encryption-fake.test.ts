@@ -3,14 +3,12 @@
 // should never show), and the debug console's lock on encrypted frames. renderer-encryption-real.test.ts does the
 // same through the real engine against the scripted peer's own AES.
 
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openPage, type WatchedPage } from './support/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { contrastOf } from './support/contrast.js';
-import { SCREENSHOT_DIR, buildRenderer, type RendererBuild } from './support/renderer-build.js';
-import { serveDirectory, type StaticServer } from './support/static-server.js';
+import { SCREENSHOT_DIR } from './support/renderer-build.js';
+import { fakeApiPages } from './support/fake-api-pages.js';
 
 /** The page's globals this file touches inside page.evaluate() (the Node tsconfig has no DOM lib). */
 interface PageGlobals {
@@ -21,36 +19,8 @@ interface PageGlobals {
   };
 }
 
-let built: RendererBuild;
-let server: StaticServer;
-let browser: Browser;
-let current: WatchedPage | undefined;
-
-beforeAll(async () => {
-  built = await buildRenderer();
-  server = await serveDirectory(built.dir);
-  browser = await launchChromium();
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  built?.remove();
-});
-
-afterEach(async () => {
-  const problems = current?.problems ?? [];
-  await current?.page.context().close();
-  current = undefined;
-  expect(problems).toEqual([]);
-});
-
-async function open(colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-  current = await openPage(browser, { initScript: built.fakeApiScript, colorScheme });
-  await current.page.goto(server.url);
-  return current.page;
-}
+const pages = fakeApiPages();
+const open = pages.open;
 
 const fakeRequests = (page: Page, name: string): Promise<unknown[]> => page.evaluate((n) => (globalThis as unknown as PageGlobals).__fake.requests
   .filter((r) => r.name === n).map((r) => r.payload), name);
@@ -178,9 +148,7 @@ describe('AES-128 encryption in the UI (fake API)', () => {
       const samples = await contrastOf(page, ['.lock-pill']);
       expect(samples[0]?.ratio, `${scheme} ${samples[0]?.fg} on ${samples[0]?.bg}`).toBeGreaterThanOrEqual(4.5);
       if (scheme === 'dark') await page.screenshot({ path: join(SCREENSHOT_DIR, 'encryption-call-dark.png') });
-      await current?.page.context().close();
-      expect(current?.problems).toEqual([]);
-      current = undefined;
+      await pages.closeChecked();
     }
   });
 });

@@ -10,13 +10,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlSubclass, FrameType, IaxSubclass } from '../../electron/core/iax2/wire/types.js';
 import { ScriptedCallPeer } from '../support/scripted-peer-calls.js';
-import { launchChromium, openPage, type WatchedPage } from './support/browser.js';
-import { startEngineHost, type EngineHost } from './support/engine-host.js';
+import type { WatchedPage } from './support/browser.js';
+import { openRealApp, type EngineHost, type RealApp } from './support/engine-host.js';
 import { SCREENSHOT_DIR, buildRenderer, type RendererBuild } from './support/renderer-build.js';
 
 const SECRET = 'r4enc-e2e';
 
 let peer: ScriptedCallPeer;
+let app: RealApp | undefined;
 let host: EngineHost;
 let browser: Browser;
 let watched: WatchedPage;
@@ -27,16 +28,13 @@ beforeAll(async () => {
   built = await buildRenderer();
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   peer = await ScriptedCallPeer.start();
-  host = await startEngineHost(built.dir);
-  browser = await launchChromium();
-  watched = await openPage(browser);
+  app = await openRealApp(built.dir);
+  ({ host, browser, watched } = app);
   page = watched.page;
-  await page.goto(host.pageUrl);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.close();
+  await app?.close();
   await peer?.close();
   built?.remove();
 });

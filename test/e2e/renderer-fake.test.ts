@@ -2,14 +2,12 @@
 // component behaviour that is awkward to stage against a real engine (validation, a wrong password, an
 // incoming call, a flood of frames). renderer-real.test.ts drives the same UI through the real ws-host.
 
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openPage, type WatchedPage } from './support/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { contrastOf } from './support/contrast.js';
-import { SCREENSHOT_DIR, buildRenderer, type RendererBuild } from './support/renderer-build.js';
-import { serveDirectory, type StaticServer } from './support/static-server.js';
+import { SCREENSHOT_DIR } from './support/renderer-build.js';
+import { fakeApiPages } from './support/fake-api-pages.js';
 
 /** The page's globals this file touches inside page.evaluate() (the Node tsconfig has no DOM lib). */
 interface PageGlobals {
@@ -24,37 +22,8 @@ interface PageGlobals {
   ClipboardEvent: new (type: string, init: { clipboardData: unknown; bubbles: boolean; cancelable: boolean }) => unknown;
 }
 
-let built: RendererBuild;
-let server: StaticServer;
-let browser: Browser;
-let current: WatchedPage | undefined;
-
-beforeAll(async () => {
-  built = await buildRenderer();
-  server = await serveDirectory(built.dir);
-  browser = await launchChromium();
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  built?.remove();
-});
-
-afterEach(async () => {
-  // No test may leave console errors, page errors, CSP violations or failed requests behind.
-  const problems = current?.problems ?? [];
-  await current?.page.context().close();
-  current = undefined;
-  expect(problems).toEqual([]);
-});
-
-async function open(colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-  current = await openPage(browser, { initScript: built.fakeApiScript, colorScheme });
-  await current.page.goto(server.url);
-  return current.page;
-}
+const pages = fakeApiPages();
+const open = pages.open;
 
 async function fakeRequests(page: Page, name: string): Promise<unknown[]> {
   return page.evaluate((n) => (globalThis as unknown as PageGlobals).__fake.requests
@@ -326,9 +295,7 @@ describe('renderer against the in-page fake API', () => {
         '.muted', '.state-pill.up', '.console-frame .l.ie', '.chip', '.statusline']);
       expect(samples.length).toBeGreaterThanOrEqual(8);
       for (const s of samples) expect(s.ratio, `${scheme} ${s.selector} ${s.fg} on ${s.bg}`).toBeGreaterThanOrEqual(4.5);
-      await current?.page.context().close();
-      expect(current?.problems).toEqual([]);
-      current = undefined;
+      await pages.closeChecked();
     }
   });
 });

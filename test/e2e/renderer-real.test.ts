@@ -9,14 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IeWriter } from '../../electron/core/iax2/wire/ies.js';
 import { ControlSubclass, FrameType, IaxSubclass, IeType } from '../../electron/core/iax2/wire/types.js';
 import { ScriptedPeer, type ServerDialog } from '../support/scripted-peer.js';
-import { launchChromium, openPage, type WatchedPage } from './support/browser.js';
-import { startEngineHost, type EngineHost } from './support/engine-host.js';
+import type { WatchedPage } from './support/browser.js';
+import { openRealApp, type EngineHost, type RealApp } from './support/engine-host.js';
 import { SCREENSHOT_DIR, buildRenderer, type RendererBuild } from './support/renderer-build.js';
 
 const SECRET = 's3cret-e2e';
 const ULAW = 1 << 2;
 
 let peer: ScriptedPeer;
+let app: RealApp | undefined;
 let host: EngineHost;
 let browser: Browser;
 let watched: WatchedPage;
@@ -39,16 +40,13 @@ beforeAll(async () => {
     setTimeout(() => { d.send(FrameType.CONTROL, ControlSubclass.ANSWER); answered.push(d); }, 700);
   });
   peer.handle(FrameType.IAX, IaxSubclass.HANGUP, (ctx) => { ctx.dialog?.sendUnsequenced(IaxSubclass.ACK, ctx.frame.timestamp); ctx.dialog?.close(); });
-  host = await startEngineHost(built.dir);
-  browser = await launchChromium();
-  watched = await openPage(browser);
+  app = await openRealApp(built.dir);
+  ({ host, browser, watched } = app);
   page = watched.page;
-  await page.goto(host.pageUrl);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.close();
+  await app?.close();
   await peer?.stop();
   built?.remove();
 });

@@ -10,14 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IeWriter, parseIes } from '../../electron/core/iax2/wire/ies.js';
 import { ControlSubclass, FrameType, IaxSubclass, IeType, type FullFrame } from '../../electron/core/iax2/wire/types.js';
 import { ScriptedPeer, type ServerDialog } from '../support/scripted-peer.js';
-import { launchChromium, openPage, type WatchedPage } from './support/browser.js';
-import { startEngineHost, type EngineHost } from './support/engine-host.js';
+import type { WatchedPage } from './support/browser.js';
+import { openRealApp, type EngineHost, type RealApp } from './support/engine-host.js';
 import { SCREENSHOT_DIR, buildRenderer, type RendererBuild } from './support/renderer-build.js';
 
 const SECRET = 's3cret-xfer';
 const ULAW = 1 << 2;
 
 let peer: ScriptedPeer;
+let app: RealApp | undefined;
 let host: EngineHost;
 let browser: Browser;
 let watched: WatchedPage;
@@ -55,18 +56,15 @@ beforeAll(async () => {
       new IeWriter().string(IeType.CAUSE, 'Normal Clearing').u8(IeType.CAUSECODE, 16).raw()), 300);
   });
   peer.handle(FrameType.IAX, IaxSubclass.HANGUP, (ctx) => { ctx.dialog?.sendUnsequenced(IaxSubclass.ACK, ctx.frame.timestamp); ctx.dialog?.close(); });
-  host = await startEngineHost(built.dir);
   // The account through the API (the account form has its own tests); the page then opens on the phone.
-  await host.phone.phone.request('accounts:save', { label: 'Lab', server: peer.server, username: 'alice', secret: SECRET, codecs: ['ulaw'] });
-  browser = await launchChromium();
-  watched = await openPage(browser);
+  app = await openRealApp(built.dir, {}, (h) =>
+    h.phone.phone.request('accounts:save', { label: 'Lab', server: peer.server, username: 'alice', secret: SECRET, codecs: ['ulaw'] }));
+  ({ host, browser, watched } = app);
   page = watched.page;
-  await page.goto(host.pageUrl);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.close();
+  await app?.close();
   await peer?.stop();
   built?.remove();
 });

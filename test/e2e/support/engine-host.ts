@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { composePhone, type ComposedPhone } from '../../../electron/host/compose-phone.js';
 import { createDeviceMedia } from '../../../electron/host/device-media-factory.js';
 import { startWsHost } from '../../../electron/host/ws-host.js';
+import type { Browser } from 'playwright-core';
+import { launchChromium, openPage, type WatchedPage } from './browser.js';
 
 export interface EngineHostOptions {
   /** 'fake': the paced fake sound device (real DevicePhoneMedia: codecs, jitter buffer, meters, recording). */
@@ -47,6 +49,32 @@ export async function startEngineHost(rendererDir: string, options: EngineHostOp
       await host.close();
       await phone.close();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The renderer served by a real engine host and open in Chromium: what the real-engine suites start with. */
+export interface RealApp {
+  readonly host: EngineHost;
+  readonly browser: Browser;
+  /** The page, with the console errors, page errors, CSP violations and failed requests it collected. */
+  readonly watched: WatchedPage;
+  close(): Promise<void>;
+}
+
+/** `beforePage` runs once the host is up, before the page loads (e.g. saving an account through the API). */
+export async function openRealApp(rendererDir: string, options: EngineHostOptions = {},
+  beforePage?: (host: EngineHost) => Promise<unknown> | void): Promise<RealApp> {
+  const host = await startEngineHost(rendererDir, options);
+  await beforePage?.(host);
+  const browser = await launchChromium();
+  const watched = await openPage(browser);
+  await watched.page.goto(host.pageUrl);
+  return {
+    host, browser, watched,
+    async close() {
+      await browser.close();
+      await host.close();
     },
   };
 }
