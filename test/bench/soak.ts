@@ -86,7 +86,7 @@ export async function run(): Promise<BenchSection[]> {
         'callee: a bare engine + DevicePhoneMedia answering at once. Both on paced fake 48 kHz cards with tone bursts, default',
         'speakerphone processing. Memory after full GCs (--expose-gc) in a child process per soak; call 0 is a warm-up.',
         'The trace ring records every frame (≈ 60 per 1 s call) whether or not the debug trace is shown, ≈ 0.8 KiB each:',
-        'it grows until 5000-6250 entries (≈ 80-100 such calls), then stays there (notes R2-soak-findings §3).',
+        'it grows until 5000-6250 entries (≈ 80-100 such calls), then stays there (electron/core/phone/trace-buffer.ts).',
         'The callee\'s one dialog is its registration towards the caller (left unanswered on purpose: it lets G.722 be used).',
       ],
     },
@@ -97,7 +97,7 @@ export async function run(): Promise<BenchSection[]> {
       notes: [
         slopes(lean, EVERY),
         'What is left once the ring is out of the way: optimised code still being generated, call history entries (≤ 1000),',
-        'tombstones of closed dialogs (30 s each since the fix in notes R2-soak-findings §1; before it they were never swept).',
+        'tombstones of closed dialogs (30 s each; expired ones are swept whenever a dialog closes).',
         'RSS follows the heap V8 keeps committed, not the heap in use: V8 enlarges its young generation under the steady',
         'allocation rate of the audio path (≈ 16 → 42 MiB committed) and then stops; over 300 calls (200 ms each, trace ring',
         '100) heap used stayed at 7.6-7.8 MiB from call 90 on while RSS levelled off near 100 MiB.',
@@ -114,9 +114,9 @@ export async function run(): Promise<BenchSection[]> {
       title: `Fake sound card as the harness builds it (--audio fake): ${fakeCalls} calls of ${(AUDIO_MS / 1000).toFixed(1)} s`,
       columns: ['retained heap KiB/call', 'retained ArrayBuffers KiB/call', 'streams still held after the calls'],
       rows: [[kib(f.heap), kib(f.buffers), f.streams]],
-      notes: ['PacedFakeAudioSystem keeps every stream it opened, each with a timing record per 20 ms frame and (by default) every',
-        'played frame: the headless harness with --audio fake and `redial … --output-device fake` grow with talk time',
-        '(notes R2-soak-findings §2). Real sound cards (naudiodon) are not affected.'],
+      notes: ['PacedFakeAudioSystem keeps the last minute of timings and played frames per stream and the last 8 closed streams',
+        '(HISTORY_FRAMES in electron/adapters/audio/paced-fake-audio.ts), so the harness with --audio fake and',
+        '`redial … --output-device fake` stop growing once a minute of talk is held. Real sound cards are not affected.'],
     },
   ];
 }
