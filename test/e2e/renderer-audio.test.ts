@@ -48,7 +48,7 @@ beforeAll(async () => {
     echoed++;
   });
   peer.handleMini((m, d) => { d.sendMini(m.timestamp16, m.payload); echoed++; });
-  peer.handle(FrameType.IAX, IaxSubclass.HANGUP, (ctx) => { ctx.dialog?.sendUnsequenced(IaxSubclass.ACK, ctx.frame.timestamp); ctx.dialog?.close(); });
+  peer.ackHangups();
   app = await openRealApp(built.dir, { audio: 'fake', toneHz: TONE_HZ });
   ({ host, browser, watched } = app);
   page = watched.page;

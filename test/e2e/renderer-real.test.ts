@@ -39,7 +39,7 @@ beforeAll(async () => {
     setTimeout(() => d.send(FrameType.CONTROL, ControlSubclass.RINGING), 150);
     setTimeout(() => { d.send(FrameType.CONTROL, ControlSubclass.ANSWER); answered.push(d); }, 700);
   });
-  peer.handle(FrameType.IAX, IaxSubclass.HANGUP, (ctx) => { ctx.dialog?.sendUnsequenced(IaxSubclass.ACK, ctx.frame.timestamp); ctx.dialog?.close(); });
+  peer.ackHangups();
   app = await openRealApp(built.dir);
   ({ host, browser, watched } = app);
   page = watched.page;

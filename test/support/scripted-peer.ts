@@ -253,6 +253,14 @@ export class ScriptedPeer {
     this.handlers.set(`${frameType}:${subclass}`, handler);
   }
 
+  /** Answers the client's HANGUP as a server does: ACK it (timestamp echoed) and forget the dialog. */
+  ackHangups(): void {
+    this.handle(FrameType.IAX, IaxSubclass.HANGUP, (ctx) => {
+      ctx.dialog?.sendUnsequenced(IaxSubclass.ACK, ctx.frame.timestamp);
+      ctx.dialog?.close();
+    });
+  }
+
   /** Mini voice frames from the client, per dialog (they are also in `received`). */
   handleMini(handler: (m: MiniFrame, dialog: ServerDialog) => void): void {
     this.miniHandler = handler;

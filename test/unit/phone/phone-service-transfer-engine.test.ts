@@ -47,7 +47,7 @@ async function asteriskLike() {
     transfers.push({ dialog: ctx.dialog, target: String(ie(ctx.frame, IeType.CALLED_NUMBER)) });
     ctx.dialog.send(FrameType.IAX, IaxSubclass.HANGUP, new IeWriter().string(IeType.CAUSE, 'Normal Clearing').u8(IeType.CAUSECODE, 16).raw());
   });
-  peer.handle(FrameType.IAX, IaxSubclass.HANGUP, (ctx) => { ctx.dialog?.sendUnsequenced(IaxSubclass.ACK, ctx.frame.timestamp); ctx.dialog?.close(); });
+  peer.ackHangups();
   /** Frames of one IAX subclass the phone sent on `dialog`. */
   const sentOn = (dialog: ServerDialog, subclass: number): FullFrame[] =>
     peer.fullFramesReceived(subclass).filter((f) => f.destCall === dialog.localCall);
