@@ -4,6 +4,7 @@
 //  - esbuild → dist/preload/preload.cjs (sandboxed preloads must be a single CommonJS file).
 //  - esbuild → dist/renderer/ (the Preact app, one ES module bundle plus index.html and styles).
 import { build } from 'esbuild';
+import { bundleRenderer } from './renderer-bundle.mjs';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -24,13 +25,6 @@ await build({
 const rendererOut = join(dist, 'renderer');
 rmSync(rendererOut, { recursive: true, force: true });
 mkdirSync(rendererOut, { recursive: true });
-await build({
-  entryPoints: [join(root, 'renderer/index.tsx')],
-  outfile: join(rendererOut, 'app.js'),
-  bundle: true, platform: 'browser', format: 'esm', target: 'es2022',
-  jsx: 'automatic', jsxImportSource: 'preact', sourcemap: true, logLevel: 'warning',
-  loader: { '.css': 'css' },
-});
-cpSync(join(root, 'renderer/index.html'), join(rendererOut, 'index.html'));
+await bundleRenderer(rendererOut);
 if (existsSync(join(root, 'assets'))) cpSync(join(root, 'assets'), join(dist, 'assets'), { recursive: true });
 console.log('build: ok');

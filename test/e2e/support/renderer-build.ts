@@ -1,11 +1,12 @@
-// Builds the renderer for the browser tests the same way build/build.mjs does (one ES module bundle + its
-// CSS + index.html), into a private temporary directory, plus the in-page fake API as an IIFE.
+// Builds the renderer for the browser tests with the very bundle step `npm run build` uses
+// (build/renderer-bundle.mjs), into a private temporary directory, plus the in-page fake API as an IIFE.
 
 import { build } from 'esbuild';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleRenderer } from '../../../build/renderer-bundle.mjs';
 
 export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 /** Where the browser tests leave their screenshots for people to look at (git ignores test/.tmp). */
@@ -22,14 +23,7 @@ export interface RendererBuild {
 
 export async function buildRenderer(): Promise<RendererBuild> {
   const dir = mkdtempSync(join(tmpdir(), 'redial-e2e-'));
-  await build({
-    entryPoints: [join(repoRoot, 'renderer/index.tsx')],
-    outfile: join(dir, 'app.js'),
-    bundle: true, platform: 'browser', format: 'esm', target: 'es2022',
-    jsx: 'automatic', jsxImportSource: 'preact', sourcemap: true, logLevel: 'warning',
-    loader: { '.css': 'css' },
-  });
-  copyFileSync(join(repoRoot, 'renderer/index.html'), join(dir, 'index.html'));
+  await bundleRenderer(dir);
   await build({
     entryPoints: [join(repoRoot, 'test/e2e/fixtures/fake-api.ts')],
     outfile: join(dir, 'fake-api.js'),
