@@ -80,6 +80,8 @@ export class DevicePhoneMedia implements PhoneMedia {
     selection: DEFAULT_SETTINGS.audio, gains: DEFAULT_SETTINGS.gains, dsp: DEFAULT_SETTINGS.dsp, jitter: DEFAULT_SETTINGS.jitter,
   };
   private readonly calls = new Map<string, ActiveCall>();
+  /** startCall()s still opening devices or building their pipeline (users of the streams, like `calls`). */
+  private starting = 0;
   private mic?: OpenStream<CaptureStream>;
   private speaker?: OpenStream<PlaybackStream>;
   private opening?: Promise<void>;
@@ -119,6 +121,18 @@ export class DevicePhoneMedia implements PhoneMedia {
 
   async startCall(call: CallHandle): Promise<DeviceCallAudio> {
     if (this.closed) throw new Error('the audio system is shut down');
+    // A call being started uses the streams before it is in `calls`: answering a ringing call stops the ringtone
+    // in the same tick, and that stop must not close the speaker and microphone this call is opening.
+    this.starting++;
+    try {
+      return await this.openCall(call);
+    } finally {
+      this.starting--;
+      if (!this.calls.has(call.id)) void this.releaseIdleStreams(); // a failed start leaves nothing open
+    }
+  }
+
+  private async openCall(call: CallHandle): Promise<DeviceCallAudio> {
     await this.ensureCallDevices();
     const speaker = this.speaker;
     const mic = this.mic;
@@ -331,7 +345,7 @@ export class DevicePhoneMedia implements PhoneMedia {
     this.notify('warning', 'device-lost', `The speaker stopped working (${err.message}); switching to the system default.`);
     await this.catalog.refresh('device-error');
     this.echoPathChanged();
-    if (this.calls.size > 0 || this.tone || this.speakerRing) {
+    if (this.callsNeedDevices() || this.tone || this.speakerRing) {
       try { await this.ensureSpeaker(); } catch (e) { this.notify('error', 'audio-failed', `No speaker is available: ${message(e)}`); }
     }
   }
@@ -343,15 +357,17 @@ export class DevicePhoneMedia implements PhoneMedia {
     this.notify('warning', 'device-lost', `The microphone stopped working (${err.message}); switching to the system default.`);
     await this.catalog.refresh('device-error');
     this.echoPathChanged();
-    if (this.calls.size > 0) {
+    if (this.callsNeedDevices()) {
       try { await this.openMic(); } catch (e) { this.notify('error', 'audio-failed', `No microphone is available: ${message(e)}`); }
     }
   }
 
+  private callsNeedDevices(): boolean { return this.calls.size > 0 || this.starting > 0; }
+
   /** Closes what nothing needs any more. */
   private async releaseIdleStreams(): Promise<void> {
-    if (this.calls.size === 0) await this.closeMic();
-    if (this.calls.size === 0 && !this.tone && !this.testToneGen && !this.speakerRing) await this.closeSpeaker();
+    if (!this.callsNeedDevices()) await this.closeMic();
+    if (!this.callsNeedDevices() && !this.tone && !this.testToneGen && !this.speakerRing) await this.closeSpeaker();
   }
 
   private async closeMic(): Promise<void> {

@@ -145,4 +145,28 @@ describe('DevicePhoneMedia', () => {
     expect(t.audio.playbacks[1].isClosed).toBe(false);
     await audio.close();
   });
+
+  it('starts a call answered while the speaker rings: stopping the ring does not close the devices the call is opening', async () => {
+    // What PhoneService does when an incoming call is answered: start the call's audio, then (same tick) stop the
+    // ringtone and any tone. Each stop releases idle streams; the call being started must count as a user.
+    for (const order of ['call-first', 'ring-first'] as const) {
+      const t = setup();
+      t.media.setRinging(true);
+      await until('the ringtone plays on the speaker', () => (t.audio.playbacks[0]?.framesPlayed ?? 0) > 2);
+      const call = upCall(order);
+      if (order === 'ring-first') { t.media.setRinging(false); t.media.setTone(null); }
+      const started = t.media.startCall(call);
+      if (order === 'call-first') { t.media.setTone(null); t.media.setRinging(false); }
+      const audio = await started;
+      const speaker = t.audio.playbacks.at(-1)!;
+      const mic = t.audio.captures.at(-1)!;
+      await sleep(200);
+      expect(speaker.isClosed).toBe(false);
+      expect(mic.isClosed).toBe(false);
+      expect(call.sent.length).toBeGreaterThanOrEqual(5); // the microphone feeds the call
+      await audio.close();
+      await until('the devices close after the call', () => speaker.isClosed && mic.isClosed);
+      await t.media.close();
+    }
+  });
 });
