@@ -102,6 +102,8 @@ export interface Asterisk {
   log(): string;
   /** Number of active channels (`core show channels count`). */
   activeChannels(): Promise<number>;
+  /** Polls until no channel is active (every call has ended on Asterisk's side). */
+  waitIdle(timeoutMs?: number): Promise<void>;
   /** Files recorded by the dialplan (MixMonitor/Record under RUN_DIR/rec). */
   recordings(): string[];
   stop(): Promise<void>;
@@ -171,6 +173,10 @@ export async function startAsterisk(options: StartAsteriskOptions = {}): Promise
       if (attempt < 5) continue;
       throw new Error('Asterisk could not bind a free UDP port after 6 attempts');
     }
+    const activeChannels = async (): Promise<number> => {
+      const text = await cli('core show channels count');
+      return Number(/(\d+) active channel/.exec(text)?.[1] ?? NaN);
+    };
     const dbGet = async (family: string, key: string): Promise<string | undefined> => {
       const text = await cli(`database get ${family} ${key}`);
       const m = /^Value: (.*)$/m.exec(text);
@@ -203,9 +209,15 @@ export async function startAsterisk(options: StartAsteriskOptions = {}): Promise
         await writeFile(staged, `${lines.join('\n')}\n`);
         await rename(staged, join(runDir, 'spool', 'outgoing', name));
       },
-      async activeChannels() {
-        const text = await cli('core show channels count');
-        return Number(/(\d+) active channel/.exec(text)?.[1] ?? NaN);
+      activeChannels,
+      async waitIdle(timeoutMs = 10_000) {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          const n = await activeChannels();
+          if (n === 0) return;
+          if (Date.now() > deadline) throw new Error(`Asterisk still has ${n} active channel(s) after ${timeoutMs} ms:\n${await cli('core show channels')}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
       },
       recordings() {
         return readdirSync(join(runDir, 'rec')).map((f) => join(runDir, 'rec', f));
