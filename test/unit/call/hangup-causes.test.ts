@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorForCause, errorForControl, errorForReject } from '../../../electron/core/iax2/call/hangup-causes.js';
+import { errorForCause, errorForControl, errorForReject, errorForUnbridgedCall } from '../../../electron/core/iax2/call/hangup-causes.js';
 
 describe('cause mapping (spec §5.2, §5.5)', () => {
   const rows: Array<[number, string]> = [
@@ -37,5 +37,17 @@ describe('cause mapping (spec §5.2, §5.5)', () => {
   it('CONTROL BUSY / CONGESTION', () => {
     expect(errorForControl('busy')).toMatchObject({ code: 'busy', causeCode: 17 });
     expect(errorForControl('congestion')).toMatchObject({ code: 'congestion', causeCode: 34 });
+  });
+  it('an Opus call the server ends at once, before anything rang, is a far leg that could not be bridged', () => {
+    // Asterisk 22 without codec_opus: ACCEPT(opus), then HANGUP 16 two milliseconds later (or CONGESTION).
+    const e = errorForUnbridgedCall({ codec: 'opus', msSinceAccept: 2, rang: false, heardVoice: false }, { causeCode: 16 });
+    expect(e).toMatchObject({ code: 'no-common-codec', causeCode: 16 });
+    expect(e?.message).toMatch(/could not connect it to the other party.*2 ms later.*codec_opus.*µ-law/s);
+    // Anything else is not that: a codec Asterisk converts, a far end that rang or sent audio, a later end.
+    expect(errorForUnbridgedCall({ codec: 'ulaw', msSinceAccept: 2, rang: false, heardVoice: false })).toBeUndefined();
+    expect(errorForUnbridgedCall({ codec: 'opus', msSinceAccept: 2, rang: true, heardVoice: false })).toBeUndefined();
+    expect(errorForUnbridgedCall({ codec: 'opus', msSinceAccept: 2, rang: false, heardVoice: true })).toBeUndefined();
+    expect(errorForUnbridgedCall({ codec: 'opus', msSinceAccept: 5000, rang: false, heardVoice: false })).toBeUndefined();
+    expect(errorForUnbridgedCall({ codec: undefined, msSinceAccept: 2, rang: false, heardVoice: false })).toBeUndefined();
   });
 });

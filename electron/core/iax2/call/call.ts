@@ -20,7 +20,7 @@ import { ControlSubclass, FrameType, IaxSubclass, IeType, type FullFrame, type R
 import { CallStateMachine } from './call-state-machine.js';
 import { bitIndexOfCodec } from './codec-wire-table.js';
 import { DTMF_GAP_MS, DTMF_TONE_MS, digitOfSubclass, dtmfChar } from './dtmf.js';
-import { Q850, errorForCause, errorForControl, errorForReject } from './hangup-causes.js';
+import { Q850, errorForCause, errorForControl, errorForReject, errorForUnbridgedCall } from './hangup-causes.js';
 import { ieText } from './new-ies.js';
 import { ArrivalTimestamps } from './arrival-timestamps.js';
 import { ReceiveStats, payloadDurationMs } from './receive-stats.js';
@@ -72,6 +72,9 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
   private accepted = false;
   /** Outgoing: the far end signalled RINGING at some point (decides "not answered" vs "refused", see onRemoteHangup). */
   private rang = false;
+  /** Outgoing: Clock time of the server's ACCEPT; and whether any voice came from the far end. */
+  private acceptedAt: number | undefined;
+  private heardVoice = false;
   private isMuted = false;
   private reportSource: (() => ReceptionReport) | undefined;
   private endInfo: CallEndInfo | undefined;
@@ -300,6 +303,7 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
     // before starting the dialplan (spec §5.2 notes, P4, C-2).
     this.negotiated = chosen.codec;
     this.accepted = true;
+    this.acceptedAt = this.host.clock.now();
     this.setState('proceeding', 'ACCEPT received');
     this.emit('codec', chosen.codec);
     this.startPings();
@@ -324,7 +328,8 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
       case ControlSubclass.BUSY:
       case ControlSubclass.CONGESTION: {
         // Asterisk sets cause 17 / 34 (spec §2.3). Our side is done: release the leg ourselves.
-        const error = errorForControl(subclass === ControlSubclass.BUSY ? 'busy' : 'congestion');
+        const error = (subclass === ControlSubclass.CONGESTION ? this.unbridgedError({ causeCode: Q850.NORMAL_CIRCUIT_CONGESTION }) : undefined)
+          ?? errorForControl(subclass === ControlSubclass.BUSY ? 'busy' : 'congestion');
         this.finish({ by: 'remote', ...(error.causeCode !== undefined ? { causeCode: error.causeCode } : {}), error });
         this.sendHangup(Q850.NORMAL_CLEARING);
         return;
@@ -366,6 +371,7 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
       }
       return;
     }
+    this.heardVoice = true;
     const duration = payloadDurationMs(codec, v.payload.length);
     // Supermini trunk entries come stamped with our arrival clock (spec §1.5); make that a media clock.
     const timestamp = v.arrivalTimestamp ? this.arrivalTs.stamp(v.timestamp, duration) : v.timestamp;
@@ -385,7 +391,7 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
     if (!error && this.direction === 'incoming' && this.machine.state === 'ringing') {
       error = { code: 'cancelled', message: 'The caller hung up before the call was answered.', ...rc };
     }
-    if (!error && this.direction === 'outgoing' && this.isBeforeAnswer()) error = this.unansweredHangupError(rc);
+    if (!error && this.direction === 'outgoing' && this.isBeforeAnswer()) error = this.unbridgedError(rc) ?? this.unansweredHangupError(rc);
     this.finish({ by: 'remote', ...rc, ...(error ? { error } : {}) });
     this.dialog?.close('remote'); // the transport still ACKs the HANGUP after we return (spec §4.8, C-7)
   }
@@ -400,6 +406,14 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
     return this.rang
       ? { code: 'no-answer', message: `The call rang but was not answered${said}.`, ...rc }
       : { code: 'rejected', message: `The server ended the call before it was answered${said}.`, ...rc };
+  }
+
+  /** Outgoing: the server ended the call at once because it could not bridge the far leg (hangup-causes.ts). */
+  private unbridgedError(rc: { readonly cause?: string; readonly causeCode?: number }): UserFacingError | undefined {
+    if (this.direction !== 'outgoing' || this.acceptedAt === undefined) return undefined;
+    return errorForUnbridgedCall({
+      codec: this.negotiated, rang: this.rang, heardVoice: this.heardVoice, msSinceAccept: this.host.clock.now() - this.acceptedAt,
+    }, rc);
   }
 
   private isBeforeAnswer(): boolean {

@@ -2,6 +2,7 @@
 // UserFacingError. Spec §5.2 ("Hangup causes from the server"), §5.5 (the rejection table) and §3.4 (the
 // apathetic REJECT that means "call token required").
 import type { UserFacingError } from '../engine-api.js';
+import type { CodecName } from '../../media/codec.js';
 
 /** Q.850 cause values used by Asterisk chan_iax2 (spec §3.3 HANGUP/REJECT, §5.2, §5.5). */
 export const Q850 = {
@@ -121,4 +122,45 @@ export function errorForControl(kind: 'busy' | 'congestion'): UserFacingError {
     ? { code: 'busy', message: 'The number is busy.', causeCode: Q850.USER_BUSY }
     : { code: 'congestion', message: 'All circuits are busy (congestion); try again later.',
         causeCode: Q850.NORMAL_CIRCUIT_CONGESTION };
+}
+
+/**
+ * Codecs a stock Asterisk 22 can only pass through: it ships translators for G.711, GSM, G.722 and signed linear,
+ * but Opus needs codec_opus, a separate binary module most servers lack (res_format_attr_opus alone only parses it).
+ */
+const PASS_THROUGH_ONLY: ReadonlySet<CodecName> = new Set(['opus']);
+
+/** An outgoing call's far leg fails within this long of ACCEPT when Dial() cannot even create it. */
+export const FAR_LEG_FAILURE_MS = 1500;
+
+/** What an outgoing call had seen when the server ended it (HANGUP, or CONTROL CONGESTION). */
+export interface UnansweredEnd {
+  readonly codec: CodecName | undefined;
+  /** Time from the server's ACCEPT to its hangup or congestion. */
+  readonly msSinceAccept: number;
+  /** The far end rang (CONTROL RINGING). */
+  readonly rang: boolean;
+  /** A voice frame came from the server. */
+  readonly heardVoice: boolean;
+}
+
+/**
+ * The far leg could not be bridged to ours. Asterisk ACCEPTs our call in the codec we asked for before its dialplan
+ * runs; Dial() then asks the far channel driver for that codec, and when the far end takes none it could convert to
+ * (iax2_request: "Unable to create translator path"), no far channel is made and Dial() ends at once with
+ * CHANUNAVAIL. The caller sees nothing of that: within milliseconds of ACCEPT, without any RINGING or audio, the
+ * dialplan's end sends CONTROL CONGESTION (Asterisk's fall-through after CHANUNAVAIL) or HANGUP with cause 16 (an
+ * explicit Hangup()). Measured against Asterisk 22 (test/interop/cli-incoming.test.ts): ACCEPT(opus) → HANGUP 16 in
+ * 2 ms, or → CONGESTION in 1 ms. The same signals also follow a far end that is merely unreachable, so the cause is
+ * named only when the call's codec is one Asterisk cannot convert; the message says what the server did and what
+ * to try. Returns undefined when the end does not look like that.
+ */
+export function errorForUnbridgedCall(end: UnansweredEnd, rc: RemoteCause = {}): UserFacingError | undefined {
+  if (end.codec === undefined || !PASS_THROUGH_ONLY.has(end.codec)) return undefined;
+  if (end.rang || end.heardVoice || end.msSinceAccept > FAR_LEG_FAILURE_MS) return undefined;
+  return err('no-common-codec',
+    `The server accepted the call in ${end.codec === 'opus' ? 'Opus' : end.codec} but could not connect it to the ` +
+    `other party: it ended the call ${Math.round(end.msSinceAccept)} ms later, before anything rang. Asterisk ` +
+    'converts Opus only with codec_opus, which most servers lack, so the far leg could not be bridged unless the ' +
+    'other party takes Opus too: put µ-law, A-law or G.722 before Opus in the codec list.', rc);
 }
