@@ -64,7 +64,7 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-const OPTIONS = {
+export const OPTIONS = {
   server: { type: 'string' }, user: { type: 'string' }, secret: { type: 'string' },
   'secret-env': { type: 'string' }, 'secret-prompt': { type: 'boolean' }, auth: { type: 'string' },
   encryption: { type: 'string' },

@@ -7,10 +7,14 @@ Usage:
   redial call NUMBER|iax:user@host[:port]/number --server … --user … [--secret …]
                   [--codec ulaw,alaw,g722,gsm,opus,slin,slin16] [--play in.wav] [--record out.wav] [--record-both both.wav]
                   [--dtmf 123#] [--dtmf-delay S] [--text MSG] [--hangup-after S] [--answer-timeout S]
+                  [--caller-id "NAME <NUMBER>"] [--encryption off|on|required]
   redial listen [--server … --user … --secret …] [--port 4569] [--answer auto|reject|busy] [--answer-after S]
-                  [--play in.wav] [--record out.wav] [--record-both both.wav] [--hangup-after S] [--max-calls N]
-                  [--dtmf 123]
+                  [--codec ulaw,alaw,…] [--play in.wav] [--record out.wav] [--record-both both.wav] [--hangup-after S]
+                  [--max-calls N] [--dtmf 123] [--encryption off|on|required]
   redial devices
+  redial help [COMMAND] | --help | --version
+
+--codec lists the codecs to offer (call) or accept (listen), in order of preference; default ulaw,alaw.
 
 listen answers every call when --answer is auto (after --answer-after seconds of ringing, but at once when the
 server asks for auto-answer, e.g. Asterisk's Dial(IAX2/peer/exten/a)); reject answers 'declined' (cause 21) and busy
