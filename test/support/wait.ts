@@ -11,3 +11,12 @@ export async function until(what: string, pred: () => boolean, timeoutMs = 5000)
     await sleep(5);
   }
 }
+
+/** `until` for conditions that must be fetched (a CLI query, a file): polled every `intervalMs`. */
+export async function untilAsync(what: string, pred: () => Promise<boolean>, timeoutMs = 5000, intervalMs = 100): Promise<void> {
+  const start = Date.now();
+  while (!(await pred())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out: ${what}`);
+    await sleep(intervalMs);
+  }
+}
