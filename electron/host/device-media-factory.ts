@@ -1,6 +1,6 @@
 // Chooses the audio side of the phone for a host configuration: none, the paced fake device (tests and the
 // headless harness), or real sound cards through naudiodon. Runs inside the engine worker: streams and native
-// handles cannot cross threads, so the AudioSystem is built here from plain data (notes H6-H7).
+// handles cannot cross threads, so the AudioSystem is built here from plain data (docs/decisions.md D-2).
 import type { PhoneMedia } from '../core/phone/media-port.js';
 import { NullPhoneMedia } from '../core/phone/media-port.js';
 import { DevicePhoneMedia } from '../core/phone/device-phone-media.js';

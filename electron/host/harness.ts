@@ -17,7 +17,7 @@ import { startEngineWorker } from './engine-client.js';
 import { startWsHost } from './ws-host.js';
 import type { AudioBackend } from './compose-phone.js';
 
-// naudiodon streams each hold a libuv threadpool thread (notes H6-H7): size the pool before first use.
+// naudiodon streams each hold a libuv threadpool thread (stack-notes §1.2 item 3): size the pool before first use.
 process.env.UV_THREADPOOL_SIZE ??= '16';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,5 +1,5 @@
-// The renderer is loaded from app://redial/, not file:// (Electron security checklist item 18, stack-notes
-// §3.1 item 3), with a strict Content-Security-Policy sent as a response header. The scheme must be
+// The renderer is loaded from app://redial/, not file:// (Electron security checklist item 18,
+// stack-notes §3.1 item 3), with a strict Content-Security-Policy sent as a response header. The scheme must be
 // registered as privileged before the app is ready.
 import type { Protocol } from 'electron';
 import { readRendererFile, rendererCsp, rendererRoot } from '../adapters/renderer-files.js';

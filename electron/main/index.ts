@@ -7,7 +7,7 @@ import { startEngineWorker } from '../host/engine-client.js';
 import { startRedialMain } from './redial-main.js';
 import { engineWorkerUrl } from './worker-location.js';
 
-// Each open naudiodon stream holds one libuv threadpool thread for good (notes H6-H7, trap 1); the pool is
+// Each open naudiodon stream holds one libuv threadpool thread for good (stack-notes §1.2 item 3); the pool is
 // created on first use, so size it before anything asynchronous runs.
 process.env.UV_THREADPOOL_SIZE ??= '16';
 

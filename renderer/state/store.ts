@@ -304,7 +304,7 @@ export class PhoneStore {
 
   /** Turns the live trace stream on or off; when turned on, seeds the log with the engine's recent frames. */
   async setTraceLive(enabled: boolean): Promise<void> {
-    // Events only flow while someone listens (contract.md), so the listener lives exactly as long as the pane.
+    // Events only flow while someone listens (electron/shared/rpc.ts), so the listener lives exactly as long as the pane.
     if (!enabled) {
       this.traceOff?.();
       this.traceOff = null;

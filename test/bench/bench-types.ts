@@ -1,4 +1,4 @@
-/** One table printed by `npm run bench` (see /work/notes/bench.md for the contract between bench modules). */
+/** One table printed by `npm run bench` (test/bench/index.ts prints and collects them). */
 export interface BenchSection {
   readonly title: string;
   readonly columns: readonly string[];

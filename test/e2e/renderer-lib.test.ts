@@ -1,7 +1,7 @@
 // The renderer's pure helpers, in Node: ring buffer, trace log de-duplication, Asterisk-style frame lines,
 // dial input parsing, account form validation/conversion, formatters, and the icon kept in sync.
 // (Lives under fixtures/ because tsconfig.node.json cannot include renderer/ files; tsconfig.renderer.json
-// type-checks the helpers themselves. See /work/notes/H8-renderer-requests.md.)
+// type-checks the helpers themselves.)
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

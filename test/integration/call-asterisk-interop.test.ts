@@ -1,4 +1,4 @@
-// Call regressions found against a real Asterisk 22 (R2 interop pass), replayed with the scripted peer over
+// Call regressions found against a real Asterisk 22, replayed with the scripted peer over
 // loopback UDP (CI has no Asterisk). Each case names the dialplan that showed it.
 import { describe, expect, it } from 'vitest';
 import type { CallEndInfo, CallHandle } from '../../electron/core/iax2/engine-api.js';

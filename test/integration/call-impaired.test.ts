@@ -1,4 +1,4 @@
-// Outgoing call setup through H1's impairment proxy (20% loss, reordering, duplicates both ways): the call-token
+// Outgoing call setup through the impairment proxy (20% loss, reordering, duplicates both ways): the call-token
 // dance, MD5 authentication, ACCEPT and ANSWER must still complete, and so must the HANGUP (spec §3.4, §4.3-§4.5).
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallEndInfo } from '../../electron/core/iax2/engine-api.js';

@@ -24,7 +24,7 @@ describe('outgoing call against the scripted peer', () => {
     await w.until('proceeding', () => call.state === 'proceeding');
     expect(call.codec).toBe('alaw');
 
-    // NEW: §3.3 order, empty CALLTOKEN last, then resent with the token (K-1, K-2).
+    // NEW: spec §3.3 order, empty CALLTOKEN last, then resent with the token (K-1, K-2).
     const order = peer.newIes!.ies.map((i) => i.type);
     expect(order).toEqual([IeType.VERSION, IeType.CALLED_NUMBER, IeType.CODEC_PREFS, IeType.CALLING_NUMBER, IeType.CALLINGPRES,
       IeType.CALLING_NAME, IeType.USERNAME, IeType.FORMAT, IeType.FORMAT2, IeType.CAPABILITY, IeType.CAPABILITY2, IeType.CALLTOKEN]);
@@ -44,7 +44,7 @@ describe('outgoing call against the scripted peer', () => {
     await w.until('up', () => call.state === 'up');
     expect(w.states).toEqual(['proceeding', 'ringing', 'up']);
 
-    // Voice out: first frame full, then minis, timestamps +20 ms (§4.6, T-2).
+    // Voice out: first frame full, then minis, timestamps +20 ms (spec §4.6, T-2).
     for (let i = 0; i < 6; i++) { call.sendVoice(new Uint8Array(160).fill(i + 1), 20); await sleep(20); }
     await peer.waitFor('5 minis', () => peer.minis().length >= 5);
     const full = peer.fulls(FrameType.VOICE)[0]!;

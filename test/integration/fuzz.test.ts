@@ -1,7 +1,7 @@
 // Malformed input: ≥100 000 random and mutated datagrams over real UDP on 127.0.0.1, from several source addresses,
 // while an account stays registered with the scripted server.
 //
-// The rule asserted (spec §4.1, R-7, N-1 and issue #2 "answer none of them from a wrong source"):
+// The rule asserted (spec §4.1, R-7, N-1: answer none of them from a wrong source):
 //  - To an address that is neither a configured server nor the peer of a live dialog (or tombstone), the engine
 //    sends nothing at all — no INVAL, no PONG, no ACK.
 //  - To a configured server address it sends only: frames of its own dialogs with that server (REGREQ and its

@@ -69,7 +69,7 @@ describe.skipIf(!available)('redial against iaxmodem (libiax2)', () => {
     expect(Number(hangup?.durationSeconds)).toBeGreaterThan(4);
     const stats = cli.events.filter((e) => e.event === 'stats').at(-1);
     expect(Number(stats?.framesReceived)).toBeGreaterThan(150);
-    // CED: the fax answer tone, 2100 Hz, for about 3 s after answering (test-peers.md).
+    // CED: the fax answer tone, 2100 Hz, for about 3 s after answering (docs/testing.md §1.2).
     const { seconds, amp } = recordedLevels(rec, [2100, 1000, 400]);
     expect(seconds).toBeGreaterThan(4);
     expect(amp[2100]).toBeGreaterThan(500);

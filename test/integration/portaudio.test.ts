@@ -1,5 +1,5 @@
 // Real PortAudio (naudiodon's bundled ALSA build) through ALSA `file` PCMs defined in a private
-// .asoundrc (test-peers.md). Content checks only: these PCMs are not paced in real time.
+// .asoundrc (docs/testing.md §1.2). Content checks only: these PCMs are not paced in real time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import type { AudioDeviceInfo } from '../../electron/core/media/audio-ports.js';

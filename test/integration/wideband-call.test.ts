@@ -1,6 +1,6 @@
 // Wideband end to end: two real engines call each other over loopback UDP (a caller dialling a `listen`-style callee
 // directly), each with its real audio side (DevicePhoneMedia: CallMedia, resampling, the speakerphone chain
-// with the default settings) on H6's paced fake sound card at 48 kHz. The caller's microphone hears tone bursts at
+// with the default settings) on the paced fake sound card at 48 kHz. The caller's microphone hears tone bursts at
 // 1 kHz and 6 kHz; we check what the callee's speaker played. G.722 and Opus must carry the 6 kHz component
 // (8 kHz codecs cannot: their band ends at 4 kHz); G.711 µ-law is the control that shows the check can fail.
 import { afterEach, describe, expect, it } from 'vitest';

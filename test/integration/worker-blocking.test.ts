@@ -1,4 +1,4 @@
-// Audio timing does not depend on the UI thread (issue 3): two engine workers call each other over loopback
+// Audio timing does not depend on the UI thread (docs/decisions.md D-2): two engine workers call each other over loopback
 // UDP, each with the paced fake sound device (microphones play tones), while THIS thread — standing for the
 // Electron main process — busy-blocks 250 ms at a time. The workers' devices must keep their 20 ms pace with
 // no missing frames, and each side must keep hearing the other without gaps. A control device paced on THIS

@@ -1,4 +1,4 @@
-// Real PortAudio without sound hardware (test-peers.md): a temporary HOME with a private .asoundrc that
+// Real PortAudio without sound hardware (docs/testing.md §1.2): a temporary HOME with a private .asoundrc that
 // defines `file` PCMs, and a child process running naudiodon with that HOME (ALSA reads its
 // configuration once per process, so the test runner's own process can't be pointed at it).
 //

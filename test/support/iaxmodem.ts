@@ -24,7 +24,7 @@ export class IaxModem {
   private proc: ChildProcess | undefined;
   private fd: number | undefined;
   private buffer = '';
-  /** iaxmodem answers every NEW with REJECT "Busy" for 5 s after any hang-up, ATZ included (test-peers.md). */
+  /** iaxmodem answers every NEW with REJECT "Busy" for 5 s after any hang-up, ATZ included (docs/testing.md §1.2). */
   private busyUntil = 0;
   readonly device: string;
 

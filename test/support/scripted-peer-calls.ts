@@ -1,5 +1,5 @@
 // A scripted IAX2 peer for call scenarios, on a real loopback UDP socket. It plays Asterisk's part the way spec §5.2
-// and §5.3 describe it: stateless CALLTOKEN challenge, AUTHREQ with an MD5 challenge, ACCEPT or REJECT, then
+// and spec §5.3 describe it: stateless CALLTOKEN challenge, AUTHREQ with an MD5 challenge, ACCEPT or REJECT, then
 // whatever frames the test scripts; or it places a NEW towards the engine. It keeps its own sequence numbers, ACKs
 // what it receives (explicitly, always: an extra ACK is harmless, spec §4.3), VNAKs gaps and retransmits its own
 // reliable frames until acknowledged, so scenarios also run through a lossy proxy.
@@ -17,7 +17,7 @@ export interface Received { readonly at: number; readonly from: UdpEndpoint; rea
 export interface ServeOptions {
   /** Demand a call token first (Asterisk's default, spec §3.4). Default true. */
   readonly callToken?: boolean;
-  /** Answer every NEW with an apathetic REJECT (scallno 1, no IEs), as for a missing/bad token (§5.5). */
+  /** Answer every NEW with an apathetic REJECT (scallno 1, no IEs), as for a missing/bad token (spec §5.5). */
   readonly apatheticReject?: boolean;
   /** MD5-authenticate with this secret (AUTHREQ, spec §5.1); no secret = ACCEPT straight away. */
   readonly secret?: string;

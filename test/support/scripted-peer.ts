@@ -1,15 +1,15 @@
-// A scripted IAX2 server on 127.0.0.1 for tests: real UDP, H1's wire codec, and its own *minimal* reliability
+// A scripted IAX2 server on 127.0.0.1 for tests: real UDP, our wire codec, and its own *minimal* reliability
 // (sequence numbers, implicit ACK, explicit ACK, re-ACK of duplicates, retransmission) so it can play Asterisk's
 // part independently of our transport. It is a fixture, not the product.
 //
-// Built in: registration (§5.4) with requirecalltoken yes/no, MD5 (or plaintext) REGAUTH, REGACK with refresh /
+// Built in: registration (spec §5.4) with requirecalltoken yes/no, MD5 (or plaintext) REGAUTH, REGACK with refresh /
 // apparent address / msgcount / caller id, REGREJ for a wrong secret or an unknown user, the apathetic REGREJ when
 // the token is missing, PONG to POKE, optional datagram dropping, and a record of everything received and sent.
 //
 // Extending it (call scenarios): register handlers with `peer.handle(frameType, subclass, ctx => …)`; a handler for
 // a frame without a dialog (dcallno 0, e.g. NEW) can `ctx.checkCallToken()` then `ctx.accept()` to get a
 // ServerDialog and answer with `dialog.send(...)`. `peer.openDialog(to)` starts a dialog towards us (NEW to the
-// client). See /work/notes/H2-H3.md §3.
+// client). When to use it at all: docs/testing.md §1.3.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import type { UdpEndpoint } from '../../electron/core/ports.js';
@@ -71,7 +71,7 @@ export interface FrameContext {
   readonly dialog: ServerDialog | undefined;
   readonly peer: ScriptedPeer;
   /**
-   * For a dialog-opening frame (dcallno 0): enforce call tokens like Asterisk (§3.4). Returns true when the caller
+   * For a dialog-opening frame (dcallno 0): enforce call tokens like Asterisk (spec §3.4). Returns true when the caller
    * may proceed (token valid, or tokens not required); otherwise the apathetic reply (CALLTOKEN, or REJECT/REGREJ
    * with no IEs) was already sent.
    */

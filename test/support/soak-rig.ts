@@ -42,7 +42,7 @@ export interface SoakRigOptions {
   readonly traceBufferSize?: number;
   /**
    * Forget the fake cards' closed streams after each call (PacedFakeAudioSystem keeps every stream it opened, with
-   * per-frame timing records: a fixture property, not the product's; see notes R2-soak-findings). Default true.
+   * per-frame timing records: a fixture property, not the product's). Default true.
    */
   readonly pruneClosedStreams?: boolean;
 }

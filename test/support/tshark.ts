@@ -1,5 +1,5 @@
 // Runs Wireshark's IAX2 dissector (tshark, Debian package) over a pcap and returns what it decoded, so tests
-// can check our bytes against an implementation we did not write (test-peers.md). The JSON tree is flattened:
+// can check our bytes against an implementation we did not write (docs/testing.md §1.2). The JSON tree is flattened:
 // every field name maps to all its values, IEs are listed one by one, and malformed/expert findings collected.
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

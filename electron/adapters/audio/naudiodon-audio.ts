@@ -1,14 +1,14 @@
 // Sound devices through PortAudio via naudiodon (stack-notes §1). Every choice here answers a trap
 // documented there:
 //  - two half-duplex streams, never one duplex stream: in duplex mode one PortAudio callback serves
-//    both directions, so a starved output would stall capture (§1.2 item 2);
+//    both directions, so a starved output would stall capture (stack-notes §1.2 item 2);
 //  - every option explicit: naudiodon defaults to 8-bit stereo 44.1 kHz, a 16 KB (512 ms) chunk and
-//    closeOnError:true, which kills the stream on the first underrun (§1.2 items 4-5);
+//    closeOnError:true, which kills the stream on the first underrun (stack-notes §1.2 items 4-5);
 //    note the spelling `highwaterMark` (a Node-style `highWaterMark` is silently ignored);
 //  - the output is pull-driven and never left empty: naudiodon's PortAudio callback BLOCKS on an empty
-//    queue instead of playing silence (§1.2 item 2), so we prime the queue and refill it on each write
+//    queue instead of playing silence (stack-notes §1.2 item 2), so we prime the queue and refill it on each write
 //    callback, pulling from the source (silence when it has nothing);
-//  - devices are identified by host API + name, never by PortAudio index (§1.2 item 8);
+//  - devices are identified by host API + name, never by PortAudio index (stack-notes §1.2 item 8);
 //  - naudiodon is loaded lazily, so the core and the tests that don't need sound never load the addon.
 //
 // The device runs at its own default rate unless the requested rate opens; the stream reports the

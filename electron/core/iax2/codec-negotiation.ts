@@ -1,6 +1,6 @@
 // Codec negotiation, as pure functions over IAX2 format bitmaps (bigint: Opus is bit 34, spec D-1).
 //  - What we offer in NEW (spec §3.3, §6.4): FORMAT = our first choice, CAPABILITY = every codec we can encode
-//    AND decode, CODEC_PREFS = our order as Asterisk's preference letters (§6.3).
+//    AND decode, CODEC_PREFS = our order as Asterisk's preference letters (spec §6.3).
 //  - What we accept when called (spec §6.5): one codec, chosen from the caller's CODEC_PREFS, FORMAT and CAPABILITY.
 //  - What the server chose in its ACCEPT (spec §5.2, §6.2: FORMAT2 wins over FORMAT).
 import type { CodecName } from '../media/codec.js';
@@ -43,7 +43,7 @@ function oursIn(mask: bigint, ours: readonly CodecName[]): CodecName[] {
   return ours.filter((c) => (mask & bitOfCodec(c)) !== 0n);
 }
 
-/** The caller's CODEC_PREFS as our codec names, in its order; letters we do not support are skipped (§6.3). */
+/** The caller's CODEC_PREFS as our codec names, in its order; letters we do not support are skipped (spec §6.3). */
 export function parsePrefs(prefs: string | undefined): CodecName[] {
   if (!prefs) return [];
   const out: CodecName[] = [];

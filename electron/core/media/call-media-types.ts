@@ -35,7 +35,7 @@ export interface StreamRates {
   readonly captureRate: number;
 }
 
-/** Streaming sample-rate converter, state kept between calls (H4's dsp/resample.ts Resampler fits). */
+/** Streaming sample-rate converter, state kept between calls (dsp/resample.ts's Resampler fits). */
 export interface StreamResampler {
   process(input: Int16Array): Int16Array;
 }

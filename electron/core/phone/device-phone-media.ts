@@ -4,9 +4,9 @@
 // Devices are shared, not opened per call: one microphone stream fans its frames out to every active call,
 // one speaker stream plays the mix of all calls (held calls are silent) plus local tones. Streams open when
 // the first sound is needed and close when the last one stops, so PortAudio can re-enumerate between calls
-// (notes H6-H7; DeviceCatalog defers refreshes while a stream is open). The ringtone plays on the ring device,
+// (stack-notes §1.2 item 8; DeviceCatalog defers refreshes while a stream is open). The ringtone plays on the ring device,
 // every output ("ring on all outputs"), or the speaker. Device failures fall back to the system default and
-// tell the user (issue 3: "never crash").
+// tell the user, and never crash (softphone-anchors §6.1 item 6).
 import type { Clock } from '../ports.js';
 import type { CallHandle } from '../iax2/engine-api.js';
 import type { AudioDeviceInfo, AudioSystem, CaptureStream, PlaybackStream } from '../media/audio-ports.js';
@@ -61,7 +61,7 @@ export interface CallDspStats {
   readonly clockDriftPpm: number;
 }
 
-/** CallAudioStats plus the speakerphone figures (not yet in the UI contract: notes R2-dsp-requests). */
+/** CallAudioStats plus the speakerphone figures (not yet in the UI contract). */
 export interface DeviceCallAudioStats extends CallAudioStats {
   readonly dsp: CallDspStats;
 }
@@ -148,7 +148,7 @@ export class DevicePhoneMedia implements PhoneMedia {
     });
     this.applyGains(media);
     // The speakerphone chain runs on the send path at the codec's rate, with the far reference CallMedia keeps
-    // from what this call contributed to the speaker (H9 notes).
+    // from what this call contributed to the speaker.
     const chain = createProcessingChain(settingsFromSwitches(this.config.dsp, CODEC_INFO[codec].sampleRate));
     media.setProcessor(chain);
     const disconnect = media.connect(call);

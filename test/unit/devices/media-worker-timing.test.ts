@@ -1,6 +1,6 @@
-// Issue 3: "with the Electron main thread (or the CLI's event loop) blocked for 250 ms at a time, a call
-// keeps playing and capturing without gaps". The media path runs in a worker thread (H7's
-// electron/host/engine-worker.ts hosts the engine there); this test runs the paced fake device and a
+// The goal of docs/decisions.md D-2: "with the Electron main thread (or the CLI's event loop) blocked for 250 ms
+// at a time, a call keeps playing and capturing without gaps". The media path runs in a worker thread
+// (electron/host/engine-worker.ts hosts the engine there); this test runs the paced fake device and a
 // capture→playback loop in a worker while this thread blocks itself, and, as the control that shows
 // the test can fail, runs the same loop on this thread under the same blocking.
 import { beforeAll, describe, expect, it } from 'vitest';

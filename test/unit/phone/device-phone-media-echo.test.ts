@@ -1,4 +1,4 @@
-// Settings.dsp wired into real calls: DevicePhoneMedia on H6's paced fake sound card in simulated time, with what the
+// Settings.dsp wired into real calls: DevicePhoneMedia on the paced fake sound card in simulated time, with what the
 // fake speaker plays fed back into the fake microphone through an echo path. Measured on what the peer receives
 // (the decoded payloads of call.sendVoice): echo canceller on, off and switched live, devices at different periods
 // with late callbacks, a microphone on its own drifting clock, a hold in the middle of the call, AGC stats.
@@ -87,7 +87,7 @@ describe('DevicePhoneMedia speakerphone processing (Settings.dsp)', () => {
     const db = phone.receivedDbfs(30, 40) - phone.farDbfs(30, 40);
     const drift = phone.stats()?.dsp.clockDriftPpm ?? 0;
     console.log(`300 ppm drift: echo ${db.toFixed(1)} dB after 30 s, clock drift followed: ${drift} ppm`);
-    // Measured 302 ppm; without following the clocks the echo stayed at about −12 dB (notes R2-dsp-wiring).
+    // Measured 302 ppm; without following the clocks the echo stayed at about −12 dB .
     expect(Math.abs(drift - 1e6 * (1 / (1 - 300e-6) - 1))).toBeLessThan(30);
     expect(db).toBeLessThan(-25);
   });
@@ -128,7 +128,7 @@ describe('DevicePhoneMedia speakerphone processing (Settings.dsp)', () => {
 
 // ---------------------------------------------------------------------------------------------- harness
 
-// A speakerphone in simulated time for the DSP wiring tests: DevicePhoneMedia on H6's paced fake sound card, driven by
+// A speakerphone in simulated time for the DSP wiring tests: DevicePhoneMedia on the paced fake sound card, driven by
 // virtual timers (so 20 s of call take well under a second), with a "room" that feeds what the fake speaker plays
 // back into the fake microphone through an echo path (device latencies + bulk delay + decaying reflections).
 // The far end is a FakeCall that emits encoded far-end speech as 'voice' frames; what DevicePhoneMedia sends

@@ -1,5 +1,5 @@
-// Transport regressions found by running the engine against a real Asterisk 22 (R2 interop pass). CI has no
-// Asterisk, so each case replays the frames Asterisk sent.
+// Transport regressions found by running the engine against a real Asterisk 22. CI had no
+// Asterisk then, so each case replays the frames Asterisk sent.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { IaxTransport } from '../../../electron/core/iax2/transport/iax-transport.js';
 import type { ReliableDialog } from '../../../electron/core/iax2/transport/reliable-dialog.js';

@@ -1,4 +1,4 @@
-// Call-number allocation and quarantine, timestamp rules (§4.6, §4.7: T-1..T-3), sequence helpers (§4.2).
+// Call-number allocation and quarantine, timestamp rules (spec §4.6, §4.7: T-1..T-3), sequence helpers (spec §4.2).
 import { describe, expect, it } from 'vitest';
 import { CallNumberAllocator, MAX_CALL_NUMBER, MIN_CALL_NUMBER } from '../../../electron/core/iax2/transport/call-numbers.js';
 import { classifyArrival, inSeqRange, isUnsequenced } from '../../../electron/core/iax2/transport/sequencing.js';

@@ -1,7 +1,7 @@
 // Conformance-checklist items of spec §10 that the other transport tests do not pin down at dialog level:
 // R-1 (quarantine through the transport), R-6 (opening RTO floor), T-2 (full voice on a 16-bit wrap), T-3 (ACK/PONG/
 // LAGRP excluded from the un-wrap reference), K-4 (empty CALLTOKEN in incoming NEW/POKE), N-1 (fresh PONG number),
-// F-6 (worst-case NEW under 1200 bytes) and the VNAK Asterisk sends for mini frames before a full voice frame (§4.5).
+// F-6 (worst-case NEW under 1200 bytes) and the VNAK Asterisk sends for mini frames before a full voice frame (spec §4.5).
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildOffer } from '../../../electron/core/iax2/codec-negotiation.js';
 import { buildOutgoingNewIes } from '../../../electron/core/iax2/call/new-ies.js';

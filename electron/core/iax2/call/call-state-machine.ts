@@ -8,7 +8,7 @@ type Table = Readonly<Record<CallState, readonly CallState[]>>;
 /**
  * Outgoing calls (spec §5.2 ladder; RFC 5456 §6.2.2-§6.2.4).
  * - dialing → proceeding: ACCEPT received (after the optional CALLTOKEN and AUTHREQ/AUTHREP rounds).
- * - dialing → ended: REJECT (incl. the apathetic one, §5.5), HANGUP, INVAL, retransmission timeout, local cancel.
+ * - dialing → ended: REJECT (incl. the apathetic one, spec §5.5), HANGUP, INVAL, retransmission timeout, local cancel.
  *   Asterisk holds CONTROL and voice back until ACCEPT (spec §4.6 end), so nothing else can leave `dialing`.
  * - proceeding → ringing (CONTROL RINGING), early-media (PROGRESS or voice before ANSWER), up (ANSWER).
  * - ringing ⇄ early-media: Asterisk may send PROGRESS after RINGING, or RINGING after PROGRESS (app_dial).

@@ -1,7 +1,7 @@
 // One IAX2 call as the user sees it: the CallHandle (engine-api.ts) over one transport Dialog.
 // Outgoing: NEW → (CALLTOKEN, done by the Dialog) → AUTHREQ/AUTHREP → ACCEPT → CONTROL … (spec §5.2, RFC 5456 §6.2).
 // Incoming: the CallManager ACCEPTs and rings; this object then answers, rejects or hangs up (spec §5.3).
-// In call: DTMF, TEXT, hold (QUELCH/UNQUELCH), blind transfer, PING/PONG, LAGRQ/LAGRP, voice both ways (§2, §5.7, §8.1).
+// In call: DTMF, TEXT, hold (QUELCH/UNQUELCH), blind transfer, PING/PONG, LAGRQ/LAGRP, voice both ways (spec §2, §5.7, §8.1).
 import type { CancelTimer } from '../../ports.js';
 import type { CodecName } from '../../media/codec.js';
 import { TypedEmitter } from '../../util/typed-emitter.js';
@@ -122,7 +122,7 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
   // ---------------------------------------------------------------------------------------------------------------
   // Setup
 
-  /** Outgoing: attach the freshly opened dialog and send NEW (the Dialog appends CALLTOKEN and resends it, §3.4). */
+  /** Outgoing: attach the freshly opened dialog and send NEW (the Dialog appends CALLTOKEN and resends it, spec §3.4). */
   startOutgoing(dialog: Dialog, newIes: readonly RawIe[]): void {
     this.attach(dialog);
     dialog.sendOpening(IaxSubclass.NEW, newIes);
@@ -576,7 +576,7 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
 
   sendVoice(payload: Uint8Array, durationMs: number): void {
     if (this.isMuted || this.machine.state === 'held' || !this.canSendMedia() || !this.negotiated || !this.dialog) return;
-    // The Dialog sends the first frame (and any after a format change) as a full frame, minis otherwise (§4.6, T-2).
+    // The Dialog sends the first frame (and any after a format change) as a full frame, minis otherwise (spec §4.6, T-2).
     this.dialog.sendVoice(bitIndexOfCodec(this.negotiated), payload, durationMs);
     this.framesSent++;
   }

@@ -23,7 +23,7 @@ export interface OutgoingFrame {
   /** IE block for IAX frames (encode with wire/ies.ts), raw bytes otherwise. Empty when absent. */
   readonly payload?: Uint8Array;
   /**
-   * Force this timestamp instead of the §4.6 rule. Only for echoes (PONG to PING, LAGRP to LAGRQ: T-4).
+   * Force this timestamp instead of the spec §4.6 rule. Only for echoes (PONG to PING, LAGRP to LAGRQ: T-4).
    * ACKs are sent by the transport itself and need no help.
    */
   readonly timestamp?: number;
@@ -117,7 +117,7 @@ export interface Dialog {
   sendReliable(frame: OutgoingFrame, options?: SendOptions): void;
 
   /**
-   * One encoded voice frame of `durationMs`. The timestamp is predicted from the running sample count (§4.6);
+   * One encoded voice frame of `durationMs`. The timestamp is predicted from the running sample count (spec §4.6);
    * a full VOICE frame is sent for the first frame, on format change and when the upper 16 timestamp bits change
    * (T-2); otherwise a mini frame. Full voice frames are reliable.
    */

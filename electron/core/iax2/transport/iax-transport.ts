@@ -227,7 +227,7 @@ export class IaxTransport {
           if (f.sourceCall === 0) return;
           d.lockRemote(f.sourceCall, from);
         } else if (f.sourceCall !== d.remoteCall) {
-          // R-8 / §3.4 duplicate-dialog hazard: a second server dialog for our number gets INVAL.
+          // R-8 / spec §3.4 duplicate-dialog hazard: a second server dialog for our number gets INVAL.
           if (!isInvalExempt(f)) this.sendInval(from, d.localCall, f.sourceCall);
           return;
         }

@@ -204,7 +204,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     return this.decryptFailures;
   }
 
-  /** Every datagram of this dialog leaves here: sealed once encryption is on (retransmissions re-sealed, §7.4). */
+  /** Every datagram of this dialog leaves here: sealed once encryption is on (retransmissions re-sealed, spec §7.4). */
   private put(clear: Uint8Array, retry: boolean, inClear = false): void {
     if (!this.cipher || inClear) { this.link.send(clear, this.currentPeer, retry); return; }
     this.link.send(this.cipher.seal(clear), this.currentPeer, retry, clear);

@@ -15,7 +15,7 @@ export interface FormatInfo {
   /** Subclass byte of a full VOICE frame in this format (spec §1.2 compression). */
   readonly voiceCsub: number;
   /**
-   * CODEC_PREFS letter: 'A' + the 1-based index in Asterisk's iax2_supported_formats[] table, not the bit (§6.3).
+   * CODEC_PREFS letter: 'A' + the 1-based index in Asterisk's iax2_supported_formats[] table, not the bit (spec §6.3).
    * Undefined for bits that table does not list.
    */
   readonly prefChar?: string;
@@ -113,7 +113,7 @@ export function bitsOfMask(mask: bigint): number[] {
   return bits;
 }
 
-/** The low 32 bits of a mask, for the 32-bit FORMAT/CAPABILITY IEs (Asterisk truncates the same way, §6.2). */
+/** The low 32 bits of a mask, for the 32-bit FORMAT/CAPABILITY IEs (Asterisk truncates the same way, spec §6.2). */
 export function low32(mask: bigint): number {
   return Number(mask & 0xffff_ffffn);
 }

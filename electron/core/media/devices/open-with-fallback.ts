@@ -1,6 +1,6 @@
 // Opening the chosen device, falling back to the system default when it is missing or refuses to open
-// (issue 3: "when a chosen device disappears, fall back to the system default, tell the user, and never
-// crash"). The same function serves the first open and the re-open after a stream reported onError.
+// (softphone-anchors §6.1 item 6: when a chosen device disappears, fall back to the system default, tell the user,
+// and never crash). The same function serves the first open and the re-open after a stream reported onError.
 
 import type { AudioDeviceInfo, AudioSystem, CaptureStream, OpenStreamOptions, PlaybackStream } from '../audio-ports.js';
 import { resolveDevice, type DeviceNotice, type DeviceRole } from './resolve-devices.js';

@@ -1,4 +1,4 @@
-// Resolves the user's remembered devices against a fresh enumeration (issue 3 "Sound devices"): an
+// Resolves the user's remembered devices against a fresh enumeration (softphone-anchors §4.2): an
 // exact key match first, then the same device under a new ALSA card number, then the system default,
 // with a notice the UI shows in words ("Microphone “USB Headset” is not connected; using the system default").
 

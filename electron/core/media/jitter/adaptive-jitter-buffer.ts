@@ -1,5 +1,5 @@
-// An adaptive jitter buffer in milliseconds, after the ideas of Asterisk's jitterbuf.c (Steve Kann; stack-notes
-// §5.1), written for a pull-driven output: the caller asks "what plays at `now`?" and produces that much audio.
+// An adaptive jitter buffer in milliseconds, after the ideas of Asterisk's jitterbuf.c (Steve Kann;
+// stack-notes §5.1), written for a pull-driven output: the caller asks "what plays at `now`?" and produces that much audio.
 //
 //  * Delay statistics: every voice frame adds (arrival - sender timestamp) to a history; jitter is the spread of
 //    that history with the top/bottom few percent trimmed as outliers (DelayHistory).
