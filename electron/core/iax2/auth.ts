@@ -34,10 +34,14 @@ export function answerChallenge(
     md5Offered ? 'md5' : undefined,
     (offered & AuthMethod.RSA) !== 0 ? 'rsa' : undefined,
   ].filter((n) => n !== undefined);
-  // Asterisk offers plaintext alone for auth=plaintext peers (spec §5.1); say how to allow it, since that is the
-  // fix users need (the password then crosses the network readable).
+  // Asterisk offers plaintext alone for auth=plaintext peers (spec §5.1), but ALSO for a user name it does not know
+  // whenever the last peer it authenticated uses plaintext: registry_authrequest() and check_access() answer unknown
+  // names with the last method seen, so as not to reveal which names exist. A typo in the user name must not lead
+  // the user to send the password readable, so the hint names both causes, the user name first.
   const hint = names.length === 1 && names[0] === 'plaintext' && !allowed.includes('plaintext')
-    ? ' (allow plaintext authentication for this account, e.g. --auth plaintext, only on a network you trust)' : '';
+    ? ' (Asterisk asks this for an account set to auth=plaintext, and also for a user name it does not know: check ' +
+      'the user name first; allow plaintext authentication for this account, e.g. --auth plaintext, only if it really ' +
+      'uses it and only on a network you trust, since the password then crosses it readable)' : '';
   return {
     ok: false,
     reason: `the server offers ${names.length ? names.join(', ') : 'no method'}; this account allows ${allowed.join(', ') || 'none'}${hint}`,
