@@ -26,6 +26,10 @@ export interface CommonOptions {
   readonly json: boolean;
   readonly debug: boolean;
   readonly pcap?: string;
+  /** --pcap-keep-secrets: PASSWORD/CHALLENGE/MD5_RESULT… stay in the pcap (debugging one's own server only). */
+  readonly pcapKeepSecrets?: boolean;
+  /** --pcap-limit MB: the pcap file stops growing here. */
+  readonly pcapMaxBytes?: number;
   readonly localPort: number;
   readonly codecs: readonly CodecName[];
   readonly inputDevice?: string;
@@ -73,6 +77,7 @@ export const OPTIONS = {
   'dtmf-delay': { type: 'string' }, text: { type: 'string' }, 'hangup-after': { type: 'string' },
   'answer-timeout': { type: 'string' }, answer: { type: 'string' }, 'answer-after': { type: 'string' }, port: { type: 'string' },
   'max-calls': { type: 'string' }, json: { type: 'boolean' }, debug: { type: 'boolean' }, pcap: { type: 'string' },
+  'pcap-keep-secrets': { type: 'boolean' }, 'pcap-limit': { type: 'string' },
   'input-device': { type: 'string' }, 'output-device': { type: 'string' }, dsp: { type: 'string' }, help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -159,6 +164,8 @@ function commonOptions(values: Values): CommonOptions {
     json: values.json === true,
     debug: values.debug === true,
     ...(values.pcap !== undefined ? { pcap: values.pcap } : {}),
+    ...(values['pcap-keep-secrets'] === true ? { pcapKeepSecrets: true } : {}),
+    ...(values['pcap-limit'] !== undefined ? { pcapMaxBytes: positiveInt(values['pcap-limit'], '--pcap-limit') * 1024 * 1024 } : {}),
     localPort: values.port === undefined ? 4569 : portNumber(values.port, '--port'),
     codecs,
     ...(values['input-device'] !== undefined ? { inputDevice: values['input-device'] } : {}),

@@ -29,7 +29,10 @@ secret); required refuses calls the server will not encrypt.
 Common options:
   --json            one JSON event per line on stdout (registered, ringing, answered, dtmf, text, stats, hangup…)
   --debug           print every IAX2 frame sent and received, like Asterisk's 'iax2 set debug on' (stderr)
-  --pcap FILE       also write every frame to a pcap file that Wireshark/tshark read
+  --pcap FILE       also write every frame to a pcap file that Wireshark/tshark read (private to you, 0600);
+                    passwords, challenges and MD5/RSA results in it are overwritten with '*' (lengths kept)
+  --pcap-limit MB   the pcap stops growing at MB megabytes (default 100); later frames are not captured
+  --pcap-keep-secrets  keep those IEs as sent: only for debugging your own server, never share such a file
   --port N          local UDP port (default 4569; an ephemeral port is used when it is taken)
   --input-device K  microphone (a key from 'redial devices', or 'fake'); default: the system default
   --output-device K speaker (as above)

@@ -1,18 +1,17 @@
 // The CLI's composition root: one UDP socket, the system clock, DNS, and the pure engine, plus the debug trace
 // (text on stderr) and the optional pcap capture. Every command starts here.
-import { writeFileSync } from 'node:fs';
 import { createIax2Engine, type Iax2EngineImpl } from '../core/iax2/engine.js';
 import type { AccountConfig } from '../core/iax2/engine-api.js';
 import type { TraceEntry } from '../core/iax2/trace-types.js';
 import { formatTraceText } from '../core/iax2/trace/format.js';
-import { pcapFromTrace } from '../core/iax2/trace/pcap.js';
 import type { UdpSocketPort } from '../core/ports.js';
 import { DgramUdpBinder } from '../adapters/dgram-udp.js';
 import { DnsResolver } from '../adapters/dns-resolver.js';
+import { PcapFileCapture } from '../adapters/pcap-file-capture.js';
 import { watchNetwork } from '../adapters/network-watch.js';
 import { NodeRandom } from '../adapters/node-random.js';
 import { SystemClock } from '../adapters/system-clock.js';
-import type { CommonOptions, ServerAccount } from './args.js';
+import { UsageError, type CommonOptions, type ServerAccount } from './args.js';
 import { CliOutput } from './output.js';
 
 export interface Runtime {
@@ -28,11 +27,25 @@ export async function startRuntime(common: CommonOptions, out: CliOutput): Promi
   const socket = await new DgramUdpBinder().bind({ port: common.localPort, fallbackToEphemeral: true });
   const clock = new SystemClock();
   const engine = createIax2Engine({ socket, clock, random: new NodeRandom(), resolver: new DnsResolver() });
-  const captured: TraceEntry[] = [];
-  if (common.debug || common.pcap !== undefined) {
-    engine.on('trace', (e) => {
+  // Streamed to disk as frames come (bounded memory under floods), secrets redacted unless asked otherwise.
+  let capture: PcapFileCapture | undefined;
+  if (common.pcap !== undefined) {
+    try {
+      capture = new PcapFileCapture({
+        path: common.pcap, local: { address: '127.0.0.1', port: socket.local.port },
+        epochMs: clock.wallTime().getTime() - clock.now(), keepSecrets: common.pcapKeepSecrets === true,
+        ...(common.pcapMaxBytes !== undefined ? { maxBytes: common.pcapMaxBytes } : {}),
+        onNotice: (message) => out.emit({ event: 'notice', message }),
+      });
+    } catch (err) {
+      await socket.close();
+      throw new UsageError(`--pcap: cannot write ${common.pcap} (${err instanceof Error ? err.message : String(err)})`);
+    }
+  }
+  if (common.debug || capture) {
+    engine.on('trace', (e: TraceEntry) => {
       if (common.debug) out.trace(formatTraceText(e));
-      if (common.pcap !== undefined) captured.push(e);
+      capture?.add(e);
     });
   }
   engine.on('warning', (message) => out.emit({ event: 'notice', message }));
@@ -49,10 +62,7 @@ export async function startRuntime(common: CommonOptions, out: CliOutput): Promi
       closing ??= (async () => {
         stopWatching();
         try { await engine.shutdown(); } finally {
-          if (common.pcap !== undefined) {
-            const local = { address: '127.0.0.1', port: socket.local.port };
-            writeFileSync(common.pcap, pcapFromTrace(captured, local, clock.wallTime().getTime() - clock.now()));
-          }
+          capture?.close();
           await socket.close();
         }
       })();

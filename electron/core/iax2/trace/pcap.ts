@@ -3,6 +3,7 @@
 // dissector sits on UDP port 4569; for other ports, `-d udp.port==N,iax2`). Pure byte builders, no I/O.
 import { parseIpv4, parseIpv6 } from '../wire/ip-address.js';
 import type { TraceEntry } from '../trace-types.js';
+import { redactDatagram } from './redact.js';
 
 /** LINKTYPE_RAW: the record starts with the IP header; the version nibble says v4 or v6. */
 export const LINKTYPE_RAW = 101;
@@ -167,27 +168,38 @@ function unmapped(address: string): string {
 }
 
 /**
- * A pcap of trace entries that still carry their raw bytes (engine side). `local` is our socket's endpoint;
- * `epochMs` is added to each entry's clock time to give wall-clock stamps (entries use the monotonic clock).
- * Entries without raw bytes are skipped. When `local` is of the other address family than a peer (a wildcard or
- * dual-stack bind), the packet uses the unspecified address of the peer's family for our side.
+ * Secret-bearing IEs (PASSWORD, CHALLENGE, MD5_RESULT, …; redact.ts) are overwritten in every record, lengths kept,
+ * unless `keepSecrets` (only for debugging one's own server; docs/security.md).
  */
-export function pcapFromTrace(entries: Iterable<TraceEntry>, local: PcapEndpoint, epochMs = 0): Uint8Array {
-  const packets: PcapPacket[] = [];
+export interface PcapSecrets {
+  readonly keepSecrets?: boolean;
+}
+
+/**
+ * The pcap record of one trace entry that still carries its raw bytes (engine side), secrets redacted; undefined for
+ * entries without raw bytes or whose peer address is not numeric. `local` is our socket's endpoint; `epochMs` is
+ * added to the entry's clock time to give a wall-clock stamp (entries use the monotonic clock). When `local` is of
+ * the other address family than the peer (a wildcard or dual-stack bind), our side is the unspecified address of the
+ * peer's family.
+ */
+export function pcapRecordOfEntry(e: TraceEntry, local: PcapEndpoint, epochMs = 0, secrets: PcapSecrets = {}): Uint8Array | undefined {
+  if (!e.raw) return undefined;
   const localAddress = unmapped(local.address);
   const localIsV4 = parseIpv4(localAddress) !== undefined;
+  const peer = { address: unmapped(e.peer.address), port: e.peer.port };
+  const peerIsV4 = parseIpv4(peer.address) !== undefined;
+  if (!peerIsV4 && parseIpv6(peer.address) === undefined) return undefined;
+  const us = { address: peerIsV4 === localIsV4 ? localAddress : peerIsV4 ? '0.0.0.0' : '::', port: local.port };
+  const datagram = secrets.keepSecrets === true ? e.raw : redactDatagram(e.raw);
+  return pcapRecord(datagram, e.direction === 'tx' ? us : peer, e.direction === 'tx' ? peer : us, epochMs + e.at);
+}
+
+/** A whole pcap of trace entries, one record each as {@link pcapRecordOfEntry} builds it (secrets redacted). */
+export function pcapFromTrace(entries: Iterable<TraceEntry>, local: PcapEndpoint, epochMs = 0, secrets: PcapSecrets = {}): Uint8Array {
+  const parts: Uint8Array[] = [pcapGlobalHeader()];
   for (const e of entries) {
-    if (!e.raw) continue;
-    const peer = { address: unmapped(e.peer.address), port: e.peer.port };
-    const peerIsV4 = parseIpv4(peer.address) !== undefined;
-    if (!peerIsV4 && parseIpv6(peer.address) === undefined) continue;
-    const us = { address: peerIsV4 === localIsV4 ? localAddress : peerIsV4 ? '0.0.0.0' : '::', port: local.port };
-    packets.push({
-      datagram: e.raw,
-      src: e.direction === 'tx' ? us : peer,
-      dst: e.direction === 'tx' ? peer : us,
-      atMs: epochMs + e.at,
-    });
+    const record = pcapRecordOfEntry(e, local, epochMs, secrets);
+    if (record) parts.push(record);
   }
-  return pcapFile(packets);
+  return concat(parts);
 }
