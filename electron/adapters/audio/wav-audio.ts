@@ -4,16 +4,17 @@
 //
 // The capture stream runs at the file's own rate (the media pipeline resamples, as for a real device);
 // the recording is written at the rate the playback stream was opened with. The recording is written
-// as it goes (header patched with the final sizes on close), so a killed process still leaves a
+// as it goes with a header that stays valid (wav-file-writer.ts), so a killed process still leaves a
 // playable file up to its last flush.
 
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { AudioDeviceInfo, AudioSystem, OpenStreamOptions } from '../../core/media/audio-ports.js';
 import { REAL_TIMERS, type PacerTimers } from './frame-pacer.js';
 import { PacedCaptureStream, PacedPlaybackStream } from './paced-fake-audio.js';
 import { BufferSource, silenceSource } from './pcm-sources.js';
-import { decodeWav, pcm16Bytes, wavHeader } from './wav-pcm.js';
+import { WavFileWriter } from '../wav-file-writer.js';
+import { decodeWav } from './wav-pcm.js';
 
 export const WAV_HOST_API = 'WAV';
 
@@ -51,54 +52,26 @@ export class WavCaptureStream extends PacedCaptureStream {
   onEnded(receive: () => void): void { this.endedListeners.push(receive); }
 }
 
-/** Playback into a WAV file (16-bit mono at the stream rate). */
+/** Playback into a WAV file (16-bit mono at the stream rate), crash-safe (wav-file-writer.ts). */
 export class WavPlaybackStream extends PacedPlaybackStream {
-  private fd: number | null;
-  private dataBytes = 0;
-  private pending: Uint8Array[] = [];
-  private pendingBytes = 0;
-  private recordError: Error | null = null;
+  private readonly file: WavFileWriter | null;
 
   constructor(sampleRate: number, frameMs: number, device: AudioDeviceInfo, path: string | null,
               timers: PacerTimers) {
     super(sampleRate, frameMs, device, false, timers);
-    this.fd = path ? openSync(path, 'w') : null;
-    if (this.fd !== null) writeSync(this.fd, wavHeader(sampleRate, 0));
+    this.file = path ? new WavFileWriter(path, sampleRate, 1) : null;
   }
 
   protected override onPlayed(pcm: Int16Array): void {
-    if (this.fd === null) return;
-    const bytes = pcm16Bytes(pcm);
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
-    if (this.pendingBytes >= this.sampleRate * 2) this.flush(); // about once a second
-  }
-
-  private flush(): void {
-    if (this.fd === null || this.pending.length === 0) return;
-    try {
-      for (const b of this.pending) writeSync(this.fd, b);
-      this.dataBytes += this.pendingBytes;
-    } catch (err) {
-      this.recordError = err instanceof Error ? err : new Error(String(err));
-    }
-    this.pending = [];
-    this.pendingBytes = 0;
+    this.file?.write(pcm);
   }
 
   /** An error writing the recording (disk full …), reported once on close. */
-  get writeError(): Error | null { return this.recordError; }
+  get writeError(): Error | null { return this.file?.writeError ?? null; }
 
   override async close(): Promise<void> {
     await super.close();
-    if (this.fd === null) return;
-    this.flush();
-    try {
-      writeSync(this.fd, wavHeader(this.sampleRate, this.dataBytes), 0, 44, 0);
-    } finally {
-      closeSync(this.fd);
-      this.fd = null;
-    }
+    this.file?.close();
   }
 }
 
