@@ -1,5 +1,9 @@
 // What the CLI prints: human lines by default, one JSON object per line with --json (a stable, documented shape:
-// every event has "event" and "t", the seconds since the command started).
+// every event has "event" and "t", the seconds since the command started). Names, numbers, TEXT and causes come
+// from the network: human lines are printed with every control character escaped, JSON with C1 and bidirectional
+// controls written as \u escapes too (shared/display-text.ts), so a caller cannot drive the terminal.
+import { displayText, terminalSafeJson } from '../shared/display-text.js';
+
 export type CliEvent =
   | { event: 'started'; localPort: number }
   | { event: 'registering'; server: string; user: string }
@@ -35,8 +39,8 @@ export class CliOutput {
 
   emit(e: CliEvent): void {
     const t = Math.round(this.now() - this.start) / 1000;
-    if (this.json) { this.out.write(JSON.stringify({ ...e, t }) + '\n'); return; }
-    this.out.write(humanLine(e) + '\n');
+    if (this.json) { this.out.write(terminalSafeJson({ ...e, t }) + '\n'); return; }
+    this.out.write(displayText(humanLine(e)) + '\n');
   }
 
   /** Text for stdout as it is (listings). */
@@ -46,7 +50,7 @@ export class CliOutput {
   trace(text: string): void { this.err.write(text.endsWith('\n') ? text : text + '\n'); }
 
   /** Diagnostics for humans; with --json they go to stderr as well. */
-  info(text: string): void { (this.json ? this.err : this.out).write(text + '\n'); }
+  info(text: string): void { (this.json ? this.err : this.out).write(displayText(text) + '\n'); }
 }
 
 function humanLine(e: CliEvent): string {

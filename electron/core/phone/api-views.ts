@@ -1,6 +1,7 @@
 // The engine's state as the API shows it (electron/shared/api.ts): calls, statistics, registrations, errors,
 // call ends and devices turned into the plain, bounded view objects that cross to the user interface.
-// Pure functions; strings from the network are cut to the lengths the API guards accept.
+// Pure functions; strings from the network are escaped for display (shared/display-text.ts: no control or
+// bidirectional characters reach the UI, notifications or history) and cut to the lengths the API guards accept.
 import type { CallEndInfo, CallHandle, CallStats, RegistrationState, UserFacingError } from '../iax2/engine-api.js';
 import type { AudioDeviceInfo } from '../media/audio-ports.js';
 import { fromAudioSelection } from '../media/devices/device-selection.js';
@@ -9,6 +10,12 @@ import type {
   AudioDevicesView, AudioSelection, CallEndView, CallStatsView, CallView, ErrorView, RegistrationView,
 } from '../../shared/api.js';
 import type { CallAudio } from './media-port.js';
+import { displayText } from '../../shared/display-text.js';
+
+/** Network text as the API carries it: escaped, then cut to `max` characters. */
+export function remoteText(s: string, max: number): string {
+  return displayText(s).slice(0, max);
+}
 
 /** What the phone knows about a call beyond the engine's handle. */
 export interface CallViewSource {
@@ -24,12 +31,12 @@ export interface CallViewSource {
 export function callView(c: CallViewSource): CallView {
   const h = c.handle;
   return {
-    id: h.id, direction: h.direction, number: (h.number || h.remote.number || '').slice(0, 128), state: h.state,
+    id: h.id, direction: h.direction, number: remoteText(h.number || h.remote.number || '', 128), state: h.state,
     held: c.held, remoteHeld: c.remoteHeld, muted: c.muted, recording: c.recording, startedAt: c.startedAt,
     autoAnswerRequested: h.autoAnswerRequested, encrypted: h.encrypted === true,
     ...(h.accountId !== undefined ? { accountId: h.accountId } : {}),
-    ...(h.remote.name ? { remoteName: h.remote.name.slice(0, 256) } : {}),
-    ...(h.remote.number ? { remoteNumber: h.remote.number.slice(0, 128) } : {}),
+    ...(h.remote.name ? { remoteName: remoteText(h.remote.name, 256) } : {}),
+    ...(h.remote.number ? { remoteNumber: remoteText(h.remote.number, 128) } : {}),
     ...(h.codec ? { codec: h.codec } : {}),
     ...(c.answeredAt !== undefined ? { answeredAt: c.answeredAt } : {}),
   };
@@ -65,8 +72,8 @@ export function registrationView(r: RegistrationState, nowMs: number): Registrat
 
 export function errorView(e: UserFacingError): ErrorView {
   return {
-    code: e.code, message: e.message,
-    ...(e.cause !== undefined ? { cause: e.cause } : {}),
+    code: e.code, message: remoteText(e.message, 1024),
+    ...(e.cause !== undefined ? { cause: remoteText(e.cause, 1024) } : {}),
     ...(e.causeCode !== undefined ? { causeCode: e.causeCode } : {}),
   };
 }
@@ -74,7 +81,7 @@ export function errorView(e: UserFacingError): ErrorView {
 export function endView(info: CallEndInfo): CallEndView {
   return {
     by: info.by,
-    ...(info.cause !== undefined ? { cause: info.cause.slice(0, 1024) } : {}),
+    ...(info.cause !== undefined ? { cause: remoteText(info.cause, 1024) } : {}),
     ...(info.causeCode !== undefined ? { causeCode: info.causeCode } : {}),
     ...(info.error ? { error: errorView(info.error) } : {}),
   };

@@ -1,7 +1,20 @@
-// Call history: newest first, bounded, persisted as one JSON document.
+// Call history: newest first, bounded, persisted as one JSON document. Entries hold network text (numbers,
+// caller names, causes) escaped for display (shared/display-text.ts), also entries saved by older versions.
 import type { DocumentStore } from '../ports.js';
 import type { HistoryEntry } from '../../shared/api.js';
 import { historyEntry as isHistoryEntry } from '../../shared/api-guards.js';
+import { remoteText } from './api-views.js';
+
+/** The entry with its network text escaped and cut to the API's lengths. */
+export function displayHistoryEntry(e: HistoryEntry): HistoryEntry {
+  return {
+    ...e,
+    number: remoteText(e.number, 128),
+    ...(e.remoteName !== undefined ? { remoteName: remoteText(e.remoteName, 256) } : {}),
+    ...(e.cause !== undefined ? { cause: remoteText(e.cause, 1024) } : {}),
+    ...(e.transferredTo !== undefined ? { transferredTo: remoteText(e.transferredTo, 128) } : {}),
+  };
+}
 
 export interface StoredHistory {
   readonly version: 1;
@@ -17,7 +30,7 @@ export class CallHistory {
     let doc: StoredHistory | undefined;
     try { doc = await this.store.load(); } catch { doc = undefined; }
     const list: readonly unknown[] = doc && Array.isArray(doc.entries) ? doc.entries : [];
-    this.entries = list.filter(isHistoryEntry).slice(0, this.max);
+    this.entries = list.filter(isHistoryEntry).slice(0, this.max).map(displayHistoryEntry);
   }
 
   list(limit?: number): HistoryEntry[] {
@@ -25,7 +38,7 @@ export class CallHistory {
   }
 
   async add(entry: HistoryEntry): Promise<void> {
-    this.entries.unshift(entry);
+    this.entries.unshift(displayHistoryEntry(entry));
     if (this.entries.length > this.max) this.entries.length = this.max;
     await this.store.save({ version: 1, entries: this.entries });
   }

@@ -13,18 +13,18 @@ import type { TraceEntry } from '../iax2/trace-types.js';
 import {
   API_VERSION, ApiError,
   type AppInfo, type AudioDevicesView, type AudioSelection, type CallOutcome, type CallStatsView,
-  type EventName, type EventPayload, type Events, type HistoryEntry,
+  type EventName, type EventPayload, type Events,
   type RedialApi, type RegistrationView, type RequestName, type RequestPayload, type Requests,
   type ResponsePayload, type Settings,
 } from '../../shared/api.js';
 import { checkRequest } from '../../shared/api-guards.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { AccountBook, type StoredAccounts } from './account-book.js';
-import { CallHistory, type StoredHistory } from './call-history.js';
+import { CallHistory, displayHistoryEntry, type StoredHistory } from './call-history.js';
 import { NullPhoneMedia, type CallAudio, type PhoneMedia } from './media-port.js';
 import { DEFAULT_SETTINGS, mergeSettings, readStoredSettings } from './settings-model.js';
 import { TraceBuffer, basicTraceFormatter, safeFormat, toTraceView, type TraceFormatter } from './trace-buffer.js';
-import { callView, devicesView, endView, registrationView, statsView } from './api-views.js';
+import { callView, devicesView, endView, registrationView, remoteText, statsView } from './api-views.js';
 import { attendedTransferTarget } from './attended-transfer.js';
 
 /** Where exported traces and recordings go (an fs adapter in the app, a temp dir in tests). */
@@ -415,7 +415,7 @@ export class PhoneService implements RedialApi {
       handle.on('remote-hold', (held) => { c.remoteHeld = held; this.callUpdated(c); }),
       handle.on('stop-tones', () => { if (c.handle.direction === 'outgoing') this.media.setTone(null); }),
       handle.on('dtmf', ({ digit, phase }) => { if (phase === 'end') this.events.fire('call:dtmf', { callId: handle.id, digit }); }),
-      handle.on('text', (text) => this.events.fire('call:text', { callId: handle.id, text: text.slice(0, 4096) })),
+      handle.on('text', (text) => this.events.fire('call:text', { callId: handle.id, text: remoteText(text, 4096) })),
       handle.on('notice', (n) => {
         // The server kept our leg: the transfer did not happen, so the consulted call must stay up.
         if (n.kind === 'transfer-may-have-failed' && c.transfer) c.transfer.failed = true;
@@ -453,19 +453,19 @@ export class PhoneService implements RedialApi {
     const endedAt = this.deps.clock.wallTime().getTime();
     const outcome = this.outcome(c, info);
     const handedOver = outcome === 'transferred' && c.transfer !== undefined;
-    const entry: HistoryEntry = {
+    const entry = displayHistoryEntry({
       id: c.handle.id, direction: c.handle.direction, number: otherParty(c.handle),
       startedAt: c.startedAt, endedAt, outcome,
       durationSeconds: c.answeredAt !== undefined ? Math.max(0, Math.round((endedAt - c.answeredAt) / 1000)) : 0,
       ...(c.handle.accountId !== undefined ? { accountId: c.handle.accountId } : {}),
-      ...(c.handle.remote.name ? { remoteName: c.handle.remote.name.slice(0, 256) } : {}),
+      ...(c.handle.remote.name ? { remoteName: c.handle.remote.name } : {}),
       ...(c.answeredAt !== undefined ? { answeredAt: c.answeredAt } : {}),
       ...(c.localEnd === 'dnd' ? { cause: 'Do not disturb', reason: 'dnd' as const }
-        : info.cause ? { cause: info.cause.slice(0, 1024) } : {}),
+        : info.cause ? { cause: info.cause } : {}),
       ...(c.handle.codec ? { codec: c.handle.codec } : {}),
-      ...(handedOver && c.transfer ? { transferredTo: c.transfer.target.slice(0, 128) } : {}),
+      ...(handedOver && c.transfer ? { transferredTo: c.transfer.target } : {}),
       ...(c.handle.encrypted === true ? { encrypted: true } : {}),
-    };
+    });
     const view = { ...callView(c), state: 'ended' as const, recording: false };
     this.events.fire('call:ended', { call: view, end: endView(info), history: entry });
     if (handedOver) this.finishAttendedTransfer(c);
@@ -640,7 +640,7 @@ export class PhoneService implements RedialApi {
   private notice(level: 'info' | 'warning' | 'error', code: string, message: string,
     about: { accountId?: string; callId?: string } = {}): void {
     this.events.fire('notice', {
-      id: `n${++this.idCounter}`, level, code: code.slice(0, 64) || 'notice', message: message.slice(0, 2048) || code,
+      id: `n${++this.idCounter}`, level, code: code.slice(0, 64) || 'notice', message: remoteText(message, 2048) || code,
       at: this.deps.clock.wallTime().getTime(), ...about,
     });
   }

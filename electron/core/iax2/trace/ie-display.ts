@@ -4,6 +4,7 @@
 import { formatLabelOfMask, parsePrefs, formatInfoOfBit } from '../wire/formats.js';
 import { decodeApparentAddr, decodeDateTime, decodeMsgCount, decodeRrLoss, ieName } from '../wire/ies.js';
 import { IaxSubclass, IeType } from '../wire/types.js';
+import { displayText } from '../../../shared/display-text.js';
 
 export const HIDDEN = '<hidden>';
 
@@ -14,10 +15,8 @@ type Decoder = (data: Uint8Array) => string;
 
 const utf8 = new TextDecoder('utf-8');
 
-/** Text with control characters escaped, so a hostile peer cannot forge trace lines. */
-export function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+/** Text with control characters escaped, so a hostile peer cannot forge trace lines (shared/display-text.ts). */
+export const printable = displayText;
 
 function hex(data: Uint8Array): string {
   return Array.from(data, (b) => b.toString(16).padStart(2, '0')).join(' ');
