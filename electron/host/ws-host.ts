@@ -4,7 +4,10 @@
 //
 // Security: bound to 127.0.0.1 only; the API needs a random token (`/api?token=…`, compared in constant
 // time); the Host header must name the loopback address (defeats DNS rebinding) and a browser's Origin must
-// be this server itself (other local pages cannot connect); payloads are checked by the API guards.
+// be this server itself (other local pages cannot connect); payloads are checked by the API guards. Concurrent
+// API clients are capped (a browser tab or two and a script are all the harness serves; every client holds
+// subscriptions and buffers in the engine), and so are TCP connections, so a local process that loops on connect
+// cannot exhaust memory or file descriptors.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Duplex } from 'node:stream';
@@ -23,6 +26,8 @@ export interface WsHostOptions {
   readonly token?: string;
   /** Check responses against the guards before sending (tests). */
   readonly checkResponses?: boolean;
+  /** API (WebSocket) clients at once; more are refused with 503. Default {@link MAX_API_CLIENTS}. */
+  readonly maxClients?: number;
 }
 
 export interface WsHost {
@@ -39,6 +44,10 @@ export interface WsHost {
 
 const LOOPBACK = '127.0.0.1';
 const MAX_MESSAGE_BYTES = 1 << 20;
+/** Default cap on API clients at once. */
+export const MAX_API_CLIENTS = 8;
+/** TCP connections at once (page loads, API clients, refused attempts still closing). */
+const MAX_TCP_CONNECTIONS = 64;
 
 export function sameToken(given: string | null, expected: string): boolean {
   if (given === null) return false;
@@ -58,7 +67,9 @@ export async function startWsHost(options: WsHostOptions): Promise<WsHost> {
     return origin === undefined || origin === `http://${LOOPBACK}:${port}` || origin === `http://localhost:${port}`;
   };
 
+  const maxClients = options.maxClients ?? MAX_API_CLIENTS;
   const server = createServer((req, res) => { void serveHttp(req, res); });
+  server.maxConnections = Math.max(MAX_TCP_CONNECTIONS, maxClients + 8);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const sockets = new Set<WebSocket>();
 
@@ -88,6 +99,8 @@ export async function startWsHost(options: WsHostOptions): Promise<WsHost> {
     if (!hostOk(req)) return refuse('421 Misdirected Request');
     if (!originOk(req)) return refuse('403 Forbidden');
     if (!sameToken(url.searchParams.get('token'), token)) return refuse('401 Unauthorized');
+    // handleUpgrade() attaches synchronously (no verifyClient), so `sockets` is exact here.
+    if (sockets.size >= maxClients) return refuse('503 Service Unavailable');
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
   });
 
