@@ -161,6 +161,7 @@ export function errorForUnbridgedCall(end: UnansweredEnd, rc: RemoteCause = {}):
   return err('no-common-codec',
     `The server accepted the call in ${end.codec === 'opus' ? 'Opus' : end.codec} but could not connect it to the ` +
     `other party: it ended the call ${Math.round(end.msSinceAccept)} ms later, before anything rang. Asterisk ` +
-    'converts Opus only with codec_opus, which most servers lack, so the far leg could not be bridged unless the ' +
-    'other party takes Opus too: put µ-law, A-law or G.722 before Opus in the codec list.', rc);
+    'converts Opus only with codec_opus, which most servers lack, so it cannot bridge an Opus call to a party that ' +
+    'does not take Opus: put µ-law, A-law or G.722 before Opus in the codec list. (A server also ends calls this ' +
+    'way when the other party cannot be reached.)', rc);
 }
