@@ -4,25 +4,16 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import type { BenchSection } from './bench-types.js';
+import { formatSection } from './format-section.js';
 import { run as runCallMediaCost } from './call-media-cost.js';
 import { run as runJitterQuality } from './jitter-quality.js';
 
 /** Optional modules written by others; a missing file is skipped. */
-const OPTIONAL_MODULES = ['./codecs.js', './dsp.js', './call-cost.js', './idle.js', './startup.js', './soak.js'];
+const OPTIONAL_MODULES = ['./codecs.js', './dsp.js', './call-cost.js', './idle.js', './startup.js', './soak.js', './caller-anchor.js'];
 
 function machine(): string {
   const cpus = os.cpus();
   return `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, node ${process.version}, ${os.platform()} ${os.arch()}`;
-}
-
-export function formatSection(section: BenchSection): string {
-  const cells = [section.columns, ...section.rows].map((r) => r.map((c) => String(c)));
-  const widths = section.columns.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  const line = (r: readonly string[]) => '| ' + r.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
-  const out = [`## ${section.title}`, '', line(cells[0]), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|'];
-  for (const r of cells.slice(1)) out.push(line(r));
-  if (section.notes?.length) out.push('', ...section.notes.map((n) => `* ${n}`));
-  return out.join('\n');
 }
 
 async function main(): Promise<void> {

@@ -7,12 +7,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
+import { projectRoot as root } from './project-root.js';
 import { freeUdpPort } from './udp-port.js';
 import { until } from './wait.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The folder holding start-asterisk and the tarball: REDIAL_ASTERISK_DIR, else ../shared/asterisk. */
 export function asteriskDir(): string {
@@ -87,6 +85,8 @@ export interface StartAsteriskOptions {
 export interface Asterisk {
   readonly host: '127.0.0.1';
   readonly port: number;
+  /** The Asterisk process (for CPU and memory figures from /proc). */
+  readonly pid: number;
   readonly runDir: string;
   /** `host:port`, as Redial's --server takes it. */
   readonly server: string;
@@ -183,7 +183,7 @@ export async function startAsterisk(options: StartAsteriskOptions = {}): Promise
       return m ? m[1] : undefined;
     };
     return {
-      host: '127.0.0.1', port, runDir, server: `127.0.0.1:${port}`,
+      host: '127.0.0.1', port, pid, runDir, server: `127.0.0.1:${port}`,
       cli, log, stop, dbGet,
       async waitForDb(family, key, timeoutMs = 10_000, pred = () => true) {
         const deadline = Date.now() + timeoutMs;

@@ -1,9 +1,8 @@
 // Runs the compiled `redial` command as a user would (node electron/cli/bin.mjs …) and collects its JSON events.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { projectRoot as root } from './project-root.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = `${root}electron/cli/bin.mjs`;
 
 /** Builds dist/ unless `npm test` already did (it sets REDIAL_BUILT=1 after its build step). */

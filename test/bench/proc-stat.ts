@@ -1,0 +1,51 @@
+// CPU time and memory of other processes, read from /proc/<pid>/stat (Linux): the bench measures Asterisk and the
+// `redial` processes from the outside, the same way for both, so their figures compare.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+const PAGE_BYTES = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim()) || 4096;
+
+export interface ProcSample {
+  /** User + system CPU time of every thread of the process so far, ms. */
+  readonly cpuMs: number;
+  /** Resident set size, bytes. */
+  readonly rssBytes: number;
+}
+
+/** utime + stime (fields 14 and 15 of proc(5)) and rss (field 24); undefined when the process is gone. */
+export function procSample(pid: number): ProcSample | undefined {
+  let text: string;
+  try { text = readFileSync(`/proc/${pid}/stat`, 'utf8'); } catch { return undefined; }
+  // Field 2 (the command name) is in parentheses and may contain spaces: count fields after the last ')'.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return { cpuMs: (ticks * 1000) / CLOCK_TICKS, rssBytes: Number(fields[21]) * PAGE_BYTES };
+}
+
+/** The direct children of a process (Linux ≥ 3.5, /proc/<pid>/task/<tid>/children of every thread). */
+export function childPids(pid: number): number[] {
+  const out: number[] = [];
+  let tasks: string[];
+  try { tasks = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/); } catch { return out; }
+  for (const t of tasks) if (t !== '') out.push(Number(t));
+  return out;
+}
+
+/** CPU ms used by a set of processes between two moments: call start() then, later, the returned function. */
+export function cpuOver(pids: readonly number[]): () => { cpuMs: number; rssBytes: number; gone: number } {
+  const before = pids.map((p) => procSample(p));
+  return () => {
+    let cpuMs = 0;
+    let rssBytes = 0;
+    let gone = 0;
+    pids.forEach((p, i) => {
+      const a = before[i];
+      const b = procSample(p);
+      if (!a || !b) { gone++; return; }
+      cpuMs += b.cpuMs - a.cpuMs;
+      rssBytes += b.rssBytes;
+    });
+    return { cpuMs, rssBytes, gone };
+  };
+}
