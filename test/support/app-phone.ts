@@ -26,6 +26,8 @@ export interface AppPhoneOptions {
   readonly audio?: AudioSystem;
   /** Speakerphone processing (off by default here: a steady tone is what a noise suppressor removes). */
   readonly dsp?: boolean;
+  /** Serve this built renderer (test/e2e/support/renderer-build.ts) at pageUrl, for a browser. */
+  readonly rendererDir?: string;
 }
 
 export interface AppPhone {
@@ -34,6 +36,8 @@ export interface AppPhone {
   /** The fake sound system (undefined with options.audio). */
   readonly fake?: PacedFakeAudioSystem;
   readonly dataDir: string;
+  /** The renderer page with its token (with options.rendererDir). */
+  readonly pageUrl: string;
   /** Every event of `name` received so far. */
   seen<K extends EventName>(name: K): EventPayload<K>[];
   /** The first event of `name` (already received or still to come) that matches `pred`. */
@@ -64,7 +68,7 @@ export async function startAppPhone(options: AppPhoneOptions = {}): Promise<AppP
   let host: WsHost | undefined;
   let api: ApiClient | undefined;
   try {
-    host = await startWsHost({ api: composed.phone, checkResponses: true });
+    host = await startWsHost({ api: composed.phone, checkResponses: true, ...(options.rendererDir !== undefined ? { rendererDir: options.rendererDir } : {}) });
     api = await connectWebSocket(host.apiUrl, { WebSocket: WS, validate: true });
   } catch (err) {
     await host?.close();
@@ -87,7 +91,7 @@ export async function startAppPhone(options: AppPhoneOptions = {}): Promise<AppP
   await client.request('settings:update', { dsp: { echoCancellation: options.dsp ?? false, noiseSuppression: options.dsp ?? false } });
 
   const phone: AppPhone = {
-    api: client, composed, fake, dataDir,
+    api: client, composed, fake, dataDir, pageUrl: wsHost.pageUrl,
     seen: (name) => [...(log.get(name) ?? [])] as never,
     next(name, pred = () => true, timeoutMs = 15_000) {
       const found = (log.get(name) ?? []).find((p) => pred(p as never));
