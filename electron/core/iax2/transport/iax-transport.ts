@@ -49,6 +49,15 @@ function isInvalExempt(f: FullFrame): boolean {
     || f.subclass === IaxSubclass.TXCNT || f.subclass === IaxSubclass.TXACC);
 }
 
+/**
+ * The stateless replies a peer sends from call number 1 to a dialog's opening frame (Asterisk's
+ * send_apathetic_reply() callers): CALLTOKEN, REJECT to a NEW, REGREJ to a REGREQ/REGREL, PONG to a POKE.
+ */
+function isApatheticReply(f: FullFrame): boolean {
+  return f.frameType === FrameType.IAX && (f.subclass === IaxSubclass.CALLTOKEN || f.subclass === IaxSubclass.REJECT
+    || f.subclass === IaxSubclass.REGREJ || f.subclass === IaxSubclass.PONG);
+}
+
 const endpointKey = (e: UdpEndpoint, call: number): string => `${e.address}|${e.port}|${call}`;
 
 export class IaxTransport {
@@ -59,6 +68,8 @@ export class IaxTransport {
   private readonly numbers: CallNumberAllocator;
   private readonly dialogs = new Map<number, ReliableDialog>();
   private readonly byRemote = new Map<string, ReliableDialog>();
+  /** Dialogs whose peer has sent us a frame carrying our call number: it knows both (docs/security.md §6). */
+  private readonly peerKnowsUs = new WeakSet<ReliableDialog>();
   /** Dialogs already warned about replies from a foreign address (P16), so a flood logs once. */
   private readonly foreignWarned = new WeakSet<ReliableDialog>();
   private readonly tombstones: TombstoneTable;
@@ -221,8 +232,14 @@ export class IaxTransport {
     if (f.destCall !== 0) {
       const d = this.dialogs.get(f.destCall);
       if (d && d.accepts(from)) {
-        // Apathetic replies come from the pseudo call number 1 and are matched by dcallno alone (spec §4.1).
-        if (f.sourceCall === 1) { d.receiveFull(f); return; }
+        // Apathetic replies come from the pseudo call number 1 and are matched by dcallno alone (spec §4.1): only
+        // the few that answer a dialog's opening frame, and only while the peer has not answered from its own
+        // number. Anything else from call number 1 (HANGUP, TEXT, DTMF, TRANSFER …) would let anyone who knows our
+        // call number and the peer's address steer the dialog: dropped (docs/security.md §6).
+        if (f.sourceCall === 1) {
+          if (d.remoteCall === 0 && isApatheticReply(f)) d.receiveFull(f);
+          return;
+        }
         if (d.remoteCall === 0) {
           if (f.sourceCall === 0) return;
           d.lockRemote(f.sourceCall, from);
@@ -231,6 +248,7 @@ export class IaxTransport {
           if (!isInvalExempt(f)) this.sendInval(from, d.localCall, f.sourceCall);
           return;
         }
+        this.peerKnowsUs.add(d);
         d.receiveFull(f);
         return;
       }
@@ -242,7 +260,13 @@ export class IaxTransport {
     }
     // dcallno 0: the peer does not know our number yet (NEW and its retransmissions, POKE, PING outside calls).
     const existing = this.byRemote.get(endpointKey(from, f.sourceCall));
-    if (existing && f.sourceCall > 1) { existing.receiveFull(f); return; }
+    if (existing && f.sourceCall > 1) {
+      // Matched by the peer's call number alone. Fine while the peer cannot know ours yet (our answer to its NEW
+      // was lost); once it has used our number, only a retransmitted NEW may still come without it (re-ACKed as a
+      // duplicate). Anything else must carry both call numbers (docs/security.md §6).
+      if (!this.peerKnowsUs.has(existing) || (f.frameType === FrameType.IAX && f.subclass === IaxSubclass.NEW)) existing.receiveFull(f);
+      return;
+    }
     const t = f.sourceCall > 1 ? this.tombstones.findByRemote(from, f.sourceCall, now) : undefined;
     if (t) { this.answerTombstone(t, f, from); return; }
     if (f.frameType !== FrameType.IAX || f.sourceCall < 2) return;
