@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// `npm start`: launches the desktop app with the Electron binary on dist/electron/main/index.js.
-// Where the binary is absent (Electron installed for its types only, ELECTRON_SKIP_BINARY_DOWNLOAD=1, or an
-// offline machine) it stops with a clear message and points at the headless ways to run Redial. It never
-// downloads anything: `require('electron')` would try to (stack-notes §3.4), so the binary is located by hand.
-import { spawn } from 'node:child_process';
+// `npm start`: builds, then launches the desktop app with the Electron binary on dist/electron/main/index.js.
+// The binary is looked for first: where it is absent (Electron installed for its types only,
+// ELECTRON_SKIP_BINARY_DOWNLOAD=1, or an offline machine) it stops at once, before the build, with a clear
+// message that points at the headless ways to run Redial. It never downloads anything: `require('electron')`
+// would try to (stack-notes §3.4), so the binary is located by hand. Arguments after `--` go to the app
+// (`npm start -- --self-test`, `npm start -- iax:pbx/600`).
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,10 +29,6 @@ export function findElectronBinary(env = process.env, platform = process.platfor
 }
 
 function main() {
-  if (!existsSync(entry)) {
-    console.error(`npm start: ${entry} is missing; run \`npm run build\` first.`);
-    process.exit(1);
-  }
   const binary = findElectronBinary();
   if (!binary) {
     console.error([
@@ -44,6 +42,12 @@ function main() {
       '  • on the command line: `npx redial register|call|listen …` (see README "Command line").',
     ].join('\n'));
     process.exit(2);
+  }
+  const built = spawnSync(process.execPath, [join(root, 'build/build.mjs')], { stdio: 'inherit' });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+  if (!existsSync(entry)) {
+    console.error(`npm start: ${entry} is missing after the build.`);
+    process.exit(1);
   }
   const env = { ...process.env };
   delete env.ELECTRON_RUN_AS_NODE; // would make Electron behave as plain Node

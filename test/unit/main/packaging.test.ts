@@ -1,6 +1,7 @@
 // Packaging, validated statically (electron-builder itself needs the network to package): the config passes
 // electron-builder's own schema validation and says what stack-notes §3.3 asks; the entitlements are sane;
-// `npm start` without an Electron binary fails clearly and downloads nothing.
+// `npm start` without an Electron binary fails clearly, at once and downloads nothing; the Node versions in
+// package.json `engines` install without a warning.
 import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { readFileSync, existsSync } from 'node:fs';
@@ -119,19 +120,46 @@ describe('the engine worker in a packaged app', () => {
 });
 
 describe('npm start without the Electron binary', () => {
-  it('exits non-zero and points at the CLI and the harness, without downloading', () => {
+  it('stops at once, before building, and points at the CLI and the harness, without downloading', () => {
     // An override folder with no binary in it stands for "Electron not installed", whatever this machine has.
+    const started = Date.now();
     const r = spawnSync(process.execPath, [join(root, 'build/start.mjs')], {
       encoding: 'utf8', env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: join(root, 'test/no-such-electron') }, timeout: 10_000,
     });
-    expect(r.status).not.toBe(0);
-    if (existsSync(join(root, 'dist/electron/main/index.js'))) {
-      expect(r.stderr).toMatch(/Electron binary is not installed/);
-      expect(r.stderr).toMatch(/npm run harness/);
-      expect(r.stderr).toMatch(/npx redial/);
-    } else {
-      expect(r.stderr).toMatch(/npm run build/);
-    }
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/Electron binary is not installed/);
+    expect(r.stderr).toMatch(/npm run harness/);
+    expect(r.stderr).toMatch(/npx redial/);
+    // The check comes first: nothing was built (the build prints "build: ok" and takes many seconds).
+    expect(r.stdout + r.stderr).not.toMatch(/build: ok/);
+    expect(Date.now() - started).toBeLessThan(5000);
     expect(r.stderr + r.stdout).not.toMatch(/Downloading/i);
+  });
+
+  it('is what `npm start` runs (no build step in front of the check)', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toBe('node build/start.mjs');
+  });
+});
+
+describe('supported Node.js versions', () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } };
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as
+    { packages: Record<string, { engines?: { node?: string } | string[]; optional?: boolean }> };
+  const semver = require('semver') as { satisfies(v: string, range: string): boolean; minVersion(range: string): { version: string } | null };
+
+  it('are what Electron\'s installer needs, so npm install is quiet on every supported version', () => {
+    // Electron 45's own package (its installer) declares node >= 22.12: the project cannot promise less.
+    const electron = lock.packages['node_modules/electron']?.engines as { node: string };
+    const floor = semver.minVersion(pkg.engines.node)?.version;
+    expect(floor).toBe(semver.minVersion(electron.node)?.version);
+    // EBADENGINE comes from any installed package whose engines.node refuses the running Node (npm does not check
+    // optional ones, e.g. platform bindings): none may refuse the supported floor or the current LTS lines.
+    const refusing = (version: string): string[] => Object.entries(lock.packages)
+      .filter(([, p]) => !p.optional && p.engines && !Array.isArray(p.engines) && typeof p.engines.node === 'string' && !semver.satisfies(version, p.engines.node))
+      .map(([name, p]) => `${name} (${(p.engines as { node: string }).node})`);
+    for (const version of [floor!, '22.20.0', '24.0.0']) expect(refusing(version), version).toEqual([]);
+    // …and the check can fail: Node 20 (end of life) is refused by Electron's installer chain.
+    expect(refusing('20.19.0')).toEqual(expect.arrayContaining([expect.stringMatching(/node_modules\/electron /)]));
   });
 });
