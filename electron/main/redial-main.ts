@@ -9,7 +9,7 @@ import type {
 } from 'electron';
 import { ensureMicrophoneAccess, type MediaAccess } from './microphone-access.js';
 import type { SecretStore } from '../core/ports.js';
-import type { AccountView, RedialApi } from '../shared/api.js';
+import type { RedialApi } from '../shared/api.js';
 import { findIaxUriArg } from '../shared/iax-uri.js';
 import { handleAppProtocol, isAppUrl, registerAppScheme } from './app-protocol.js';
 import { dialRequestFromLink } from './iax-links.js';
@@ -133,9 +133,7 @@ export async function startRedialMain(options: MainOptions): Promise<RunningMain
   running = {
     engine, relay, window: () => win,
     async openLink(link: string): Promise<void> {
-      let accounts: AccountView[] = [];
-      try { accounts = await engine.request('accounts:list'); } catch { accounts = []; }
-      const r = dialRequestFromLink(link, accounts);
+      const r = dialRequestFromLink(link);
       if (r.ok) {
         relay.emitLocal('dial-request', r.request);
         const w = win;

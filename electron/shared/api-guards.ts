@@ -4,7 +4,7 @@
 import {
   AUTH_METHODS, CALL_OUTCOMES, CODEC_NAMES, ENCRYPTION_MODES,
   type AccountInput, type AccountView, type AppInfo, type AudioDevicesView, type AudioDeviceView,
-  type AudioSelection, type CallEndView, type CallStatsView, type CallView, type DialRequest, type ErrorView,
+  type AudioSelection, type CallEndView, type CallStatsView, type CallView, type DialRequest, type DirectTarget, type ErrorView,
   type EventName, type Events, type Gains, type HistoryEntry, type LevelsView, type Notice,
   type RegistrationView, type RequestName, type Requests, type Settings, type SettingsPatch, type TraceIeView,
   type TraceView, type AuthMethod, type CodecName, type EncryptionMode,
@@ -49,7 +49,7 @@ const address = shape<{ address: string; port: number }>({ address: boundedStrin
 // -------------------------------------------------------------------------------------------- views
 
 export const accountView: Guard<AccountView> = shape<AccountView>({
-  id, label, server: either(server, oneOf('')), username, hasSecret: isBoolean, rememberSecret: isBoolean,
+  id, label, server: either(server, oneOf('')), username, hasSecret: isBoolean, secretMissing: optional(isBoolean), rememberSecret: isBoolean,
   auth: authList, callerIdName: label, callerIdNumber: label, codecs: codecList, register: isBoolean,
   enabled: isBoolean, refreshSeconds: integerIn(10, 3600), voicemailNumber: either(dialString, oneOf('')),
   encryption: encryptionMode,
@@ -72,7 +72,7 @@ export const registrationView: Guard<RegistrationView> = shape<RegistrationView>
 
 export const callView: Guard<CallView> = shape<CallView>({
   id, accountId: optional(id), direction: oneOf('outgoing', 'incoming'), number: boundedString(128),
-  remoteName: optional(boundedString(256)), remoteNumber: optional(boundedString(128)),
+  remoteName: optional(boundedString(256)), remoteNumber: optional(boundedString(128)), remoteAddress: optional(server),
   state: oneOf('dialing', 'proceeding', 'ringing', 'early-media', 'up', 'held', 'ended'),
   codec: optional(codec), held: isBoolean, remoteHeld: isBoolean, muted: isBoolean, recording: isBoolean,
   startedAt: wallMs, answeredAt: optional(wallMs), autoAnswerRequested: isBoolean, encrypted: isBoolean,
@@ -91,7 +91,7 @@ export const callStatsView: Guard<CallStatsView> = shape<CallStatsView>({
 
 export const historyEntry: Guard<HistoryEntry> = shape<HistoryEntry>({
   id, accountId: optional(id), direction: oneOf('outgoing', 'incoming'), number: boundedString(128),
-  remoteName: optional(boundedString(256)), startedAt: wallMs, answeredAt: optional(wallMs), endedAt: wallMs,
+  remoteName: optional(boundedString(256)), remoteAddress: optional(server), startedAt: wallMs, answeredAt: optional(wallMs), endedAt: wallMs,
   durationSeconds: numberIn(0, 1e9), outcome: oneOf(...CALL_OUTCOMES),
   cause: optional(boundedString(1024)), codec: optional(codec), reason: optional(oneOf('dnd')),
   transferredTo: optional(boundedString(128, 1)), encrypted: optional(isBoolean),
@@ -161,13 +161,19 @@ export const notice: Guard<Notice> = shape<Notice>({
 
 export const dialRequest: Guard<DialRequest> = shape<DialRequest>({
   uri: boundedString(512), number: dialString, host: boundedString(255), user: optional(boundedString(128)),
-  accountId: optional(id),
 });
 
 // ------------------------------------------------------------------------------------------- the maps
 
 type CallRef = { callId: string };
 const callRef = shape<CallRef>({ callId: id });
+type DialPayload = Requests['call:dial']['req'];
+const dialShape = shape<DialPayload>({
+  number: dialString, accountId: optional(id),
+  direct: optional(shape<DirectTarget>({ server, username: optional(matching(/^[A-Za-z0-9._~+-]{1,64}$/, 64)) })),
+});
+/** A call goes through an account or directly to an address, not both. */
+const dialPayload: Guard<DialPayload> = (v: unknown): v is DialPayload => dialShape(v) && !(v.accountId !== undefined && v.direct !== undefined);
 const limit = optional(integerIn(1, 100_000));
 
 export const requestGuards: { readonly [K in RequestName]: Guard<Requests[K]['req']> } = {
@@ -177,7 +183,7 @@ export const requestGuards: { readonly [K in RequestName]: Guard<Requests[K]['re
   'accounts:delete': shape<{ accountId: string }>({ accountId: id }),
   'registration:list': isEmpty,
   'registration:refresh': shape<{ accountId?: string }>({ accountId: optional(id) }),
-  'call:dial': shape<{ number: string; accountId?: string }>({ number: dialString, accountId: optional(id) }),
+  'call:dial': dialPayload,
   'call:answer': callRef,
   'call:reject': shape<CallRef & { reason?: 'busy' | 'declined' }>({ callId: id, reason: optional(oneOf('busy', 'declined')) }),
   'call:hangup': callRef,

@@ -48,6 +48,11 @@ export interface AccountView {
   readonly server: string;
   readonly username: string;
   readonly hasSecret: boolean;
+  /**
+   * A password was given for this account but is not at hand now (it was not remembered across a restart, or the
+   * keychain did not give it back): the account does not register until the password is entered again.
+   */
+  readonly secretMissing?: boolean;
   /** False when the secret is kept in memory for this session only ("don't remember password"). */
   readonly rememberSecret: boolean;
   /** Allowed authentication methods, in order of preference. Plaintext only when listed. */
@@ -119,6 +124,11 @@ export interface CallView {
   readonly number: string;
   readonly remoteName?: string;
   readonly remoteNumber?: string;
+  /**
+   * A direct call (no account, no server): the other party's address, "host:port" or "[v6]:port" — where we called,
+   * or where the call came from. Absent for calls through an account.
+   */
+  readonly remoteAddress?: string;
   readonly state: CallState;
   readonly codec?: CodecName;
   /** We put it on hold. */
@@ -167,8 +177,11 @@ export interface HistoryEntry {
   readonly id: string;
   readonly accountId?: string;
   readonly direction: CallDirection;
+  /** The other party's number: whom we called, or the caller's number ("" when a caller sent none). */
   readonly number: string;
   readonly remoteName?: string;
+  /** A direct call (no account): the other party's address, as in CallView; calling back goes there directly. */
+  readonly remoteAddress?: string;
   readonly startedAt: number;
   readonly answeredAt?: number;
   readonly endedAt: number;
@@ -340,14 +353,20 @@ export interface DialRequest {
   readonly number: string;
   readonly host: string;
   readonly user?: string;
-  /** The saved account whose server matches the URI's host, when there is one. */
-  readonly accountId?: string;
 }
 
 // ------------------------------------------------------------------------------------------- requests
 
 type Req<P, R> = { readonly req: P; readonly res: R };
 type CallRef = { readonly callId: string };
+
+/** A direct call, without an account (RFC 5456 peer to peer): the other side's address and, optionally, the user
+ * name to present (an `iax:user@host/number` link names one). */
+export interface DirectTarget {
+  /** "host", "host:port" or "[v6]:port"; port 4569 by default. */
+  readonly server: string;
+  readonly username?: string;
+}
 
 /** Every request: name → payload and result. Results are JSON (no undefined at top level: `null` instead). */
 export type Requests = {
@@ -361,8 +380,8 @@ export type Requests = {
   /** Re-register now (one account, or all). */
   'registration:refresh': Req<{ readonly accountId?: string }, null>;
 
-  /** Without accountId: the first enabled account. */
-  'call:dial': Req<{ readonly number: string; readonly accountId?: string }, CallView>;
+  /** Through `accountId`, or `direct` to an address without an account (never both); with neither: the first enabled account. */
+  'call:dial': Req<{ readonly number: string; readonly accountId?: string; readonly direct?: DirectTarget }, CallView>;
   'call:answer': Req<CallRef, null>;
   'call:reject': Req<CallRef & { readonly reason?: 'busy' | 'declined' }, null>;
   'call:hangup': Req<CallRef, null>;

@@ -1,5 +1,6 @@
-// Accounts: the list (with live registration status) and the editor for one account.
-import { useEffect, useState } from 'preact/hooks';
+// Accounts: the list (with live registration status) and the editor for one account. Unsaved edits are never
+// dropped without a word: picking another account, adding one or leaving the page asks first.
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CodecName, EncryptionMode } from '../../electron/shared/api.js';
 import {
   AUTH_CHOICES, CODEC_LABELS, ENCRYPTION_CHOICES, ENCRYPTION_HINT, draftFrom, emptyDraft, inputFrom, moveItem, validateDraft,
@@ -8,7 +9,17 @@ import {
 import { usePhone, useStore } from '../state/context.js';
 import { RegDetail, regShort } from './RegistrationStatus.js';
 
-export function AccountsView(props: { selectedId: string | null; onSelect: (id: string | null) => void; onGoToPhone?: () => void }) {
+/** A new account's fields filled in from elsewhere (an `iax:` link for a server with no account). */
+export interface AccountPrefill { readonly server: string; readonly username?: string }
+/** Asks about unsaved edits before the editor goes away: true = go ahead. The window asks it before it opens
+ * another account or page (`onSelect` goes through the window). */
+export type LeaveGuard = () => boolean;
+
+/** How long "Saved." stays next to the Save button. */
+export const SAVED_SHOWN_MS = 4000;
+
+export function AccountsView(props: { selectedId: string | null; onSelect: (id: string | null) => void; onGoToPhone?: () => void;
+  prefill?: AccountPrefill; leaveGuard: { current: LeaveGuard | null }; openedAt?: number }) {
   const accounts = useStore((s) => s.accounts);
   const registrations = useStore((s) => s.registrations);
   const selected = accounts.find((a) => a.id === props.selectedId);
@@ -21,20 +32,25 @@ export function AccountsView(props: { selectedId: string | null; onSelect: (id: 
         <ul class="account-list">
           {accounts.map((a) => (
             <li key={a.id}>
-              <button type="button" aria-current={a.id === props.selectedId ? 'true' : 'false'} onClick={() => props.onSelect(a.id)}>
+              <button type="button" aria-current={a.id === props.selectedId ? 'true' : 'false'} onClick={() => { if (a.id !== props.selectedId) props.onSelect(a.id); }}
+                data-testid={`account-item-${a.id}`}>
                 <span class="acct-name">{a.label || a.username}</span>
                 <span class="muted">{a.username}@{a.server}</span>
-                <span class={`acct-status ${registrations[a.id]?.status === 'failed' ? 'error-text' : 'muted'}`}>
+                <span class={`acct-status ${registrations[a.id]?.status === 'failed' || a.secretMissing ? 'error-text' : 'muted'}`}>
                   {regShort(registrations[a.id], a)}
                 </span>
               </button>
             </li>
           ))}
         </ul>
-        <button type="button" class="btn" onClick={() => props.onSelect(null)} data-testid="add-account">+ Add account</button>
+        <button type="button" class="btn" onClick={() => { if (selected) props.onSelect(null); }} data-testid="add-account">+ Add account</button>
       </section>
-      <AccountEditor key={selected?.id ?? 'new'} accountId={selected?.id ?? null} justSaved={justSaved !== null && justSaved === selected?.id}
-        onSaved={(id) => { setJustSaved(id); props.onSelect(id); }} {...(props.onGoToPhone ? { onGoToPhone: props.onGoToPhone } : {})} />
+      <AccountEditor key={selected?.id ?? `new-${props.prefill?.server ?? ''}`} accountId={selected?.id ?? null}
+        justSaved={justSaved !== null && justSaved === selected?.id} leaveGuard={props.leaveGuard}
+        {...(props.openedAt !== undefined ? { openedAt: props.openedAt } : {})}
+        onSaved={(id) => { setJustSaved(id); props.onSelect(id); }} onDeleted={() => props.onSelect(null)}
+        {...(props.prefill && !selected ? { prefill: props.prefill } : {})}
+        {...(props.onGoToPhone ? { onGoToPhone: props.onGoToPhone } : {})} />
     </div>
   );
 }
@@ -51,19 +67,45 @@ function Field(props: { id: string; label: string; error?: string; children: pre
   </>);
 }
 
-function AccountEditor(props: { accountId: string | null; justSaved: boolean; onSaved: (id: string) => void; onGoToPhone?: () => void }) {
+function AccountEditor(props: { accountId: string | null; justSaved: boolean; onSaved: (id: string) => void; onDeleted: () => void;
+  onGoToPhone?: () => void; prefill?: AccountPrefill; leaveGuard: { current: LeaveGuard | null }; openedAt?: number }) {
   const phone = usePhone();
   const account = useStore((s) => s.accounts.find((a) => a.id === props.accountId));
   const reg = useStore((s) => (props.accountId ? s.registrations[props.accountId] : undefined));
-  const [draft, setDraft] = useState<AccountDraft>(() => (account ? draftFrom(account) : emptyDraft()));
+  // Where passwords cannot outlive this run (no keychain, no passphrase), "Remember password" would be a promise broken.
+  const canRemember = useStore((s) => s.info?.secretStorage !== 'memory');
+  const initial = (): AccountDraft => (account ? draftFrom(account)
+    : { ...emptyDraft(), ...(props.prefill ? { server: props.prefill.server, username: props.prefill.username ?? '' } : {}) });
+  const [draft, setDraft] = useState<AccountDraft>(initial);
+  // What the form held when it was opened or last saved: the draft differs from it = unsaved edits.
+  const [pristine, setPristine] = useState<AccountDraft>(() => (account ? draftFrom(account) : emptyDraft()));
   const [errors, setErrors] = useState<DraftErrors>({});
   const [status, setStatus] = useState<{ text: string; error: boolean } | null>(props.justSaved ? { text: 'Saved.', error: false } : null);
   const [dragFrom, setDragFrom] = useState<number | null>(null);
   // A new user needs four fields; the rest (codecs, caller ID, …) waits behind "More settings".
   const [more, setMore] = useState(false);
+  const passwordRef = useRef<HTMLInputElement>(null);
   useEffect(() => { if (account) setDraft((d) => ({ ...d, hasSecret: account.hasSecret })); }, [account?.hasSecret]);
   // A new account's editor is remounted under its new id as soon as the store has it; say "Saved." there.
   useEffect(() => { if (props.justSaved) setStatus({ text: 'Saved.', error: false }); }, [props.justSaved]);
+  // "Saved." is news for a moment, not a state: it goes after a few seconds (and at the next edit).
+  useEffect(() => {
+    if (status?.text !== 'Saved.') return;
+    const t = setTimeout(() => setStatus((s) => (s?.text === 'Saved.' ? null : s)), SAVED_SHOWN_MS);
+    return () => clearTimeout(t);
+  }, [status]);
+  // The password was not kept: put the cursor where it is needed, each time the account is opened.
+  useEffect(() => { if (account?.secretMissing) passwordRef.current?.focus(); }, [account?.id, props.openedAt]);
+  const dirty = isDirty(draft, pristine);
+  const label = account ? (account.label || account.username) : 'the new account';
+  // The window asks this editor before it goes away (another account, a new one, another page).
+  const ask = useRef<LeaveGuard>(() => true);
+  ask.current = () => !dirty || confirm(`Discard your unsaved changes to ${label}?`);
+  useEffect(() => {
+    const guard: LeaveGuard = () => ask.current();
+    props.leaveGuard.current = guard;
+    return () => { if (props.leaveGuard.current === guard) props.leaveGuard.current = null; };
+  }, []);
 
   const set = <K extends keyof AccountDraft>(k: K, v: AccountDraft[K]) => {
     setDraft((d) => ({ ...d, [k]: v }));
@@ -90,7 +132,10 @@ function AccountEditor(props: { accountId: string | null; justSaved: boolean; on
     const res = await phone.saveAccount(inputFrom(draft));
     if (res.ok) {
       setStatus({ text: 'Saved.', error: false });
-      setDraft((d) => ({ ...draftFrom(res.account), codecs: d.codecs }));
+      const saved = { ...draftFrom(res.account), codecs: draft.codecs };
+      setDraft(saved);
+      setPristine(saved);
+      ask.current = () => true; // saved: nothing to lose while the editor reopens under the account's id
       props.onSaved(res.account.id);
     } else setStatus({ text: `Not saved: ${res.error}`, error: true });
   }
@@ -101,7 +146,13 @@ function AccountEditor(props: { accountId: string | null; justSaved: boolean; on
 
   return (
     <section class="card" aria-labelledby="acct-edit-title">
-      <h2 id="acct-edit-title">{account ? `Edit ${account.label || account.username}` : 'New account'}</h2>
+      <div class="editor-head">
+        <h2 id="acct-edit-title">{account ? `Edit ${account.label || account.username}` : 'New account'}</h2>
+        {/* Away from Save, and quiet until needed: deleting asks first. */}
+        {account && <button type="button" class="btn small danger-outline" data-testid="delete-account"
+          onClick={() => { if (confirm(`Delete account ${account.label || account.username}?`)) { ask.current = () => true; void phone.deleteAccount(account.id).then(props.onDeleted); } }}>
+          Delete account</button>}
+      </div>
       {account && <RegDetail account={account} reg={reg} />}
       <form class="form" onSubmit={save} noValidate data-testid="account-form">
         <Field id="acct-label" label="Name" error={errors.label}>
@@ -116,12 +167,15 @@ function AccountEditor(props: { accountId: string | null; justSaved: boolean; on
         </Field>
         <Field id="acct-secret" label="Password" error={errors.secret}
           hint={draft.hasSecret ? 'A password is stored. Leave empty to keep it.' : undefined}>
-          <input id="acct-secret" class="input" type="password" value={draft.secret} onInput={text('secret')} autoComplete="new-password"
+          <input id="acct-secret" ref={passwordRef} class="input" type="password" value={draft.secret} onInput={text('secret')} autoComplete="new-password"
             placeholder={draft.hasSecret ? '•••••••• (stored)' : 'secret from iax.conf'} disabled={draft.forgetSecret} {...aria('secret')} />
         </Field>
         <span />
         <div class="row">
-          <label class="row"><input type="checkbox" checked={draft.rememberSecret} onChange={() => set('rememberSecret', !draft.rememberSecret)} /> Remember password</label>
+          <label class="row" title={canRemember ? undefined : 'No keychain here: passwords are kept only until Redial stops'}>
+            <input type="checkbox" checked={canRemember && draft.rememberSecret} disabled={!canRemember} data-testid="acct-remember"
+              onChange={() => set('rememberSecret', !draft.rememberSecret)} /> Remember password</label>
+          {!canRemember && <span class="muted" style={{ fontSize: '12px' }}>Kept until Redial stops: there is no keychain here.</span>}
           {draft.hasSecret && <label class="row"><input type="checkbox" checked={draft.forgetSecret} onChange={() => set('forgetSecret', !draft.forgetSecret)} /> Forget stored password</label>}
         </div>
         <span />
@@ -182,8 +236,10 @@ function AccountEditor(props: { accountId: string | null; justSaved: boolean; on
         </>)}
         <div class="full row" style={{ marginTop: '6px' }}>
           <button type="submit" class="btn primary" data-testid="save-account">Save</button>
-          {account && <button type="button" class="btn" onClick={() => phone.refreshRegistration(account.id)}>Register now</button>}
-          {account && <button type="button" class="btn danger" onClick={() => { if (confirm(`Delete account ${account.label || account.username}?`)) void phone.deleteAccount(account.id); }}>Delete</button>}
+          {account?.register && account.enabled && !account.secretMissing && (
+            <button type="button" class="btn" onClick={() => phone.refreshRegistration(account.id)} data-testid="register-now">Register now</button>
+          )}
+          {dirty && <span class="muted" data-testid="unsaved">Unsaved changes</span>}
           <span role="status" class={status?.error ? 'error-text' : 'muted'} data-testid="save-status">{status?.text ?? ''}</span>
           {/* Just saved and the server said yes: the next thing a new user wants is to make a call. */}
           {props.justSaved && reg?.status === 'registered' && props.onGoToPhone && (
@@ -193,4 +249,10 @@ function AccountEditor(props: { accountId: string | null; justSaved: boolean; on
       </form>
     </section>
   );
+}
+
+/** The form differs from what was loaded or saved (the secret field counts once something is typed). */
+function isDirty(d: AccountDraft, p: AccountDraft): boolean {
+  const keys = Object.keys(d) as (keyof AccountDraft)[];
+  return keys.some((k) => k !== 'hasSecret' && JSON.stringify(d[k]) !== JSON.stringify(p[k]));
 }

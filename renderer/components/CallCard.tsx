@@ -45,10 +45,17 @@ export function EncryptionBadge(props: { call: CallView; required: boolean }) {
   return null;
 }
 
+/**
+ * Who is on the other end: the name, else the number (for an incoming call the caller's, never the extension it
+ * was sent to), else, for a direct call, the address it came from. The subtitle adds what the title left out.
+ */
 export function party(c: CallView): { title: string; sub: string } {
-  const number = c.remoteNumber || c.number;
-  if (c.remoteName && c.remoteName !== number) return { title: c.remoteName, sub: number };
-  return { title: number, sub: c.direction === 'incoming' ? 'Incoming' : 'Outgoing' };
+  const number = c.direction === 'incoming' ? (c.remoteNumber ?? '') : (c.remoteNumber || c.number);
+  const direct = c.remoteAddress ? `direct · ${c.remoteAddress}` : '';
+  const kind = c.direction === 'incoming' ? 'Incoming' : 'Outgoing';
+  if (c.remoteName && c.remoteName !== number) return { title: c.remoteName, sub: [number, direct].filter(Boolean).join(' · ') || kind };
+  if (number) return { title: number, sub: direct || kind };
+  return { title: c.remoteAddress ?? 'Unknown caller', sub: c.remoteAddress ? `${kind} direct call` : kind };
 }
 
 export function IncomingCallCard(props: { call: CallView }) {
@@ -103,8 +110,8 @@ export function ActiveCallCard(props: { call: CallView; now: number; primary: bo
   const stats = useStore((s) => s.stats[props.call.id]);
   const levels = useStore((s) => s.levels);
   const received = useStore((s) => s.receivedDtmf[props.call.id]);
+  const sent = useStore((s) => s.sentDtmf[props.call.id]);
   const [panel, setPanel] = useState<'none' | 'keypad' | 'transfer'>('none');
-  const [sent, setSent] = useState('');
   const [target, setTarget] = useState('');
   // After "Transfer A to C": wait for the server (it releases A within ~5 s, or the phone warns) before offering it again.
   const [transferring, setTransferring] = useState(false);
@@ -119,8 +126,6 @@ export function ActiveCallCard(props: { call: CallView; now: number; primary: bo
   const held = c.held || c.state === 'held';
   const since = c.answeredAt ?? c.startedAt;
   const pillClass = held ? 'held' : c.state === 'up' ? 'up' : '';
-
-  const sendDigit = (d: string) => { phone.sendDtmf(c.id, d); setSent((s) => (s + d).slice(-24)); };
 
   return (
     <article class="call" aria-label={`Call with ${p.title}`} data-testid="active-call" data-state={c.state}>
@@ -167,8 +172,13 @@ export function ActiveCallCard(props: { call: CallView; now: number; primary: bo
       )}
       {panel === 'keypad' && (
         <div class="dtmf-pad">
-          <DialPad label="DTMF keypad" onKey={sendDigit} />
-          <div class="dtmf-sent" aria-live="polite">Sent: {sent || '—'}{received ? ` · received: ${received}` : ''}</div>
+          <DialPad label="DTMF keypad" onKey={(d) => phone.sendDtmf(c.id, d)} />
+        </div>
+      )}
+      {/* Every tone of this call in one place, whether it came from this keypad, the dial pad or the keyboard. */}
+      {(panel === 'keypad' || sent || received) && (
+        <div class="dtmf-sent" aria-live="polite" data-testid="call-dtmf">
+          Tones sent: {sent || '—'}{received ? ` · received: ${received}` : ''}
         </div>
       )}
       {panel === 'transfer' && (
@@ -177,8 +187,10 @@ export function ActiveCallCard(props: { call: CallView; now: number; primary: bo
           if (target.trim()) { phone.transfer(c.id, target.trim()); setPanel('none'); setTarget(''); }
         }}>
           <label class="visually-hidden" for={`xfer-${c.id}`}>Transfer to number</label>
-          <input id={`xfer-${c.id}`} class="input" placeholder="Transfer to number" value={target}
-            onInput={(e) => setTarget((e.currentTarget as HTMLInputElement).value)} />
+          {/* Escape here closes the field (never the call: the window's Escape ignores text fields). */}
+          <input id={`xfer-${c.id}`} class="input" placeholder="Transfer to number" value={target} data-testid="transfer-target"
+            onInput={(e) => setTarget((e.currentTarget as HTMLInputElement).value)}
+            onKeyDown={(e) => { if (e.key === 'Escape') { e.preventDefault(); setPanel('none'); setTarget(''); } }} />
           <button class="btn primary" type="submit" disabled={!target.trim()}>Transfer</button>
         </form>
       )}
@@ -197,7 +209,7 @@ export function EndedCallCard(props: { ended: EndedCall }) {
   const phone = usePhone();
   const e = props.ended;
   const p = party(e.call);
-  const again = e.call.direction === 'incoming' ? (e.call.remoteNumber ?? '') : e.call.number;
+  const canCallBack = Boolean(e.history.number || e.history.remoteAddress);
   const bad = e.history.outcome !== 'answered' && e.history.outcome !== 'cancelled' && e.history.outcome !== 'transferred';
   return (
     <article class={`call ended ${bad ? 'failed' : ''}`} aria-label={`Call with ${p.title} ended`} data-testid="ended-call"
@@ -212,7 +224,7 @@ export function EndedCallCard(props: { ended: EndedCall }) {
       </div>
       <div class="ended-body">
         <span class="ended-reason" data-testid="ended-reason">{endReason(e)}</span>
-        {again && <button type="button" class="btn small" onClick={() => void phone.dial(again, e.call.accountId)}>
+        {canCallBack && <button type="button" class="btn small" onClick={() => void phone.callBack(e.history)}>
           {e.call.direction === 'incoming' ? 'Call back' : 'Call again'}</button>}
         <button type="button" class="btn small" onClick={() => phone.dismissEnded(e.call.id)} aria-label="Dismiss">✕</button>
       </div>

@@ -31,12 +31,13 @@ export function HistoryList(props: { limit?: number }) {
         <ul class="history" data-testid="history">
           {shown.map((h) => {
             const k = kindOf(h);
-            const who = h.remoteName ? `${h.remoteName} (${h.number})` : h.number;
+            const number = h.number || h.remoteAddress || 'Unknown caller';
+            const who = h.remoteName ? `${h.remoteName} (${number})` : number;
             return (
               <li key={h.id}>
                 <span class={`dir ${k.cls}`} title={k.word} aria-label={k.word}>{k.glyph}</span>
-                <button type="button" class="call-back" onClick={() => void phone.dial(h.number, h.accountId)}
-                  title={`Call ${h.number}`} aria-label={`${k.word} ${who}, ${outcomeText(h)}${h.encrypted ? ', encrypted' : ''}. Call back`}>
+                <button type="button" class="call-back" onClick={() => void phone.callBack(h)}
+                  disabled={!h.number && !h.remoteAddress} title={h.remoteAddress ? `Call ${h.remoteAddress} directly` : `Call ${h.number}`} aria-label={`${k.word} ${who}, ${outcomeText(h)}${h.encrypted ? ', encrypted' : ''}. Call back`}>
                   {who}
                 </button>
                 <span class="meta" title={h.cause}>

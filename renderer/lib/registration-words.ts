@@ -12,9 +12,13 @@ export function statusWord(status: string | undefined): string {
   }
 }
 
+/** Said of an account whose password did not survive a restart (it does not register until it is entered). */
+export const PASSWORD_NEEDED = 'Enter the password to register: it was not kept when Redial last stopped.';
+
 export function regSummary(r: RegistrationView | undefined, a: AccountView): string {
   if (!a.enabled) return 'disabled';
   if (!a.register) return 'calls only (not registering)';
+  if (a.secretMissing) return PASSWORD_NEEDED;
   if (!r) return 'waiting…';
   if (r.status === 'failed' && r.error) return r.error.message;
   return statusWord(r.status);
@@ -25,8 +29,37 @@ const SHORT_FAILURES: Readonly<Record<string, string>> = {
   dns: 'server not found', 'calltoken-required': 'needs call tokens', network: 'network error', rejected: 'refused',
 };
 
-/** A few words for the top-bar chip; the full explanation is in its tooltip and on the Accounts page. */
+/** A few words for the account picker, the status menu and the account list; the full explanation is on the Accounts page. */
 export function regShort(r: RegistrationView | undefined, a: AccountView): string {
-  if (r?.status === 'failed' && a.enabled && a.register) return (r.error && SHORT_FAILURES[r.error.code]) ?? 'not registered';
-  return regSummary(r, a);
+  if (!a.enabled) return 'disabled';
+  if (!a.register) return 'calls only';
+  if (a.secretMissing) return 'password needed';
+  if (r?.status === 'failed') return (r.error && SHORT_FAILURES[r.error.code]) ?? 'not registered';
+  return statusWord(r?.status ?? 'registering');
+}
+
+/** The registration state the top bar shows for all accounts at once: the worst wins. */
+export type SummaryStatus = 'registered' | 'registering' | 'failed' | 'unregistered' | 'offline';
+
+/**
+ * One line for every account (the top bar has room for one): "Office: registered" with one registering account,
+ * "2 of 3 registered" with several, "Calls only" when none registers; 'offline' while the engine is unreachable,
+ * because then nothing it said before is known to be true any more.
+ */
+export function registrationSummary(accounts: readonly AccountView[], regs: Readonly<Record<string, RegistrationView>>,
+  engineReachable: boolean): { status: SummaryStatus; text: string } {
+  if (!engineReachable) return { status: 'offline', text: 'Engine offline' };
+  const registering = accounts.filter((a) => a.enabled && a.register);
+  if (registering.length === 0) {
+    return { status: 'unregistered', text: accounts.some((a) => a.enabled) ? 'Calls only' : 'No account' };
+  }
+  const statusOf = (a: AccountView): RegistrationView['status'] => (a.secretMissing ? 'failed' : regs[a.id]?.status ?? 'registering');
+  const worst: SummaryStatus = registering.some((a) => statusOf(a) === 'failed') ? 'failed'
+    : registering.every((a) => statusOf(a) === 'registered') ? 'registered' : 'registering';
+  if (registering.length === 1) {
+    const a = registering[0];
+    return { status: worst, text: `${a.label || a.username}: ${regShort(regs[a.id], a)}` };
+  }
+  const ok = registering.filter((a) => statusOf(a) === 'registered').length;
+  return { status: worst, text: `${ok} of ${registering.length} registered` };
 }

@@ -7,8 +7,8 @@
 // thousands of frames on every event.
 
 import type {
-  AccountInput, AccountView, AppInfo, AudioDevicesView, AudioSelection, CallStatsView, CallView, DialRequest,
-  Gains, HistoryEntry, LevelsView, Notice, RedialApi, RegistrationView, Settings, SettingsPatch, TraceView,
+  AccountInput, AccountView, AppInfo, AudioDevicesView, AudioSelection, CallStatsView, CallView, DialRequest, DirectTarget,
+  Gains, HistoryEntry, LevelsView, Notice, RedialApi, RegistrationView, RequestPayload, Settings, SettingsPatch, TraceView,
 } from '../../electron/shared/api.js';
 import { TraceLog } from './trace-log.js';
 import type { EndedCall } from '../lib/call-end.js';
@@ -31,6 +31,8 @@ export interface PhoneState {
   readonly stats: Readonly<Record<string, CallStatsView>>;
   /** DTMF digits the far end sent, per call. */
   readonly receivedDtmf: Readonly<Record<string, string>>;
+  /** DTMF digits we sent, per call, whichever way they were entered (dial pad, the card's keypad, the keyboard). */
+  readonly sentDtmf: Readonly<Record<string, string>>;
   /** Most recent first. */
   readonly history: readonly HistoryEntry[];
   readonly audio?: AudioDevicesView;
@@ -43,6 +45,9 @@ export interface PhoneState {
 }
 
 const MAX_NOTICES = 5;
+const NO_LEVELS: LevelsView = { inputDbfs: null, outputDbfs: null };
+/** DTMF digits kept per call for display (the newest). */
+const DTMF_SHOWN = 32;
 const HISTORY_LIMIT = 200;
 /** How long an ended call stays on screen: long enough to read the reason (and hear the busy tone). */
 export const ENDED_CALL_MS = { local: 3000, other: 8000 } as const;
@@ -50,8 +55,8 @@ export const ENDED_CALL_MS = { local: 3000, other: 8000 } as const;
 export const NOTICE_MS = { info: 6000, warning: 12000, error: 20000 } as const;
 
 const initialState: PhoneState = {
-  connection: 'connecting', accounts: [], registrations: {}, calls: [], ended: [], stats: {}, receivedDtmf: {},
-  history: [], levels: { inputDbfs: null, outputDbfs: null }, notices: [],
+  connection: 'connecting', accounts: [], registrations: {}, calls: [], ended: [], stats: {}, receivedDtmf: {}, sentDtmf: {},
+  history: [], levels: NO_LEVELS, notices: [],
 };
 
 type Listener = () => void;
@@ -87,17 +92,23 @@ export class PhoneStore {
       // The account works now: its earlier failure notices are no longer true.
       if (r.status === 'registered') this.dropNotices((n) => n.accountId === r.accountId && n.level !== 'info');
     });
-    api.on('accounts:changed', (accounts) => this.set({ accounts }));
+    api.on('accounts:changed', (accounts) => {
+      this.set({ accounts });
+      // An account that was deleted, disabled or no longer registers has no registration problem any more.
+      const registering = new Set(accounts.filter((a) => a.enabled && a.register).map((a) => a.id));
+      this.dropNotices((n) => n.accountId !== undefined && !registering.has(n.accountId));
+    });
     api.on('call:incoming', (c) => this.upsertCall(c));
     api.on('call:updated', (c) => this.upsertCall(c));
     api.on('call:ended', ({ call, end, history }) => {
       const { [call.id]: _s, ...stats } = this.state.stats;
       const { [call.id]: _d, ...receivedDtmf } = this.state.receivedDtmf;
+      const { [call.id]: _t, ...sentDtmf } = this.state.sentDtmf;
       const ended: EndedCall = { call, end, history, at: Date.now() };
       this.set({
         calls: this.state.calls.filter((c) => c.id !== call.id),
         ended: [ended, ...this.state.ended.filter((e) => e.call.id !== call.id)].slice(0, 3),
-        stats, receivedDtmf,
+        stats, receivedDtmf, sentDtmf,
         history: [history, ...this.state.history.filter((h) => h.id !== history.id)].slice(0, HISTORY_LIMIT),
       });
       setTimeout(() => this.dismissEnded(call.id), end.by === 'local' && !end.error ? ENDED_CALL_MS.local : ENDED_CALL_MS.other);
@@ -109,7 +120,7 @@ export class PhoneStore {
       if (end.error && end.by !== 'local') this.notify('warning', end.error.code, end.error.message, { callId: call.id });
     });
     api.on('call:dtmf', ({ callId, digit }) =>
-      this.set({ receivedDtmf: { ...this.state.receivedDtmf, [callId]: ((this.state.receivedDtmf[callId] ?? '') + digit).slice(-32) } }));
+      this.set({ receivedDtmf: { ...this.state.receivedDtmf, [callId]: ((this.state.receivedDtmf[callId] ?? '') + digit).slice(-DTMF_SHOWN) } }));
     api.on('call:text', ({ text }) => this.notify('info', 'text', `Message: ${text}`));
     api.on('call:stats', ({ callId, stats }) => this.set({ stats: { ...this.state.stats, [callId]: stats } }));
     api.on('levels', (levels) => this.set({ levels }));
@@ -153,6 +164,10 @@ export class PhoneStore {
   }
 
   private pushNotice(n: Notice): void {
+    // A registration failure is state, shown where state is (the top bar's summary, the account's Status): the same
+    // words again as a notice would say it a third time.
+    const reg = n.accountId !== undefined ? this.state.registrations[n.accountId] : undefined;
+    if (reg?.status === 'failed' && reg.error?.code === n.code) return;
     // The engine and the store may both report one event (a call's failure): keep one copy, the newest.
     const same = (x: Notice) => x.id === n.id || (x.message === n.message && x.callId === n.callId && x.accountId === n.accountId);
     this.set({ notices: [...this.state.notices.filter((x) => !same(x)), n].slice(-MAX_NOTICES) });
@@ -219,14 +234,36 @@ export class PhoneStore {
     this.set({ calls: exists ? this.state.calls.map((x) => (x.id === c.id ? c : x)) : [...this.state.calls, c] });
   }
 
-  async dial(number: string, accountId?: string): Promise<CallView | undefined> {
+  dial(number: string, accountId?: string): Promise<CallView | undefined> {
+    return this.place({ number, ...(accountId ? { accountId } : {}) });
+  }
+
+  /** A direct call to an address, without an account (an `iax:` link for a server the user has no account on). */
+  dialDirect(number: string, direct: DirectTarget): Promise<CallView | undefined> {
+    return this.place({ number, direct });
+  }
+
+  /**
+   * Calls the other party of a past call the way it was reached: through its account, or directly to the address a
+   * direct call came from (its extension 's', the start of a dialplan, when the caller sent no number).
+   */
+  callBack(h: Pick<HistoryEntry, 'number' | 'accountId' | 'remoteAddress'>): Promise<CallView | undefined> {
+    if (h.accountId === undefined && h.remoteAddress !== undefined) return this.dialDirect(h.number || 's', { server: h.remoteAddress });
+    if (!h.number) {
+      this.notify('warning', 'no-number', 'The caller sent no number, so there is nothing to call back.');
+      return Promise.resolve(undefined);
+    }
+    return this.dial(h.number, h.accountId);
+  }
+
+  private async place(payload: RequestPayload<'call:dial'>): Promise<CallView | undefined> {
     // One active call at a time: put the current one on hold first (call waiting, softphone-anchors §2a).
     for (const c of this.state.calls) if (c.state === 'up' && !c.held) await this.run(() => this.api.request('call:hold', { callId: c.id, hold: true }));
     // A new call makes the last one's "busy"/"declined" card and notices old news.
     if (this.state.ended.length > 0) this.set({ ended: [] });
     const live = new Set(this.state.calls.map((c) => c.id));
     this.dropNotices((n) => n.callId !== undefined && !live.has(n.callId));
-    const call = await this.run(() => this.api.request('call:dial', { number, ...(accountId ? { accountId } : {}) }));
+    const call = await this.run(() => this.api.request('call:dial', payload));
     if (call) this.upsertCall(call);
     return call;
   }
@@ -237,7 +274,13 @@ export class PhoneStore {
   }
   reject(callId: string, reason: 'busy' | 'declined'): void { void this.run(() => this.api.request('call:reject', { callId, reason })); }
   hangup(callId: string): void { void this.run(() => this.api.request('call:hangup', { callId })); }
-  sendDtmf(callId: string, digits: string): void { void this.run(() => this.api.request('call:dtmf', { callId, digits })); }
+  /** Sends DTMF and remembers the digits, so the call's card shows every digit sent, however it was entered. */
+  sendDtmf(callId: string, digits: string): void {
+    void this.run(() => this.api.request('call:dtmf', { callId, digits })).then((done) => {
+      if (done === undefined || !this.state.calls.some((c) => c.id === callId)) return;
+      this.set({ sentDtmf: { ...this.state.sentDtmf, [callId]: ((this.state.sentDtmf[callId] ?? '') + digits).slice(-DTMF_SHOWN) } });
+    });
+  }
   mute(callId: string, muted: boolean): void { void this.run(() => this.api.request('call:mute', { callId, muted })); }
   transfer(callId: string, target: string): void { void this.run(() => this.api.request('call:transfer', { callId, target })); }
   /** Attended transfer: hand the held call `callId` to the party of `toCallId` (both end once the server agrees). */

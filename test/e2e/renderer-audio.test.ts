@@ -146,7 +146,7 @@ describe('a call with audio through the UI (real engine, fake sound device, echo
     await card.getByRole('button', { name: 'Keypad' }).click();
     for (const d of ['4', '7', '1', 'hash']) await card.getByRole('group', { name: 'DTMF keypad' }).getByRole('button', { name: d, exact: true }).click();
     await expect.poll(digitsAtServer, { timeout: 5_000 }).toBe('471#');
-    expect(await card.textContent()).toContain('Sent: 471#');
+    expect(await card.textContent()).toContain('Tones sent: 471#');
   });
 
   it('records the call to a WAV holding the tone both ways, and says where the file is', async () => {

@@ -3,43 +3,14 @@
 // incoming call, a flood of frames). renderer-real.test.ts drives the same UI through the real ws-host.
 
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { contrastOf } from './support/contrast.js';
 import { SCREENSHOT_DIR } from './support/renderer-build.js';
 import { fakeApiPages } from './support/fake-api-pages.js';
-
-/** The page's globals this file touches inside page.evaluate() (the Node tsconfig has no DOM lib). */
-interface PageGlobals {
-  __fake: {
-    requests: { name: string; payload: unknown }[];
-    listenerCount(name: string): number;
-    incomingCall(number: string, name: string): string;
-    flood(count: number): void;
-  };
-  document: { activeElement: { id: string } | null; documentElement: { scrollWidth: number } };
-  DataTransfer: new () => { setData(type: string, value: string): void };
-  ClipboardEvent: new (type: string, init: { clipboardData: unknown; bubbles: boolean; cancelable: boolean }) => unknown;
-}
+import { addAccount, fakeRequests, paste as pasteInto, type PageGlobals } from './support/fake-ui.js';
 
 const pages = fakeApiPages();
 const open = pages.open;
-
-async function fakeRequests(page: Page, name: string): Promise<unknown[]> {
-  return page.evaluate((n) => (globalThis as unknown as PageGlobals).__fake.requests
-    .filter((r) => r.name === n).map((r) => r.payload), name);
-}
-
-async function addAccount(page: Page, fields: { server: string; username: string; secret?: string; label?: string }): Promise<void> {
-  await page.getByTestId('tab-accounts').click();
-  await page.getByTestId('add-account').click();
-  if (fields.label) await page.getByLabel('Name', { exact: true }).fill(fields.label);
-  await page.getByLabel('Server').fill(fields.server);
-  await page.getByLabel('User name').fill(fields.username);
-  if (fields.secret) await page.getByLabel('Password', { exact: true }).fill(fields.secret);
-  await page.getByTestId('save-account').click();
-  await expect.poll(() => page.getByTestId('save-status').textContent()).toBe('Saved.');
-}
 
 describe('renderer against the in-page fake API', () => {
   it('validates the account form, saves, and shows registration status with the apparent address and voicemail', async () => {
@@ -81,11 +52,11 @@ describe('renderer against the in-page fake API', () => {
     expect(saves).toHaveLength(1);
     expect(saves[0]).toMatchObject({ server: '127.0.0.1:4570', username: 'alice', secret: 's3cret', codecs: ['alaw', 'ulaw', 'g722'], auth: ['md5'], register: true });
 
-    // Registration: chip in the top bar turns green, detail shows the server's view of us and voicemail.
-    const chip = page.locator('[data-testid^="reg-chip-"]');
-    await expect.poll(() => chip.getAttribute('data-status')).toBe('registered');
-    expect(await chip.textContent()).toContain('registered');
-    expect(await chip.locator('.badge').textContent()).toBe('3');
+    // Registration: the top bar's summary turns green, detail shows the server's view of us and voicemail.
+    const summary = page.getByTestId('reg-summary');
+    await expect.poll(() => summary.getAttribute('data-status')).toBe('registered');
+    expect(await summary.textContent()).toContain('registered');
+    expect(await summary.locator('.badge').textContent()).toBe('3');
     await expect.poll(() => page.getByTestId('reg-detail').textContent()).toContain('127.0.0.1:40000');
     expect(await page.getByTestId('reg-detail').textContent()).toContain('3 new, 1 old');
     // The secret is write-only: the form shows that one is stored, never its value.
@@ -99,7 +70,8 @@ describe('renderer against the in-page fake API', () => {
     await expect.poll(() => page.getByTestId('reg-status').getAttribute('data-status')).toBe('failed');
     expect(await page.getByTestId('reg-status').textContent()).toContain('Wrong password');
     expect(await page.getByTestId('reg-error').textContent()).toContain('Registration Refused (cause 29)');
-    expect(await page.locator('[data-testid^="reg-chip-"]').getAttribute('data-status')).toBe('failed');
+    expect(await page.getByTestId('reg-summary').getAttribute('data-status')).toBe('failed');
+    expect(await page.getByTestId('reg-summary').textContent()).toBe('Office: wrong password');
   });
 
   it('dials from the keyboard, shows call progress, sends DTMF, hangs up, and redials from history', async () => {
@@ -143,12 +115,7 @@ describe('renderer against the in-page fake API', () => {
     await addAccount(page, { server: 'a.example.org', username: 'alice', label: 'A' });
     await addAccount(page, { server: 'b.example.org:4570', username: 'bob', label: 'B' });
     await page.getByTestId('tab-phone').click();
-    const paste = (text: string) => page.getByTestId('number').evaluate((el, t) => {
-      const g = globalThis as unknown as PageGlobals;
-      const dt = new g.DataTransfer();
-      dt.setData('text/plain', t);
-      (el as unknown as { dispatchEvent(e: unknown): boolean }).dispatchEvent(new g.ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
-    }, text);
+    const paste = (text: string) => pasteInto(page, 'number', text);
     await paste('iax:bob@b.example.org:4570/7001');
     expect(await page.getByTestId('number').inputValue()).toBe('7001');
     const bobId = await page.getByTestId('dial-account').inputValue();
@@ -157,7 +124,7 @@ describe('renderer against the in-page fake API', () => {
     await expect.poll(() => fakeRequests(page, 'call:dial')).toEqual([{ number: '7001', accountId: bobId }]);
 
     await paste('iax:nobody@c.example.org/1');
-    expect(await page.locator('#number-hint').textContent()).toContain('No account for c.example.org');
+    expect(await page.getByTestId('link-offer').textContent()).toContain('No account for c.example.org');
   });
 
   it('rings for an incoming call and answers it', async () => {
@@ -230,7 +197,7 @@ describe('renderer against the in-page fake API', () => {
     expect(await fakeRequests(page, 'trace:subscribe')).toEqual([{ enabled: true }, { enabled: false }]);
   });
 
-  it('offers the attended transfer on the held call, and shows DND on the top bar and chip, readable in dark mode', async () => {
+  it('offers the attended transfer on the held call, and shows DND on the top bar, readable in dark mode', async () => {
     const page = await open('dark');
     await addAccount(page, { server: 'pbx.example.org', username: 'alice', secret: 'x', label: 'Office' });
     await page.getByTestId('tab-phone').click();
@@ -244,9 +211,9 @@ describe('renderer against the in-page fake API', () => {
     expect(await page.getByTestId('transfer-to-call').allTextContents()).toEqual(['Transfer 600 to 601']);
     expect(await page.getByRole('button', { name: 'Transfer', exact: true }).count()).toBe(2);
     await page.getByTestId('toggle-dnd').click();
-    await expect.poll(() => page.locator('[data-testid^="reg-chip-"]').getAttribute('data-dnd')).toBe('on');
+    await expect.poll(() => page.getByTestId('toggle-dnd').getAttribute('aria-pressed')).toBe('true');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'transfer-dnd-dark.png') });
-    const samples = await contrastOf(page, ['.btn.dnd-toggle[aria-pressed="true"]', '.chip .chip-dnd', '.transfer-offers .btn.primary']);
+    const samples = await contrastOf(page, ['.btn.dnd-toggle[aria-pressed="true"]', '.status-summary .chip', '.transfer-offers .btn.primary']);
     expect(samples).toHaveLength(3);
     for (const s of samples) expect(s.ratio, `${s.selector} ${s.fg} on ${s.bg}`).toBeGreaterThanOrEqual(4.5);
     expect(await fakeRequests(page, 'settings:update')).toEqual([{ dnd: true }]);
@@ -292,7 +259,7 @@ describe('renderer against the in-page fake API', () => {
       // Nothing overflows the window horizontally.
       expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.scrollWidth)).toBeLessThanOrEqual(1024);
       const samples = await contrastOf(page, ['body', '.tab[aria-selected="true"]', '.btn.primary', '.btn.danger', '.call-party',
-        '.muted', '.state-pill.up', '.console-frame .l.ie', '.chip', '.statusline']);
+        '.muted', '.state-pill.up', '.console-frame .l.ie', '.status-summary .chip', '.statusline']);
       expect(samples.length).toBeGreaterThanOrEqual(8);
       for (const s of samples) expect(s.ratio, `${scheme} ${s.selector} ${s.fg} on ${s.bg}`).toBeGreaterThanOrEqual(4.5);
       await pages.closeChecked();

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import type { TraceView } from '../../electron/shared/api.js';
 import { accountInput } from '../../electron/shared/api-guards.js';
 import { draftFrom, emptyDraft, inputFrom, moveItem, validateDraft, type AccountDraft } from '../../renderer/lib/account-form.js';
-import { normaliseNumber, parseDialInput, sameServer } from '../../renderer/lib/dial-input.js';
+import { asciiDigits, normaliseNumber, parseDialInput, sameServer } from '../../renderer/lib/dial-input.js';
+import { planLink } from '../../renderer/lib/link-plan.js';
 import { formatDbfs, formatDuration, meterFraction } from '../../renderer/lib/format.js';
 import { RingBuffer } from '../../renderer/lib/ring-buffer.js';
 import { formatTraceLines, isEncryptedFrame, matchesFilter } from '../../renderer/lib/trace-format.js';
@@ -118,6 +119,38 @@ describe('parseDialInput', () => {
   it('compares servers with the default port implied', () => {
     expect(sameServer('PBX.example.org', 'pbx.example.org:4569')).toBe(true);
     expect(sameServer('pbx.example.org:4570', 'pbx.example.org')).toBe(false);
+  });
+
+  it('reads digits of any script, and says how long a too-long number is', () => {
+    expect(asciiDigits('٦٠٠ ۱۲ ２０１ ०९ 𝟎𝟗𝟘𝟡')).toBe('600 12 201 09 0909');
+    expect(parseDialInput('٦٠٠')).toEqual({ kind: 'number', number: '600' });
+    expect(parseDialInput('1'.repeat(300))).toEqual({ kind: 'invalid', reason: 'A number has at most 80 characters (this one has 300)' });
+    expect(parseDialInput('1'.repeat(80)).kind).toBe('number');
+  });
+});
+
+describe('links for the number field (planLink)', () => {
+  const office = account({ id: 'a1', server: 'pbx.example.org', username: 'alice' });
+  const other = account({ id: 'a2', server: 'pbx.example.org:4570', username: 'bob' });
+  const plan = (text: string, accounts = [office, other]) => {
+    const r = parseDialInput(text);
+    if (r.kind !== 'uri') throw new Error(`not a link: ${text}`);
+    return planLink(accounts, r.uri);
+  };
+  it('goes through the account on the same host and port, and through none when there is none', () => {
+    expect(plan('iax:pbx.example.org/600').account?.id).toBe('a1');
+    expect(plan('iax:pbx.example.org:4569/600').account?.id).toBe('a1');
+    expect(plan('iax:pbx.example.org:4570/600').account?.id).toBe('a2');
+    expect(plan('iax:pbx.example.org:4571/600').account).toBeUndefined();
+    expect(plan('iax:localhost:4570/102').account).toBeUndefined();
+    expect(plan('iax:pbx.example.org/600', [account({ ...office, enabled: false })]).account).toBeUndefined();
+  });
+  it('says what of the link is not used', () => {
+    expect(plan('iax:alice@pbx.example.org/600').notes).toEqual([]);
+    expect(plan('iax:carol@pbx.example.org/600?from-internal').notes).toEqual([
+      'the link\'s user name "carol" is not used: you call as alice',
+      'the link\'s context "from-internal" is not used: the server chooses the context of your calls',
+    ]);
   });
 });
 

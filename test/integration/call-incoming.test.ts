@@ -27,7 +27,8 @@ describe('incoming call from the scripted peer', () => {
     const w = watchCall(call);
     expect(call.direction).toBe('incoming');
     expect(call.state).toBe('ringing');
-    expect(call.remote).toEqual({ number: '6001', name: 'Bob' });
+    // The caller's ID, and where the NEW came from (a direct call's only way back).
+    expect(call.remote).toEqual({ number: '6001', name: 'Bob', address: `127.0.0.1:${peer.endpoint.port}` });
     expect(call.number).toBe('1001');
     expect(call.codec).toBe('alaw'); // first prefs entry in FORMAT ∩ ours (§6.5 step 1)
     expect(call.autoAnswerRequested).toBe(false);

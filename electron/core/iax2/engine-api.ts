@@ -140,7 +140,8 @@ export interface CallHandle {
   readonly accountId?: string;
   readonly direction: CallDirection;
   readonly number: string;
-  readonly remote: { readonly number?: string; readonly name?: string };
+  /** Caller ID of the other party; for incoming calls also the address the NEW came from ("host:port", "[v6]:port"). */
+  readonly remote: { readonly number?: string; readonly name?: string; readonly address?: string };
   readonly state: CallState;
   /** The negotiated codec (set from ACCEPT, or chosen by us for incoming calls). */
   readonly codec?: CodecName;

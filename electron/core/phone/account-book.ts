@@ -7,8 +7,11 @@ import type { AccountInput, AccountView, CodecName } from '../../shared/api.js';
 import { accountView as isAccountView } from '../../shared/api-guards.js';
 import { ApiError } from '../../shared/api.js';
 
-/** An account as stored on disk: everything in AccountView except what is derived. */
-export type StoredAccount = Omit<AccountView, 'hasSecret'>;
+/**
+ * An account as stored on disk: everything in AccountView except what is derived, plus whether the user gave it a
+ * password (so a password that did not survive a restart is known to be missing, not absent by design).
+ */
+export type StoredAccount = Omit<AccountView, 'hasSecret' | 'secretMissing'> & { readonly secretExpected?: boolean };
 export interface StoredAccounts {
   readonly version: 1;
   readonly accounts: readonly StoredAccount[];
@@ -37,10 +40,12 @@ export class AccountBook {
     const list = doc && Array.isArray(doc.accounts) ? doc.accounts : [];
     for (const raw of list) {
       // Accounts saved before encryption existed have no such field: they load as 'off' (what they did then).
-      const read = raw as Partial<StoredAccount>;
+      const { secretExpected, ...read } = raw as Partial<StoredAccount>;
       const candidate = { ...read, encryption: read.encryption ?? 'off', hasSecret: false };
       if (!isAccountView(candidate)) { skipped++; continue; }
-      const { hasSecret: _h, ...stored } = candidate;
+      const { hasSecret: _h, ...view } = candidate;
+      // Saved before the flag existed: "don't remember" implies there was a password to forget.
+      const stored: StoredAccount = { ...view, secretExpected: secretExpected === true || (secretExpected === undefined && !view.rememberSecret) };
       this.accounts.set(stored.id, stored);
       if (stored.rememberSecret) {
         try {
@@ -74,6 +79,7 @@ export class AccountBook {
       ...base,
       ...pick(input, ['label', 'server', 'username', 'rememberSecret', 'auth', 'callerIdName', 'callerIdNumber',
         'codecs', 'register', 'enabled', 'refreshSeconds', 'voicemailNumber', 'encryption']),
+      ...(input.secret !== undefined ? { secretExpected: input.secret !== null } : {}),
     };
     if (!next.server) throw new ApiError('invalid-request', 'the account needs a server');
     if (!next.username) throw new ApiError('invalid-request', 'the account needs a user name');
@@ -116,15 +122,21 @@ export class AccountBook {
     const secret = this.secrets.get(a.id);
     return {
       id: a.id, server: a.server, username: a.username, auth: a.auth, refreshSeconds: a.refreshSeconds,
-      codecs: a.codecs, register: a.register, encryption: a.encryption,
+      // Without its password the server would refuse it again and again (and say "wrong password"): wait for it.
+      codecs: a.codecs, register: a.register && !this.secretMissing(a), encryption: a.encryption,
       ...(secret !== undefined ? { secret } : {}),
       ...(a.callerIdName ? { callerIdName: a.callerIdName } : {}),
       ...(a.callerIdNumber ? { callerIdNumber: a.callerIdNumber } : {}),
     };
   }
 
+  private secretMissing(a: StoredAccount): boolean {
+    return a.secretExpected === true && !this.secrets.has(a.id);
+  }
+
   private view(a: StoredAccount): AccountView {
-    return { ...a, hasSecret: this.secrets.has(a.id) };
+    const { secretExpected: _e, ...rest } = a;
+    return { ...rest, hasSecret: this.secrets.has(a.id), ...(this.secretMissing(a) ? { secretMissing: true } : {}) };
   }
 
   private async persist(): Promise<void> {

@@ -26,17 +26,26 @@ export interface CallViewSource {
   readonly remoteHeld: boolean;
   readonly muted: boolean;
   readonly recording: boolean;
+  /** A call we placed directly, without an account: the address we called. */
+  readonly direct?: string;
+}
+
+/** Where a call without an account goes or comes from (undefined for calls through an account). */
+export function directAddress(c: Pick<CallViewSource, 'handle' | 'direct'>): string | undefined {
+  return c.direct ?? (c.handle.accountId === undefined ? c.handle.remote.address : undefined);
 }
 
 export function callView(c: CallViewSource): CallView {
   const h = c.handle;
+  const address = directAddress(c);
   return {
     id: h.id, direction: h.direction, number: remoteText(h.number || h.remote.number || '', 128), state: h.state,
     held: c.held, remoteHeld: c.remoteHeld, muted: c.muted, recording: c.recording, startedAt: c.startedAt,
     autoAnswerRequested: h.autoAnswerRequested, encrypted: h.encrypted === true,
-    ...(h.accountId !== undefined ? { accountId: h.accountId } : {}),
+    ...(h.accountId !== undefined && c.direct === undefined ? { accountId: h.accountId } : {}),
     ...(h.remote.name ? { remoteName: remoteText(h.remote.name, 256) } : {}),
     ...(h.remote.number ? { remoteNumber: remoteText(h.remote.number, 128) } : {}),
+    ...(address !== undefined ? { remoteAddress: address } : {}),
     ...(h.codec ? { codec: h.codec } : {}),
     ...(c.answeredAt !== undefined ? { answeredAt: c.answeredAt } : {}),
   };

@@ -59,6 +59,8 @@ export interface PhoneServiceDeps {
 interface LiveCall {
   readonly handle: CallHandle;
   readonly startedAt: number;
+  /** Placed directly, without an account: the address called (the engine knows it as a one-off account). */
+  readonly direct?: string;
   answeredAt?: number;
   held: boolean;
   remoteHeld: boolean;
@@ -207,7 +209,15 @@ export class PhoneService implements RedialApi {
       return null;
     },
 
-    'call:dial': ({ number, accountId }) => {
+    'call:dial': ({ number, accountId, direct }) => {
+      if (direct) {
+        // RFC 5456 peer to peer: a one-off account that never registers (what `redial call iax:host/number` does).
+        const handle = this.deps.engine.dial({
+          account: { id: DIRECT_ACCOUNT_ID, server: direct.server, username: direct.username ?? '', register: false },
+          number,
+        });
+        return this.viewOf(this.track(handle, direct.server));
+      }
       const account = accountId !== undefined ? this.accounts.get(accountId) : this.accounts.list().find((a) => a.enabled);
       if (!account) {
         throw new ApiError(accountId !== undefined ? 'unknown-account' : 'no-account',
@@ -391,12 +401,12 @@ export class PhoneService implements RedialApi {
 
   // ------------------------------------------------------------------------------------------- calls
 
-  private track(handle: CallHandle): LiveCall {
+  private track(handle: CallHandle, direct?: string): LiveCall {
     const existing = this.calls.get(handle.id);
     if (existing) return existing;
     const c: LiveCall = {
       handle, startedAt: this.deps.clock.wallTime().getTime(), held: false, remoteHeld: false, muted: false,
-      recording: false, encryptedShown: false, offs: [],
+      recording: false, encryptedShown: false, offs: [], ...(direct !== undefined ? { direct } : {}),
     };
     this.calls.set(handle.id, c);
     c.offs.push(
@@ -453,11 +463,13 @@ export class PhoneService implements RedialApi {
     const endedAt = this.deps.clock.wallTime().getTime();
     const outcome = this.outcome(c, info);
     const handedOver = outcome === 'transferred' && c.transfer !== undefined;
+    const view = { ...callView(c), state: 'ended' as const, recording: false };
     const entry = displayHistoryEntry({
       id: c.handle.id, direction: c.handle.direction, number: otherParty(c.handle),
       startedAt: c.startedAt, endedAt, outcome,
       durationSeconds: c.answeredAt !== undefined ? Math.max(0, Math.round((endedAt - c.answeredAt) / 1000)) : 0,
-      ...(c.handle.accountId !== undefined ? { accountId: c.handle.accountId } : {}),
+      ...(view.accountId !== undefined ? { accountId: view.accountId } : {}),
+      ...(view.remoteAddress !== undefined ? { remoteAddress: view.remoteAddress } : {}),
       ...(c.handle.remote.name ? { remoteName: c.handle.remote.name } : {}),
       ...(c.answeredAt !== undefined ? { answeredAt: c.answeredAt } : {}),
       ...(c.localEnd === 'dnd' ? { cause: 'Do not disturb', reason: 'dnd' as const }
@@ -466,7 +478,6 @@ export class PhoneService implements RedialApi {
       ...(handedOver && c.transfer ? { transferredTo: c.transfer.target } : {}),
       ...(c.handle.encrypted === true ? { encrypted: true } : {}),
     });
-    const view = { ...callView(c), state: 'ended' as const, recording: false };
     this.events.fire('call:ended', { call: view, end: endView(info), history: entry });
     if (handedOver) this.finishAttendedTransfer(c);
     this.updateRinging();
@@ -657,9 +668,13 @@ function safeName(s: string): string {
 }
 
 /**
- * The number of the other party, for history and file names: whom we called, or who called us. (An incoming
- * call's own number is the extension it was sent to, often "s" from Asterisk, which is no use for calling back.)
+ * The number of the other party, for history and file names: whom we called, or who called us. An incoming
+ * call's own number is the extension it was sent to ("s" from Asterisk, "100" on a direct call), which is no use
+ * for calling back, so a caller without caller ID has no number ("").
  */
 function otherParty(call: Pick<CallHandle, 'direction' | 'number' | 'remote'>): string {
-  return call.direction === 'incoming' ? call.remote.number || call.number || '' : call.number || call.remote.number || '';
+  return call.direction === 'incoming' ? call.remote.number || '' : call.number || call.remote.number || '';
 }
+
+/** The engine's name for the one-off account of a direct call (never an id AccountBook hands out: those hold a '-'). */
+const DIRECT_ACCOUNT_ID = 'direct';

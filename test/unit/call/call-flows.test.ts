@@ -326,7 +326,7 @@ describe('incoming call (spec §5.3, §6.5)', () => {
     expect(call).toBeDefined();
     expect(call.state).toBe('ringing');
     expect(call.codec).toBe('alaw');
-    expect(call.remote).toEqual({ number: '555', name: 'Bob' });
+    expect(call.remote).toEqual({ number: '555', name: 'Bob', address: '127.0.0.1:4569' });
     expect(call.autoAnswerRequested).toBe(false);
     expect(d.frames()).toEqual([[FrameType.IAX, IaxSubclass.ACCEPT], [FrameType.CONTROL, ControlSubclass.RINGING]]);
     const acc = d.iesOf(d.sent[0] as Extract<typeof d.sent[0], { kind: 'reliable' }>);

@@ -83,6 +83,17 @@ describe('specific refusals', () => {
     expect(requestGuards['history:list']({ limit: 1.5 })).toBe(false);
     expect(requestGuards['call:hangup']({ callId: '../../etc' })).toBe(false);
   });
+  it('dials through an account or directly to an address, never both, and checks the address', () => {
+    expect(requestGuards['call:dial']({ number: '102', direct: { server: 'localhost:4570', username: 'anything' } })).toBe(true);
+    expect(requestGuards['call:dial']({ number: '102', direct: { server: '[::1]:4569' } })).toBe(true);
+    expect(requestGuards['call:dial']({ number: '102', accountId: 'acc-1', direct: { server: 'pbx' } })).toBe(false);
+    expect(requestGuards['call:dial']({ number: '102', direct: { server: 'evil host/../x' } })).toBe(false);
+    expect(requestGuards['call:dial']({ number: '102', direct: { server: 'pbx', username: 'a b' } })).toBe(false);
+    expect(requestGuards['call:dial']({ number: '102', direct: { server: 'pbx', secret: 'x' } })).toBe(false);
+    // A direct call's address travels in the call's and the history's views, in the same form.
+    expect(responseGuards['call:dial']({ ...responseSamples['call:dial'], remoteAddress: '192.0.2.4:4569' })).toBe(true);
+    expect(responseGuards['call:dial']({ ...responseSamples['call:dial'], remoteAddress: '192.0.2.4 4569' })).toBe(false);
+  });
   it('accepts the secret as null (forget) but never exposes it in a view', () => {
     expect(requestGuards['accounts:save']({ id: 'acc-1', secret: null })).toBe(true);
     expect(responseGuards['accounts:save']({ ...responseSamples['accounts:save'], secret: 'x' })).toBe(false);

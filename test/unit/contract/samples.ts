@@ -130,5 +130,5 @@ export const eventSamples: Events = {
   'settings:changed': settings,
   'trace': trace,
   'notice': { id: 'n1', level: 'warning', code: 'secret-storage-weak', message: 'No keyring found', at: 1_764_000_000_000 },
-  'dial-request': { uri: 'iax:alice@pbx.example.org/600', number: '600', host: 'pbx.example.org', user: 'alice', accountId: 'acc-1' },
+  'dial-request': { uri: 'iax:alice@pbx.example.org/600', number: '600', host: 'pbx.example.org', user: 'alice' },
 };

@@ -17,7 +17,7 @@ export class FakeCall extends TypedEmitter<CallEvents> implements CallHandle {
   readonly actions: string[] = [];
   constructor(
     readonly id: string, readonly direction: CallDirection, readonly number: string,
-    readonly accountId?: string, readonly remote: { number?: string; name?: string } = {},
+    readonly accountId?: string, readonly remote: CallHandle['remote'] = {},
     readonly autoAnswerRequested = false,
   ) {
     super();
@@ -58,7 +58,8 @@ export class FakeEngine extends TypedEmitter<EngineEvents> implements Iax2Engine
   reregister(accountId?: string): void { this.reregistered.push(accountId); }
   dial(options: DialOptions): CallHandle {
     this.dials.push(options);
-    const c = new FakeCall(`out-${++this.n}`, 'outgoing', options.number, options.accountId);
+    // As the engine: a one-off account (a direct call) names the call like a saved one would.
+    const c = new FakeCall(`out-${++this.n}`, 'outgoing', options.number, options.accountId ?? options.account?.id);
     this.live.push(c);
     return c;
   }
@@ -69,8 +70,15 @@ export class FakeEngine extends TypedEmitter<EngineEvents> implements Iax2Engine
   fire<K extends keyof EngineEvents>(name: K, payload: EngineEvents[K]): void { this.emit(name, payload); }
   lastCall(): FakeCall { return this.live[this.live.length - 1]; }
   /** An incoming call from `remote` to `called` (Asterisk sends "s" when its dialplan names no extension). */
-  ring(remote: { number?: string; name?: string }, autoAnswer = false, called = 's'): FakeCall {
-    const c = new FakeCall(`in-${++this.n}`, 'incoming', called, this.accounts[0]?.id, remote, autoAnswer);
+  ring(remote: CallHandle['remote'], autoAnswer = false, called = 's'): FakeCall {
+    return this.ringAs(this.accounts[0]?.id, remote, autoAnswer, called);
+  }
+  /** A direct call (no account): from `remote.address`, sent to the extension `called`. */
+  ringDirect(remote: CallHandle['remote'], called: string): FakeCall {
+    return this.ringAs(undefined, remote, false, called);
+  }
+  private ringAs(accountId: string | undefined, remote: CallHandle['remote'], autoAnswer: boolean, called: string): FakeCall {
+    const c = new FakeCall(`in-${++this.n}`, 'incoming', called, accountId, remote, autoAnswer);
     this.live.push(c);
     this.emit('incoming', c);
     return c;

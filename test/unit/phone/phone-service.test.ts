@@ -97,6 +97,28 @@ describe('PhoneService: accounts and registration', () => {
     expect(t.engine.accounts[0].secret).toBe('temp');
   });
 
+  it('waits for a password that did not survive a restart instead of registering without it', async () => {
+    const t = setup();
+    await t.phone.start();
+    const kept = await t.phone.request('accounts:save', { server: 'pbx', username: 'bob', secret: 'temp', rememberSecret: false });
+    const open = await t.phone.request('accounts:save', { server: 'peer', username: 'guest' }); // no password, by design
+    // Restart: the same stores, a new phone.
+    const again = new PhoneService({ engine: t.engine, clock: t.clock, secrets: t.secrets, stores: t.stores,
+      info: { name: 'Redial', version: '0.1.0', host: 'headless', platform: 'linux', secretStorage: 'memory' } });
+    await again.start();
+    const list = await again.request('accounts:list');
+    expect(list.find((a) => a.id === kept.id)).toMatchObject({ hasSecret: false, secretMissing: true });
+    expect(list.find((a) => a.id === open.id)?.secretMissing).toBeUndefined();
+    // The engine is not asked to register it: the server would refuse it as a wrong password, again and again.
+    expect(t.engine.accounts.find((a) => a.id === kept.id)?.register).toBe(false);
+    expect(t.engine.accounts.find((a) => a.id === open.id)?.register).toBe(true);
+    const given = await again.request('accounts:save', { id: kept.id, secret: 'temp' });
+    expect(given.secretMissing).toBeUndefined();
+    expect(t.engine.accounts.find((a) => a.id === kept.id)).toMatchObject({ register: true, secret: 'temp' });
+    // Forgetting it on purpose is not "missing".
+    expect((await again.request('accounts:save', { id: kept.id, secret: null })).secretMissing).toBeUndefined();
+  });
+
   it('refuses incomplete accounts and unknown ids with clear errors', async () => {
     const t = setup();
     await t.phone.start();
@@ -238,6 +260,35 @@ describe('PhoneService: calls', () => {
     expect(t.of('call:ended')[0].history.outcome).toBe('missed');
     // History keeps whom to call back: the caller, not the extension the call was sent to ("s").
     expect(t.of('call:ended')[0].history.number).toBe('201');
+  });
+
+  it('places a direct call without an account, and keeps its address for calling back', async () => {
+    const t = await withAccount();
+    const view = await t.phone.request('call:dial', { number: '102', direct: { server: 'localhost:4570', username: 'anything' } });
+    expect(t.engine.dials.at(-1)).toEqual({ number: '102', account: { id: 'direct', server: 'localhost:4570', username: 'anything', register: false } });
+    expect(view.remoteAddress).toBe('localhost:4570');
+    expect(view.accountId).toBeUndefined();
+    t.engine.lastCall().go('up');
+    t.engine.lastCall().end('remote');
+    await flush();
+    expect(t.of('call:ended').at(-1)?.history).toMatchObject({ number: '102', remoteAddress: 'localhost:4570', outcome: 'answered' });
+    expect(t.of('call:ended').at(-1)?.history.accountId).toBeUndefined();
+  });
+
+  it('names a direct incoming call by its address, never by the extension it was sent to', async () => {
+    const t = await withAccount();
+    await t.phone.request('settings:update', { acceptDirectCalls: true });
+    const h = t.engine.ringDirect({ address: '192.0.2.4:4569' }, '100');
+    expect(t.of('call:incoming').at(-1)).toMatchObject({ id: h.id, remoteAddress: '192.0.2.4:4569' });
+    expect(t.of('call:incoming').at(-1)?.remoteNumber).toBeUndefined();
+    h.end('remote');
+    await flush();
+    const entry = t.of('call:ended').at(-1)?.history;
+    expect(entry).toMatchObject({ number: '', remoteAddress: '192.0.2.4:4569', outcome: 'missed' });
+    expect(entry?.accountId).toBeUndefined();
+    // A call through an account carries no address: the account is how to reach them.
+    t.engine.ring({ number: '201', address: '10.0.0.1:4569' });
+    expect(t.of('call:incoming').at(-1)?.remoteAddress).toBeUndefined();
   });
 
   it('answers and rejects incoming calls on request', async () => {

@@ -147,6 +147,8 @@ class DefaultCallManager implements CallManager {
       remote: {
         ...(info.callingNumber !== undefined ? { number: info.callingNumber } : {}),
         ...(info.callingName !== undefined ? { name: info.callingName } : {}),
+        // Who to call back when the call came without a server (a direct call carries no usable number).
+        address: dialog.peer.address.includes(':') ? `[${dialog.peer.address}]:${dialog.peer.port}` : `${dialog.peer.address}:${dialog.peer.port}`,
       },
       ...(account ? { accountId: account.id, account } : {}),
       offered: ours,

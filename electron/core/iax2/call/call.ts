@@ -41,7 +41,7 @@ export interface CallInit {
   readonly host: CallHost;
   readonly direction: CallDirection;
   readonly number: string;
-  readonly remote: { readonly number?: string; readonly name?: string };
+  readonly remote: CallHandle['remote'];
   readonly accountId?: string;
   readonly account?: AccountConfig;
   /** Outgoing: the codecs offered in NEW, best first (ACCEPT must name one of them). */
@@ -58,7 +58,7 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
   readonly accountId?: string;
   readonly direction: CallDirection;
   readonly number: string;
-  readonly remote: { readonly number?: string; readonly name?: string };
+  readonly remote: CallHandle['remote'];
   readonly autoAnswerRequested: boolean;
 
   private readonly host: CallHost;
