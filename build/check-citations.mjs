@@ -9,6 +9,7 @@
 //    there (a D-n after "decisions" on the line is a decision, otherwise one of the spec's codec rules D-1 … D-5)
 //  - "Appendix A.2" → docs/spec.md's appendix A, item A.2
 //  - a file name ending in .md → a file in the repository
+//  - every entry of docs/decisions.md has its own number
 //  - no citations of things outside the repository: issue numbers ("issue 3"), round notes ("R2-soak-findings",
 //    "notes H6-H7", "H1's proxy"), paths under /work/.
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
@@ -86,9 +87,16 @@ export function checkText(file, text, docs, { exists = () => true, knownMarkdown
   const problems = [];
   const lines = text.split('\n');
   const inDecisions = file === 'docs/decisions.md';
+  const entries = new Set(); // decision IDs seen so far in docs/decisions.md
   lines.forEach((line, i) => {
     const at = `${file}:${i + 1}`;
     const say = (why) => problems.push(`${at}: ${why}`);
+
+    const entry = inDecisions ? /^##\s+(D-\d+)\b/.exec(line) : null;
+    if (entry) {
+      if (entries.has(entry[1])) say(`${entry[1]} is used twice: give the later entry the next free number`);
+      entries.add(entry[1]);
+    }
 
     for (const [re, why] of FORBIDDEN) if (re.test(line)) say(`${why}: "${line.trim().slice(0, 100)}"`);
 

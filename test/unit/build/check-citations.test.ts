@@ -47,6 +47,11 @@ describe('citation check', () => {
     expect(check('// (D~-9)')).toEqual([expect.stringContaining(bad('docs/decisions.md D~-9'))]);
   });
 
+  it('refuses two decisions with one number', () => {
+    const decisions = '## D-1 One\n\ntext\n\n## D-2 Two\n\n## D-2 Another\n';
+    expect(check(decisions, 'docs/decisions.md')).toEqual([expect.stringContaining('docs/decisions.md:7: D-2 is used twice')]);
+  });
+
   it('refuses documents that are not in the repository', () => {
     expect(check('// see docs/nowhere~.md')).toEqual([expect.stringContaining(bad('docs/nowhere~.md'))]);
     expect(check('// (test-peers~.md)')).toHaveLength(1);
