@@ -312,6 +312,14 @@ export interface TraceFrame {
   readonly error?: string;
 }
 
+/**
+ * Voice (mini, video and trunk frames) as opposed to signalling (full frames): a call sends about a hundred voice
+ * frames a second, so the phone and the console keep them apart and a call's voice never pushes its set-up out.
+ */
+export function isVoiceFrame(frame: Pick<TraceFrame, 'kind'>): boolean {
+  return frame.kind === 'mini' || frame.kind === 'video' || frame.kind === 'trunk';
+}
+
 /** One frame of the debug trace as the UI gets it: no raw bytes (those stay in the engine for pcap export). */
 export interface TraceView extends TraceFrame {
   /** Monotonic sequence number of the entry, for de-duplication and ordering. */

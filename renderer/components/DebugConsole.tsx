@@ -6,6 +6,7 @@
 // has the same height, so a frame's position is a prefix sum of line counts — no measuring).
 
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { formatClock } from '../lib/format.js';
 import { isEncryptedFrame, matchesFilter, type TraceFilter } from '../lib/trace-format.js';
 import { usePhone } from '../state/context.js';
 import type { TraceRow } from '../state/trace-log.js';
@@ -127,7 +128,7 @@ export function DebugConsole(props: { onClose: () => void }) {
   for (let i = first; i < rows.length && tops[i] < toLine; i++) visible.push({ row: rows[i], top: tops[i] * LINE_PX, index: i });
 
   const behind = paused ? log.version - version : 0;
-  const say = (msg: string) => { setFlash(msg); setTimeout(() => setFlash(''), 2500); };
+  const say = (msg: string) => { setFlash(msg); setTimeout(() => setFlash(''), 4000); };
 
   return (
     <section class="console" aria-label="IAX2 debug console" data-testid="debug-console">
@@ -151,11 +152,15 @@ export function DebugConsole(props: { onClose: () => void }) {
           {paused ? 'Resume' : 'Pause'}
         </button>
         <button type="button" class="btn small" onClick={() => { void phone.clearTrace(); setVersion(log.version); }}>Clear</button>
-        <button type="button" class="btn small" onClick={async () => {
-          const ok = await copyText(rows.map((r) => r.lines.join('\n')).join('\n'));
+        <button type="button" class="btn small" data-testid="console-copy" onClick={async () => {
+          // The frames shown, each headed by its wall-clock time (Asterisk's lines carry only the frame's timestamp).
+          const ok = await copyText(rows.map((r) => [`${formatClock(r.entry.at)} ${r.lines[0] ?? ''}`, ...r.lines.slice(1)].join('\n')).join('\n'));
           say(ok ? `Copied ${rows.length} frames` : 'Copy failed');
         }}>Copy</button>
-        <button type="button" class="btn small" onClick={() => void phone.exportPcap()}>Export .pcap</button>
+        <button type="button" class="btn small" data-testid="console-export" onClick={async () => {
+          const saved = await phone.exportPcap();
+          if (saved) say(saved);
+        }}>Export .pcap</button>
         <button type="button" class="btn small close" onClick={props.onClose} aria-label="Close debug console" title="Close (Ctrl+Shift+D)">✕</button>
       </div>
       <div class="console-view" ref={viewRef} onScroll={onScroll} tabIndex={0} aria-label="Frames" role="log" data-testid="console-view">
@@ -172,6 +177,7 @@ export function DebugConsole(props: { onClose: () => void }) {
                   data-encrypted={encrypted ? 'true' : undefined}>
                   {row.lines.map((l, i) => (
                     <div key={i} class={`l ${i === 0 ? 'head' : i === 1 && row.entry.kind === 'full' ? 'ts' : 'ie'}`}>
+                      {i === 0 && <span class="t" data-testid="frame-time">{formatClock(row.entry.at)} </span>}
                       {i === 0 && encrypted && <span class="enc-mark" role="img" aria-label="encrypted"
                         title="Encrypted on the wire (AES-128), shown decrypted" data-testid="encrypted-frame"><LockIcon size={10} /></span>}
                       {l}
@@ -187,7 +193,7 @@ export function DebugConsole(props: { onClose: () => void }) {
         <span data-testid="console-count">{rows.length} shown / {log.size} buffered{log.voiceSize > 0 && !showVoice ? ` (${log.voiceSize} voice frames hidden)` : ''}</span>
         {log.dropped > 0 && <span>{log.dropped} older frames dropped</span>}
         {paused && <span>Paused{behind > 0 ? ` — new frames waiting` : ''}</span>}
-        {flash && <span>{flash}</span>}
+        {flash && <span role="status" data-testid="console-flash">{flash}</span>}
       </div>
     </section>
   );

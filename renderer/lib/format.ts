@@ -34,6 +34,13 @@ export function formatPercent(p: number | undefined): string {
   return p === undefined || !Number.isFinite(p) ? '—' : `${p.toFixed(p < 10 ? 1 : 0)} %`;
 }
 
+/** A frame's wall-clock time to the millisecond, local: 1764147600123 → "14:03:07.123" (the debug console). */
+export function formatClock(epochMs: number): string {
+  const d = new Date(epochMs);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
 /** Wall-clock time for history rows: today → "14:03", otherwise "26 Nov 14:03". */
 export function formatWhen(epochMs: number, now: number = Date.now()): string {
   const d = new Date(epochMs);

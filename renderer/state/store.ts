@@ -368,13 +368,16 @@ export class PhoneStore {
     await this.run(() => this.api.request('trace:clear'));
   }
 
-  async exportPcap(): Promise<void> {
+  /** Writes the phone's trace as a .pcap; returns what to tell the user (also raised as a notice), or undefined. */
+  async exportPcap(): Promise<string | undefined> {
     const res = await this.run(() => this.api.request('trace:export-pcap'));
-    if (!res) return;
+    if (!res) return undefined;
     // Wireshark decodes IAX2 on UDP 4569 only; a server on another port needs "Decode As".
     const ports = [...new Set(this.state.accounts.map((a) => serverPort(a.server)).filter((p) => p !== 4569))];
     const hint = ports.length > 0 ? ` (in Wireshark, use Decode As… UDP port ${ports.join('/')} → IAX2)` : '';
-    this.notify('info', 'pcap', `Saved ${res.frames} frames to ${res.path}${hint}`);
+    const message = `Saved ${res.frames} frames to ${res.path}${hint}`;
+    this.notify('info', 'pcap', message);
+    return message;
   }
 }
 

@@ -4,15 +4,13 @@
 // the REGREQ/NEW/ACCEPT the user opened the console to read out of the buffer within a minute. Views poll `version` on animation
 // frames instead of re-rendering on every frame event, so 100 frames/s cannot flood Preact.
 
-import type { TraceView } from '../../electron/shared/api.js';
+import { isVoiceFrame, type TraceView } from '../../electron/shared/api.js';
 import { RingBuffer } from '../lib/ring-buffer.js';
 import { formatTraceLines } from '../lib/trace-format.js';
 
 export const TRACE_CAPACITY = 5000;
 /** Voice frames kept: 20 s of a call's both directions. */
 export const VOICE_TRACE_CAPACITY = 4000;
-
-const isVoice = (e: TraceView): boolean => e.kind === 'mini' || e.kind === 'video' || e.kind === 'trunk';
 
 export interface TraceRow {
   readonly entry: TraceView;
@@ -48,7 +46,7 @@ export class TraceLog {
     // trace:subscribe returns recent frames that may overlap frames already streamed: keep each seq once.
     if (entry.seq <= this.lastSeq) return;
     this.lastSeq = entry.seq;
-    (isVoice(entry) ? this.voice : this.rows).push(rowOf(entry));
+    (isVoiceFrame(entry) ? this.voice : this.rows).push(rowOf(entry));
     this.version++;
   }
 

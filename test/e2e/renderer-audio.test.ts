@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IeWriter } from '../../electron/core/iax2/wire/ies.js';
 import { ControlSubclass, FrameType, IaxSubclass, IeType } from '../../electron/core/iax2/wire/types.js';
 import { ScriptedPeer, type ServerDialog } from '../support/scripted-peer.js';
+import { field, tsharkDecodeFile } from '../support/tshark.js';
 import type { WatchedPage } from './support/browser.js';
 import { openRealApp, type EngineHost, type RealApp } from './support/engine-host.js';
 import { SCREENSHOT_DIR, buildRenderer, type RendererBuild } from './support/renderer-build.js';
@@ -149,16 +150,46 @@ describe('a call with audio through the UI (real engine, fake sound device, echo
     expect(await card.textContent()).toContain('Tones sent: 471#');
   });
 
+  it('opened mid-call, the debug console shows the call\'s set-up with wall-clock times, and exports it', async () => {
+    // The call has run with voice both ways for a while; the console was closed all along.
+    await page.keyboard.press('Control+Shift+D');
+    const view = page.getByTestId('console-view');
+    // Only the rows on screen are in the page: find the set-up with the console's own filter.
+    for (const [dir, subclass] of [['Tx', 'NEW'], ['Rx', 'ACCEPT']]) {
+      await page.getByTestId('console-filter').fill(`Subclass: ${subclass}`);
+      await expect.poll(() => view.textContent(), { timeout: 5_000 }).toMatch(new RegExp(`${dir}-Frame Retry\\[ No\\] .*Type: IAX\\s+Subclass: ${subclass}`));
+    }
+    await page.getByTestId('console-filter').fill('');
+    // Every frame is headed by the time of day it crossed the wire.
+    const times = await page.getByTestId('frame-time').allTextContents();
+    expect(times.length).toBeGreaterThan(3);
+    for (const t of times) expect(t.trim()).toMatch(/^\d\d:\d\d:\d\d\.\d{3}$/);
+    // Voice is there too, behind its checkbox, and the export says what it saved.
+    expect(await page.getByTestId('console-count').textContent()).toMatch(/voice frames hidden/);
+    await page.getByTestId('console-export').click();
+    await expect.poll(() => page.getByTestId('console-flash').textContent(), { timeout: 5_000 }).toMatch(/^Saved \d+ frames to \S+\.pcap/);
+    const saved = /to (\S+\.pcap)/.exec((await page.getByTestId('console-flash').textContent()) ?? '')![1];
+    // Wireshark reads it with the call's set-up in it, so it knows the voice frames are µ-law (without the NEW and
+    // ACCEPT it takes codec 0, G.723.1): the way the user will look at it.
+    const packets = await tsharkDecodeFile(saved, { ports: [Number(peer.server.split(':')[1])] });
+    const subclasses = packets.map((p) => field(p, 'iax2.iax.subclass')).filter(Boolean);
+    expect(subclasses).toEqual(expect.arrayContaining(['1', '7'])); // NEW, ACCEPT
+    const voiceCodecs = new Set(packets.filter((p) => field(p, 'iax2.voice.codec') !== undefined).map((p) => field(p, 'iax2.voice.codec')));
+    expect([...voiceCodecs]).toEqual(['4']); // bit 2, G.711 µ-law
+    await page.keyboard.press('Control+Shift+D');
+    await expect.poll(() => page.getByTestId('debug-console').count()).toBe(0);
+  });
+
   it('records the call to a WAV holding the tone both ways, and says where the file is', async () => {
     const card = page.getByTestId('active-call');
     await card.getByRole('button', { name: '● Record' }).click();
     await expect.poll(() => page.getByTestId('recording-indicator').count()).toBe(1);
-    await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/^Recording to /);
+    await expect.poll(() => page.getByTestId('notice').last().textContent()).toMatch(/^Recording to /);
     await new Promise((r) => setTimeout(r, 1500));
     await card.getByRole('button', { name: '■ Stop recording' }).click();
-    await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 5_000 }).toMatch(/^Recording saved: .*\.wav/);
+    await expect.poll(() => page.getByTestId('notice').last().textContent(), { timeout: 5_000 }).toMatch(/^Recording saved: .*\.wav/);
     expect(await page.getByTestId('recording-indicator').count()).toBe(0);
-    const path = /Recording saved: (\S+\.wav)/.exec((await page.getByTestId('notice').textContent()) ?? '')![1];
+    const path = /Recording saved: (\S+\.wav)/.exec((await page.getByTestId('notice').last().textContent()) ?? '')![1];
     expect(path.startsWith(join(host.dataDir, 'recordings'))).toBe(true);
 
     const wav = readWav(path);
@@ -180,6 +211,13 @@ describe('a call with audio through the UI (real engine, fake sound device, echo
     await expect.poll(() => peer.fullFramesReceived(IaxSubclass.HANGUP).length, { timeout: 5_000 }).toBe(1);
     expect(await page.getByTestId('history').locator('li').first().textContent()).toContain('601');
     expect(dialog).toBeDefined();
+    // No stream is open any more: the Audio page's meters are at rest, not frozen at the call's last levels.
+    await page.getByTestId('tab-audio').click();
+    for (const name of ['Mic level', 'Spk level']) {
+      await expect.poll(() => page.getByRole('meter', { name }).getAttribute('aria-valuenow')).toBe('-60');
+      expect(await page.getByRole('meter', { name }).getAttribute('aria-valuetext')).toBe('≤ -60 dBFS');
+    }
+    await page.getByTestId('tab-phone').click();
   });
 
   it('logged no console errors, page errors or CSP violations', () => {

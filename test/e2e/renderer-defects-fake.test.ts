@@ -105,6 +105,20 @@ describe('defects found by a new user, against the fake API', () => {
     expect((await fakeRequests(page, 'call:dtmf')).map((p) => (p as { digits: string }).digits).join('')).toBe('12*#');
   });
 
+  it('heads every console frame with its time of day, and says what Copy and Export did (defect 6)', async () => {
+    const page = await phoneWithAccount();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.keyboard.press('Control+Shift+D');
+    await expect.poll(() => page.getByTestId('console-frame').count()).toBeGreaterThan(2);
+    for (const t of await page.getByTestId('frame-time').allTextContents()) expect(t.trim()).toMatch(/^\d\d:\d\d:\d\d\.\d{3}$/);
+    await page.getByTestId('console-copy').click();
+    await expect.poll(() => page.getByTestId('console-flash').textContent()).toMatch(/^Copied \d+ frames$/);
+    const copied = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
+    expect(copied).toMatch(/^\d\d:\d\d:\d\d\.\d{3} Tx-Frame Retry\[ No\] -- OSeqno: \d{3} ISeqno: \d{3} Type: IAX\s+Subclass: REGREQ/);
+    await page.getByTestId('console-export').click();
+    await expect.poll(() => page.getByTestId('console-flash').textContent()).toMatch(/^Saved \d+ frames to \/tmp\/redial-trace\.pcap$/);
+  });
+
   it('keeps the "Call through" choice across pages, and says "calls only" for an account that does not register (defect 7)', async () => {
     const page = await phoneWithAccount();
     await addAccount(page, { server: 'b.example.org', username: 'bob', label: 'Outbound', register: false });

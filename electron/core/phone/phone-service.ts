@@ -85,6 +85,8 @@ interface LiveCall {
 const STATS_INTERVAL_MS = 1000;
 const LEVELS_INTERVAL_MS = 200; // 5 Hz
 const FAILURE_TONE_MS = 3000;
+/** Frames a console gets when it opens (trace:subscribe): bounded, so opening it never ships megabytes at once. */
+const TRACE_OPENING = { signalling: 2000, voice: 400 } as const;
 
 class PhoneEvents extends TypedEmitter<Events> {
   fire<K extends EventName>(name: K, payload: Events[K]): void { this.emit(name, payload); }
@@ -338,7 +340,8 @@ export class PhoneService implements RedialApi {
       return next;
     },
 
-    'trace:subscribe': () => this.trace.recent(500).map((t) => toTraceView(t, this.format)),
+    // A console opened mid-call starts with the set-up and the signalling since, plus a moment of the voice.
+    'trace:subscribe': () => this.trace.opening(TRACE_OPENING.signalling, TRACE_OPENING.voice).map((t) => toTraceView(t, this.format)),
     'trace:recent': ({ limit }) => this.trace.recent(limit).map((t) => toTraceView(t, this.format)),
     'trace:clear': () => { this.trace.clear(); return null; },
     'trace:export-pcap': async () => {
@@ -604,6 +607,8 @@ export class PhoneService implements RedialApi {
     } else if (!wanted && this.stopLevelsTimer) {
       this.stopLevelsTimer();
       this.stopLevelsTimer = undefined;
+      // The last reading would otherwise stay on every meter after the call: no stream open now (api.ts LevelsView).
+      this.events.fire('levels', { inputDbfs: null, outputDbfs: null });
     }
   }
 

@@ -1,7 +1,10 @@
-// The debug trace kept by the phone: a bounded ring of the engine's TraceEntry objects (raw bytes
-// included, for pcap export) and their conversion to the UI's TraceView (raw bytes stripped, text added).
+// The debug trace kept by the phone, whether or not a console is open: bounded rings of the engine's TraceEntry
+// objects (raw bytes included, for pcap export) and their conversion to the UI's TraceView (raw bytes stripped, text
+// added). Signalling and voice have separate rings: after a minute of a call one shared ring held only voice and
+// PINGs, so the set-up (NEW, ACCEPT, the codec) was gone from the console and from the pcap, where Wireshark then
+// guesses the voice frames' codec wrongly.
 import type { TraceEntry } from '../iax2/trace-types.js';
-import type { TraceView } from '../../shared/api.js';
+import { isVoiceFrame, type TraceView } from '../../shared/api.js';
 
 export type TraceFormatter = (entry: TraceEntry) => string;
 
@@ -12,31 +15,66 @@ export interface BufferedTrace {
   readonly entry: TraceEntry;
 }
 
+/** Voice frames kept: 20 s of one call, both directions (the signalling ring's size is a setting). */
+export const VOICE_TRACE_CAPACITY = 2000;
+
+/** One bounded ring, trimmed in batches so a busy call does not shift the array on every frame. */
+class Ring {
+  items: BufferedTrace[] = [];
+  constructor(public capacity: number) {}
+  push(item: BufferedTrace): void {
+    this.items.push(item);
+    if (this.items.length > this.capacity * 1.25) this.items = this.items.slice(-this.capacity);
+  }
+  /** The newest `limit` (default: all it holds). */
+  newest(limit = this.capacity): BufferedTrace[] {
+    return this.items.slice(-Math.min(limit, this.capacity));
+  }
+}
+
 export class TraceBuffer {
-  private items: BufferedTrace[] = [];
+  private readonly signalling: Ring;
+  private readonly voice: Ring;
   private nextSeq = 1;
 
-  constructor(private capacity: number) {}
+  constructor(capacity: number, voiceCapacity = VOICE_TRACE_CAPACITY) {
+    this.signalling = new Ring(Math.max(1, capacity));
+    this.voice = new Ring(Math.max(1, voiceCapacity));
+  }
 
+  /** The signalling ring's size (settings.debug.traceBufferSize). */
   setCapacity(capacity: number): void {
-    this.capacity = Math.max(1, capacity);
-    if (this.items.length > this.capacity) this.items = this.items.slice(-this.capacity);
+    this.signalling.capacity = Math.max(1, capacity);
+    this.signalling.items = this.signalling.newest();
   }
 
   add(entry: TraceEntry, wallAt: number): BufferedTrace {
     const item = { seq: this.nextSeq++, wallAt, entry };
-    this.items.push(item);
-    // Trim in batches so a busy call does not shift the array on every frame.
-    if (this.items.length > this.capacity * 1.25) this.items = this.items.slice(-this.capacity);
+    (isVoiceFrame(entry) ? this.voice : this.signalling).push(item);
     return item;
   }
 
+  /** The newest `limit` frames of both rings, oldest first (default: everything held). */
   recent(limit?: number): BufferedTrace[] {
-    const all = this.items.length > this.capacity ? this.items.slice(-this.capacity) : this.items;
-    return limit !== undefined && limit < all.length ? all.slice(-limit) : all.slice();
+    const all = mergeBySeq(this.signalling.newest(), this.voice.newest());
+    return limit !== undefined && limit < all.length ? all.slice(-limit) : all;
   }
 
-  clear(): void { this.items = []; }
+  /** What a console that opens now starts with: the newest signalling frames and a little of the voice. */
+  opening(signalling: number, voice: number): BufferedTrace[] {
+    return mergeBySeq(this.signalling.newest(signalling), this.voice.newest(voice));
+  }
+
+  clear(): void { this.signalling.items = []; this.voice.items = []; }
+}
+
+function mergeBySeq(a: readonly BufferedTrace[], b: readonly BufferedTrace[]): BufferedTrace[] {
+  const out: BufferedTrace[] = [];
+  let i = 0, j = 0;
+  while (i < a.length && j < b.length) out.push(a[i].seq < b[j].seq ? a[i++] : b[j++]);
+  while (i < a.length) out.push(a[i++]);
+  while (j < b.length) out.push(b[j++]);
+  return out;
 }
 
 /** A plain rendering used until/unless the engine's Asterisk-style formatter is supplied. */

@@ -262,6 +262,22 @@ describe('PhoneService: calls', () => {
     expect(t.of('call:ended')[0].history.number).toBe('201');
   });
 
+  it('puts the meters at rest when the last call\'s audio closes, instead of leaving its last reading', async () => {
+    const t = await withAccount({ media: Object.assign(new NullPhoneMedia(), { levels: () => ({ inputDbfs: -16.3, outputDbfs: -6 }) }) });
+    const levels: Events['levels'][] = [];
+    t.phone.on('levels', (l) => levels.push(l));
+    await t.phone.request('call:dial', { number: '600' });
+    t.engine.lastCall().go('up');
+    await flush();
+    t.clock.advance(200);
+    expect(levels).toEqual([{ inputDbfs: -16.3, outputDbfs: -6 }]);
+    t.engine.lastCall().end('remote');
+    await flush();
+    expect(levels.at(-1)).toEqual({ inputDbfs: null, outputDbfs: null });
+    t.clock.advance(1000);
+    expect(levels).toHaveLength(2); // and nothing more while no stream is open
+  });
+
   it('places a direct call without an account, and keeps its address for calling back', async () => {
     const t = await withAccount();
     const view = await t.phone.request('call:dial', { number: '102', direct: { server: 'localhost:4570', username: 'anything' } });
@@ -380,6 +396,31 @@ describe('PhoneService: settings, trace, validation', () => {
     expect(text.text.split('Tx-Frame').length - 1).toBe(2);
     await t.phone.request('trace:clear');
     expect(await t.phone.request('trace:recent', {})).toEqual([]);
+  });
+
+  it('keeps a call\'s set-up in the trace and the pcap after a minute of voice, whether or not a console was open', async () => {
+    const pcapInputs: TraceEntry[][] = [];
+    const t = setup({ writePcap: (entries) => { pcapInputs.push([...entries]); return new Uint8Array(4); } });
+    await t.phone.start();
+    const frame = (i: number, kind: 'full' | 'mini', subclass?: string): TraceEntry => ({
+      direction: i % 2 ? 'rx' : 'tx', at: i, retry: false, peer: { address: '127.0.0.1', port: 4569 }, kind, timestamp: i * 20,
+      sourceCall: 5, ies: [], payloadBytes: kind === 'mini' ? 160 : 12, raw: new Uint8Array(4),
+      ...(kind === 'full' ? { frameType: 'IAX', subclass, oseqno: 0, iseqno: 0, destCall: 6 } : {}),
+    });
+    // Nobody listens: the phone keeps the frames anyway.
+    t.engine.fire('trace', frame(0, 'full', 'NEW'));
+    t.engine.fire('trace', frame(1, 'full', 'ACCEPT'));
+    for (let i = 2; i < 6002; i++) t.engine.fire('trace', frame(i, i % 500 === 0 ? 'full' : 'mini', 'PING')); // 60 s at 100 frames/s
+    const opened = await t.phone.request('trace:subscribe', { enabled: true });
+    expect(opened.slice(0, 2).map((v) => v.subclass)).toEqual(['NEW', 'ACCEPT']);
+    expect(opened.filter((v) => v.kind === 'mini')).toHaveLength(400);
+    expect(opened.map((v) => v.seq)).toEqual([...opened.map((v) => v.seq)].sort((x, y) => x - y));
+    await t.phone.request('trace:export-pcap');
+    const exported = pcapInputs[0];
+    expect(exported.slice(0, 2).map((e) => e.subclass)).toEqual(['NEW', 'ACCEPT']);
+    // Voice is bounded on its own (20 s of it), signalling by the setting.
+    expect(exported.filter((e) => e.kind === 'mini')).toHaveLength(2000);
+    expect(exported.length).toBe(2 + 12 + 2000);
   });
 
   it('shuts down the engine and refuses requests afterwards', async () => {
