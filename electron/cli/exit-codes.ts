@@ -29,9 +29,9 @@ export const ExitCode = {
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** Maps an engine failure to the exit code a script sees. */
-export function exitCodeFor(error: UserFacingError): ExitCodeValue {
-  switch (error.code) {
+/** Maps a failure (the engine's codes, as the contract's ErrorView carries them) to the exit code a script sees. */
+export function exitCodeFor(error: { readonly code: string; readonly message?: string }): ExitCodeValue {
+  switch (error.code as UserFacingError['code']) {
     case 'busy': return ExitCode.BUSY;
     case 'congestion': return ExitCode.CONGESTION;
     case 'auth-failed':
@@ -48,4 +48,5 @@ export function exitCodeFor(error: UserFacingError): ExitCodeValue {
     case 'cancelled':
       return ExitCode.REJECTED;
   }
+  return ExitCode.REJECTED;
 }

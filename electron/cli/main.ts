@@ -2,13 +2,13 @@
 // environment or prompt), starts the session process that runs the command (session-protocol.ts says why), prints
 // what it reports, and exits with its code (exit-codes.ts).
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseCommand, UsageError, type Command } from './args.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { HELP } from './help.js';
 import { resolveSecret } from './secret.js';
 import { isSessionToFront, type FrontToSession } from './session-protocol.js';
+import { version } from './version.js';
 
 export async function run(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<ExitCodeValue> {
   let cmd: Command;
@@ -64,13 +64,4 @@ function runSession(start: Extract<FrontToSession, { kind: 'run' }>): Promise<Ex
       }
     });
   });
-}
-
-function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }

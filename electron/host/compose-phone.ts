@@ -1,12 +1,14 @@
 // The composition root of the phone: the real adapters (one UDP socket, the system clock, DNS, fs stores,
-// a secret store, sound devices) wired to the pure engine and PhoneService. The engine worker calls it;
-// so can any Node process that wants the whole phone in-process (tests, the harness with --in-process).
+// a secret store, sound devices) wired to the pure engine and PhoneService. Every client composes the phone
+// here: the app's and the harness's engine worker, the `redial` command's session process (in memory, with its
+// own devices: electron/cli/cli-phone.ts), and the tests that want the whole phone in-process.
 import { join } from 'node:path';
-import type { SecretStore } from '../core/ports.js';
+import type { DocumentStore, SecretStore } from '../core/ports.js';
+import type { TraceEntry } from '../core/iax2/trace-types.js';
 import { createIax2Engine } from '../core/iax2/engine.js';
 import { formatTraceText } from '../core/iax2/trace/format.js';
 import { pcapFromTrace } from '../core/iax2/trace/pcap.js';
-import { PhoneService } from '../core/phone/phone-service.js';
+import { PhoneService, type FileSink } from '../core/phone/phone-service.js';
 import { readStoredSettings } from '../core/phone/settings-model.js';
 import type { StoredAccounts } from '../core/phone/account-book.js';
 import type { StoredHistory } from '../core/phone/call-history.js';
@@ -18,6 +20,7 @@ import { watchNetwork } from '../adapters/network-watch.js';
 import { NodeRandom } from '../adapters/node-random.js';
 import { SystemClock } from '../adapters/system-clock.js';
 import { JsonFileStore } from '../adapters/fs-document-store.js';
+import { MemoryDocumentStore } from '../adapters/memory-document-store.js';
 import { FolderFileSink } from '../adapters/fs-file-sink.js';
 import { FileSecretStore } from '../adapters/secret-file-store.js';
 import { MemorySecretStore } from '../adapters/secret-memory-store.js';
@@ -28,8 +31,11 @@ export type AudioBackend = 'none' | 'fake' | 'naudiodon';
 /** Everything the host needs to know; plain data so it can cross into a worker as workerData. */
 export interface PhoneHostConfig {
   readonly host: AppInfo['host'];
-  /** Folder for accounts.json, settings.json, history.json, recordings/, traces/ (and secrets.json for 'file'). */
-  readonly dataDir: string;
+  /**
+   * Folder for accounts.json, settings.json, history.json, recordings/, traces/ (and secrets.json for 'file').
+   * Absent: accounts, history and settings live in memory and end with the process (the `redial` command).
+   */
+  readonly dataDir?: string;
   readonly version: string;
   /** Overrides the stored settings' local port (tests use 0). */
   readonly localPort?: number;
@@ -54,6 +60,8 @@ export interface ComposedPhone {
   readonly localPort: number;
   /** The media backend (tests read the fake device's timing through it). */
   readonly media: PhoneMedia;
+  /** A .pcap of trace entries that carry their raw bytes, stamped with this phone's socket and wall clock. */
+  pcap(entries: readonly TraceEntry[]): Uint8Array;
   /** Shuts the phone down (hang up, REGREL) and closes the socket. */
   close(): Promise<void>;
 }
@@ -62,14 +70,37 @@ export interface ComposeOverrides {
   readonly secrets?: SecretStore;
   /** Builds the audio side; default NullPhoneMedia. The worker passes the device media for 'fake'/'naudiodon'. */
   readonly createMedia?: (config: PhoneHostConfig) => Promise<PhoneMedia> | PhoneMedia;
+  /** Where recordings and exported traces go (default: folders in dataDir; without dataDir, nowhere). */
+  readonly files?: FileSink;
+  /** Settings while none are stored (the `redial` command's flags). */
+  readonly initialSettings?: Settings;
+  /** Every trace entry the engine produces, raw bytes included (the `redial` command's --pcap capture). */
+  readonly onTrace?: (entry: TraceEntry) => void;
+}
+
+interface PhoneStores {
+  readonly accounts: DocumentStore<StoredAccounts>;
+  readonly history: DocumentStore<StoredHistory>;
+  readonly settings: DocumentStore<Settings>;
+}
+
+function storesIn(dir: string | undefined): PhoneStores {
+  if (dir === undefined) {
+    return { accounts: new MemoryDocumentStore(), history: new MemoryDocumentStore(), settings: new MemoryDocumentStore() };
+  }
+  return {
+    accounts: new JsonFileStore<StoredAccounts>(join(dir, 'accounts.json')),
+    history: new JsonFileStore<StoredHistory>(join(dir, 'history.json')),
+    settings: new JsonFileStore<Settings>(join(dir, 'settings.json')),
+  };
 }
 
 export async function composePhone(config: PhoneHostConfig, overrides: ComposeOverrides = {}): Promise<ComposedPhone> {
   const dir = config.dataDir;
-  const settingsStore = new JsonFileStore<Settings>(join(dir, 'settings.json'));
+  const stores = storesIn(dir);
   let stored: unknown;
-  try { stored = await settingsStore.load(); } catch { stored = undefined; }
-  const settings = readStoredSettings(stored);
+  try { stored = await stores.settings.load(); } catch { stored = undefined; }
+  const settings = stored === undefined && overrides.initialSettings ? overrides.initialSettings : readStoredSettings(stored);
   const port = config.localPort ?? settings.localPort;
 
   const socket = await new DgramUdpBinder().bind({
@@ -77,21 +108,20 @@ export async function composePhone(config: PhoneHostConfig, overrides: ComposeOv
   });
   const clock = new SystemClock();
   const engine = createIax2Engine({ socket, clock, random: new NodeRandom(), resolver: new DnsResolver() });
-  const secrets = overrides.secrets ?? fileOrMemorySecrets(config, join(dir, 'secrets.json'));
+  const secrets = overrides.secrets ?? fileOrMemorySecrets(config);
   const media = overrides.createMedia ? await overrides.createMedia(config) : new NullPhoneMedia();
   const local = { address: socket.local.address === '0.0.0.0' || socket.local.address === '::' ? '127.0.0.1' : socket.local.address, port: socket.local.port };
+  // Trace entries carry Clock (monotonic) times; the pcap wants wall-clock stamps.
+  const pcap = (entries: readonly TraceEntry[]): Uint8Array => pcapFromTrace(entries, local, clock.wallTime().getTime() - clock.now());
+  const files = overrides.files ?? (dir !== undefined ? new FolderFileSink({ recordings: join(dir, 'recordings'), traces: join(dir, 'traces') }) : undefined);
+  if (overrides.onTrace) engine.on('trace', overrides.onTrace);
 
   const phone = new PhoneService({
-    engine, clock, secrets, media,
-    stores: {
-      accounts: new JsonFileStore<StoredAccounts>(join(dir, 'accounts.json')),
-      history: new JsonFileStore<StoredHistory>(join(dir, 'history.json')),
-      settings: settingsStore,
-    },
-    files: new FolderFileSink({ recordings: join(dir, 'recordings'), traces: join(dir, 'traces') }),
+    engine, clock, secrets, media, stores,
+    ...(files ? { files } : {}),
+    ...(overrides.initialSettings ? { initialSettings: overrides.initialSettings } : {}),
     formatTrace: formatTraceText,
-    // Trace entries carry Clock (monotonic) times; the pcap wants wall-clock stamps.
-    writePcap: (entries) => pcapFromTrace(entries, local, clock.wallTime().getTime() - clock.now()),
+    writePcap: pcap,
     info: { name: 'Redial', version: config.version, host: config.host, platform: process.platform, secretStorage: config.secretStorage },
   });
   try {
@@ -103,7 +133,7 @@ export async function composePhone(config: PhoneHostConfig, overrides: ComposeOv
   // A new network (Wi-Fi to LTE, VPN, wake-up elsewhere): re-register everywhere at once (spec N-3, §8.4).
   const stopWatching = watchNetwork(() => engine.reregister());
   return {
-    phone, media, localPort: socket.local.port,
+    phone, media, localPort: socket.local.port, pcap,
     async close(): Promise<void> {
       stopWatching();
       try { await phone.shutdown(); } finally { await socket.close(); }
@@ -112,8 +142,9 @@ export async function composePhone(config: PhoneHostConfig, overrides: ComposeOv
 }
 
 /** Secrets never sit in a readable file: 'file' needs the passphrase that seals them (secret-passphrase-cipher.ts). */
-function fileOrMemorySecrets(config: PhoneHostConfig, path: string): SecretStore {
+function fileOrMemorySecrets(config: PhoneHostConfig): SecretStore {
   if (config.secrets !== 'file') return new MemorySecretStore();
   if (config.secretsPassphrase === undefined) throw new Error('secrets: "file" needs a passphrase to seal them with');
-  return new FileSecretStore(path, passphraseCipher(config.secretsPassphrase));
+  if (config.dataDir === undefined) throw new Error('secrets: "file" needs a data folder');
+  return new FileSecretStore(join(config.dataDir, 'secrets.json'), passphraseCipher(config.secretsPassphrase));
 }

@@ -34,9 +34,14 @@ const port = integerIn(0, 65535);
 const codec: Guard<CodecName> = oneOf(...CODEC_NAMES);
 const authMethod: Guard<AuthMethod> = oneOf(...AUTH_METHODS);
 const codecList = arrayOf(codec, CODEC_NAMES.length);
+/** A codec preference for one use (a call, direct calls): at least one codec, none twice. */
+const nonEmptyCodecList: Guard<readonly CodecName[]> = (v): v is readonly CodecName[] =>
+  codecList(v) && v.length > 0 && new Set(v).size === v.length;
 const authList = arrayOf(authMethod, AUTH_METHODS.length);
 const encryptionMode: Guard<EncryptionMode> = oneOf(...ENCRYPTION_MODES);
 const deviceKey = boundedString(512, 1);
+/** Registration refresh: the UI asks for 10-3600 s; `redial register --refresh` may ask for less (a test PBX). */
+const refreshSeconds = integerIn(1, 86_400);
 const gainDb = numberIn(-20, 20);
 const dbfs = nullable(numberIn(-200, 10));
 
@@ -51,7 +56,7 @@ const address = shape<{ address: string; port: number }>({ address: boundedStrin
 export const accountView: Guard<AccountView> = shape<AccountView>({
   id, label, server: either(server, oneOf('')), username, hasSecret: isBoolean, secretMissing: optional(isBoolean), rememberSecret: isBoolean,
   auth: authList, callerIdName: label, callerIdNumber: label, codecs: codecList, register: isBoolean,
-  enabled: isBoolean, refreshSeconds: integerIn(10, 3600), voicemailNumber: either(dialString, oneOf('')),
+  enabled: isBoolean, refreshSeconds: refreshSeconds, voicemailNumber: either(dialString, oneOf('')),
   encryption: encryptionMode,
 });
 
@@ -59,7 +64,7 @@ export const accountInput: Guard<AccountInput> = shape<AccountInput>({
   id: optional(id), label: optional(label), server: optional(server), username: optional(username),
   secret: optional(nullable(secret)), rememberSecret: optional(isBoolean), auth: optional(authList),
   callerIdName: optional(label), callerIdNumber: optional(label), codecs: optional(codecList),
-  register: optional(isBoolean), enabled: optional(isBoolean), refreshSeconds: optional(integerIn(10, 3600)),
+  register: optional(isBoolean), enabled: optional(isBoolean), refreshSeconds: optional(refreshSeconds),
   voicemailNumber: optional(either(dialString, oneOf(''))), encryption: optional(encryptionMode),
 });
 
@@ -86,7 +91,8 @@ export const callEndView: Guard<CallEndView> = shape<CallEndView>({
 export const callStatsView: Guard<CallStatsView> = shape<CallStatsView>({
   rttMs: optional(numberIn(0, 1e6)), jitterMs: optional(numberIn(0, 1e6)), framesReceived: count,
   framesSent: count, framesLost: count, lossPercent: numberIn(0, 100), retransmissions: count,
-  bufferDelayMs: optional(numberIn(0, 1e6)), lateFrames: optional(count),
+  bufferDelayMs: optional(numberIn(0, 1e6)), jitterBufferMs: optional(numberIn(0, 1e6)), lateFrames: optional(count),
+  droppedFrames: optional(count), concealedMs: optional(numberIn(0, 1e12)),
 });
 
 export const historyEntry: Guard<HistoryEntry> = shape<HistoryEntry>({
@@ -122,7 +128,7 @@ const debugSettings = shape<Settings['debug']>({ trace: isBoolean, traceBufferSi
 export const settings: Guard<Settings> = shape<Settings>({
   dnd: isBoolean, autoAnswer: oneOf('off', 'when-requested', 'always'), ringTimeoutSeconds: integerIn(0, 600),
   jitter: jitterSettings, dsp: dspSettings, gains, audio: audioSelection, localPort: port,
-  acceptDirectCalls: isBoolean, debug: debugSettings,
+  acceptDirectCalls: isBoolean, directCallCodecs: nonEmptyCodecList, debug: debugSettings,
 });
 
 export const settingsPatch: Guard<SettingsPatch> = shape<SettingsPatch>({
@@ -132,7 +138,7 @@ export const settingsPatch: Guard<SettingsPatch> = shape<SettingsPatch>({
     echoCancellation: optional(isBoolean), noiseSuppression: optional(isBoolean), autoGain: optional(isBoolean),
   })),
   gains: optional(shape<NonNullable<SettingsPatch['gains']>>({ inputDb: optional(gainDb), outputDb: optional(gainDb) })),
-  localPort: optional(port), acceptDirectCalls: optional(isBoolean),
+  localPort: optional(port), acceptDirectCalls: optional(isBoolean), directCallCodecs: optional(nonEmptyCodecList),
   debug: optional(shape<NonNullable<SettingsPatch['debug']>>({ trace: optional(isBoolean), traceBufferSize: optional(integerIn(100, 100_000)) })),
 });
 
@@ -169,7 +175,7 @@ type CallRef = { callId: string };
 const callRef = shape<CallRef>({ callId: id });
 type DialPayload = Requests['call:dial']['req'];
 const dialShape = shape<DialPayload>({
-  number: dialString, accountId: optional(id),
+  number: dialString, accountId: optional(id), codecs: optional(nonEmptyCodecList),
   direct: optional(shape<DirectTarget>({ server, username: optional(matching(/^[A-Za-z0-9._~+-]{1,64}$/, 64)) })),
 });
 /** A call goes through an account or directly to an address, not both. */
@@ -254,7 +260,7 @@ export const eventGuards: { readonly [K in EventName]: Guard<Events[K]> } = {
   'accounts:changed': arrayOf(accountView, 1000),
   'call:incoming': callView,
   'call:updated': callView,
-  'call:ended': shape<Events['call:ended']>({ call: callView, end: callEndView, history: historyEntry }),
+  'call:ended': shape<Events['call:ended']>({ call: callView, end: callEndView, history: historyEntry, stats: optional(callStatsView) }),
   'call:dtmf': shape<Events['call:dtmf']>({ callId: id, digit: matching(/^[0-9A-Da-d*#]$/, 1) }),
   'call:text': shape<Events['call:text']>({ callId: id, text: boundedString(4096) }),
   'call:stats': shape<Events['call:stats']>({ callId: id, stats: callStatsView }),

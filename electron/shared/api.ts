@@ -158,15 +158,22 @@ export interface CallEndView {
 
 export interface CallStatsView {
   readonly rttMs?: number;
+  /** Network jitter: how much the arrival of voice frames varies, measured by the engine from their timestamps. */
   readonly jitterMs?: number;
   readonly framesReceived: number;
   readonly framesSent: number;
   readonly framesLost: number;
   readonly lossPercent: number;
   readonly retransmissions: number;
-  /** Current jitter-buffer delay and frames that came too late to play (when the media layer reports them). */
+  /**
+   * The jitter buffer's view, present once the call has audio: its current delay, its own jitter estimate (what it
+   * sizes itself by), frames that came too late to play, frames it dropped, and the milliseconds it concealed.
+   */
   readonly bufferDelayMs?: number;
+  readonly jitterBufferMs?: number;
   readonly lateFrames?: number;
+  readonly droppedFrames?: number;
+  readonly concealedMs?: number;
 }
 
 /** 'transferred': answered, then handed on by us (blind or attended transfer; the other leg of an attended one too). */
@@ -258,6 +265,8 @@ export interface Settings {
   readonly localPort: number;
   /** Accept direct calls from any address (no server). */
   readonly acceptDirectCalls: boolean;
+  /** The codecs a direct call may use, best first (a direct call has no account to take them from). */
+  readonly directCallCodecs: readonly CodecName[];
   readonly debug: { readonly trace: boolean; readonly traceBufferSize: number };
 }
 
@@ -271,6 +280,7 @@ export interface SettingsPatch {
   readonly gains?: { readonly inputDb?: number; readonly outputDb?: number };
   readonly localPort?: number;
   readonly acceptDirectCalls?: boolean;
+  readonly directCallCodecs?: readonly CodecName[];
   readonly debug?: { readonly trace?: boolean; readonly traceBufferSize?: number };
 }
 
@@ -388,8 +398,14 @@ export type Requests = {
   /** Re-register now (one account, or all). */
   'registration:refresh': Req<{ readonly accountId?: string }, null>;
 
-  /** Through `accountId`, or `direct` to an address without an account (never both); with neither: the first enabled account. */
-  'call:dial': Req<{ readonly number: string; readonly accountId?: string; readonly direct?: DirectTarget }, CallView>;
+  /**
+   * Through `accountId`, or `direct` to an address without an account (never both); with neither: the first enabled
+   * account. `codecs` (best first) narrows this call to those of the account's codecs (a direct call offers exactly
+   * them); a call offered none of them ends at once with 'no-common-codec'.
+   */
+  'call:dial': Req<{
+    readonly number: string; readonly accountId?: string; readonly direct?: DirectTarget; readonly codecs?: readonly CodecName[];
+  }, CallView>;
   'call:answer': Req<CallRef, null>;
   'call:reject': Req<CallRef & { readonly reason?: 'busy' | 'declined' }, null>;
   'call:hangup': Req<CallRef, null>;
@@ -448,7 +464,8 @@ export type Events = {
   'call:incoming': CallView;
   /** Any change of a live call: state, codec, hold, mute, recording. */
   'call:updated': CallView;
-  'call:ended': { readonly call: CallView; readonly end: CallEndView; readonly history: HistoryEntry };
+  /** `stats`: the call's last figures, when it was answered. */
+  'call:ended': { readonly call: CallView; readonly end: CallEndView; readonly history: HistoryEntry; readonly stats?: CallStatsView };
   'call:dtmf': { readonly callId: string; readonly digit: string };
   'call:text': { readonly callId: string; readonly text: string };
   /** About once a second per live call. */

@@ -1,7 +1,10 @@
 // The `redial` command runs its engine and call audio in a session process, not in the process that talks to the
 // terminal. Here the front process of a calling `redial` is stopped (SIGSTOP) for 250 ms at a time during a call:
-// the far end's tone must reach the recording without a gap. The control stops the session process itself once,
-// and the same gap detector must find the hole, so the test can fail.
+// the far end's tone must reach the recording without a disturbance. The control stops the session process itself
+// once, and the same detector must find it, so the test can fail. A stalled audio process shows either as a hole
+// in the recording or, when the frames that queued up meanwhile are played late instead of dropped (which one
+// depends on whether the socket or the speaker's timer runs first on wake-up), as concealment the jitter buffer
+// reports in the final stats: the detector takes the larger of the two.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -53,7 +56,7 @@ describe('redial CLI: audio does not depend on the front process', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   afterEach(() => { for (const c of running.splice(0)) { try { process.kill(c.proc.pid ?? 0, 'SIGCONT'); } catch { /* gone */ } c.kill('SIGKILL'); } });
 
-  async function callWithTone(name: string, disturb: (caller: RunningCli) => Promise<void>): Promise<{ gapMs: number; toneMs: number }> {
+  async function callWithTone(name: string, disturb: (caller: RunningCli) => Promise<void>): Promise<{ disturbedMs: number; toneMs: number; detail: string }> {
     const tone = join(dir, `${name}-tone.wav`);
     const rec = join(dir, `${name}-rec.wav`);
     toneWav(tone, 12);
@@ -69,7 +72,10 @@ describe('redial CLI: audio does not depend on the front process', () => {
     await sleep(1000);
     await disturb(caller);
     expect(await caller.exited(30_000), caller.stderr()).toBe(0);
-    return longestGapMs(rec);
+    const { gapMs, toneMs } = longestGapMs(rec);
+    const concealedMs = Number(caller.events.filter((e) => e.event === 'stats').at(-1)?.concealedMs);
+    expect(concealedMs).toBeGreaterThanOrEqual(0);
+    return { disturbedMs: Math.max(gapMs, concealedMs), toneMs, detail: `longest gap ${gapMs} ms, concealed ${concealedMs} ms` };
   }
 
   it('keeps the call audio whole while the front process is stopped 250 ms at a time', async () => {
@@ -82,11 +88,11 @@ describe('redial CLI: audio does not depend on the front process', () => {
         await sleep(250);
       }
     });
-    console.log(`front process stopped 8 × 250 ms: longest gap ${r.gapMs} ms in ${r.toneMs} ms of tone`);
+    console.log(`front process stopped 8 × 250 ms: audio disturbed ${r.disturbedMs} ms (${r.detail}) in ${r.toneMs} ms of tone`);
     expect(r.toneMs).toBeGreaterThan(5000);
-    // A 250 ms stop of the process carrying the audio leaves a hole of well over 150 ms (the control measures it);
+    // A 250 ms stop of the process carrying the audio disturbs it for well over 150 ms (the control measures it);
     // 100 ms leaves room for a loaded CI machine's scheduling without letting such a hole through.
-    expect(r.gapMs).toBeLessThan(100);
+    expect(r.disturbedMs).toBeLessThan(100);
   }, 60_000);
 
   it('control: stopping the session process itself for 250 ms leaves a hole the detector finds', async () => {
@@ -96,9 +102,9 @@ describe('redial CLI: audio does not depend on the front process', () => {
       await sleep(250);
       process.kill(pid, 'SIGCONT');
     });
-    console.log(`session process stopped 250 ms: longest gap ${r.gapMs} ms in ${r.toneMs} ms of tone`);
+    console.log(`session process stopped 250 ms: audio disturbed ${r.disturbedMs} ms (${r.detail}) in ${r.toneMs} ms of tone`);
     expect(r.toneMs).toBeGreaterThan(5000);
-    expect(r.gapMs).toBeGreaterThanOrEqual(150);
+    expect(r.disturbedMs).toBeGreaterThanOrEqual(150);
   }, 60_000);
 
   it('a direct call to `redial listen --codec g722` is taken in G.722, and --record-both keeps each direction', async () => {

@@ -51,19 +51,24 @@ export function callView(c: CallViewSource): CallView {
   };
 }
 
-/** The engine's counters, with the audio path's jitter and buffer figures where it has them. */
+/**
+ * The engine's counters (network jitter included), with the jitter buffer's figures once the call has audio.
+ * `jitterMs` is always the network's, `jitterBufferMs` the buffer's own estimate (docs/decisions.md).
+ */
 export function statsView(handle: CallHandle, audio: CallAudio | undefined): CallStatsView {
   let s: CallStats;
   try { s = handle.stats(); } catch { s = { framesReceived: 0, framesSent: 0, framesLost: 0, lossPercent: 0, retransmissions: 0 }; }
   const a = audio?.stats() ?? {};
-  const jitter = a.jitterMs ?? s.jitterMs;
   return {
     framesReceived: s.framesReceived, framesSent: s.framesSent, framesLost: s.framesLost,
     lossPercent: Math.min(100, Math.max(0, s.lossPercent)), retransmissions: s.retransmissions,
     ...(s.rttMs !== undefined ? { rttMs: s.rttMs } : {}),
-    ...(jitter !== undefined ? { jitterMs: jitter } : {}),
+    ...(s.jitterMs !== undefined ? { jitterMs: s.jitterMs } : {}),
     ...(a.bufferDelayMs !== undefined ? { bufferDelayMs: a.bufferDelayMs } : {}),
+    ...(a.jitterMs !== undefined ? { jitterBufferMs: a.jitterMs } : {}),
     ...(a.lateFrames !== undefined ? { lateFrames: a.lateFrames } : {}),
+    ...(a.droppedFrames !== undefined ? { droppedFrames: a.droppedFrames } : {}),
+    ...(a.concealedMs !== undefined ? { concealedMs: a.concealedMs } : {}),
   };
 }
 

@@ -33,6 +33,11 @@ export interface DevicePhoneMediaOptions {
   readonly createCallMedia?: (options: CallMediaOptions) => Promise<CallMedia>;
   /** Device period (default 20 ms, one IAX2 frame). */
   readonly frameMs?: number;
+  /**
+   * Ringtone, ringback and busy/congestion tones (default on). The `redial` command turns them off: its speaker is
+   * often a WAV file that must hold only the far end (docs/decisions.md).
+   */
+  readonly localSounds?: boolean;
 }
 
 interface ActiveCall {
@@ -167,8 +172,10 @@ export class DevicePhoneMedia implements PhoneMedia {
       },
       stopRecording: async () => { media.stopRecording(); recordingSink = undefined; },
       stats: (): DeviceCallAudioStats => {
-        const j = media.stats().jitter;
-        return { bufferDelayMs: Math.max(0, j.currentDelayMs), lateFrames: j.late, jitterMs: j.jitterMs, dsp: this.dspStats(chain, media) };
+        const m = media.stats();
+        const j = m.jitter;
+        return { bufferDelayMs: Math.max(0, j.currentDelayMs), lateFrames: j.late, jitterMs: j.jitterMs, droppedFrames: j.dropped,
+          concealedMs: m.concealedMs, dsp: this.dspStats(chain, media) };
       },
       close: async () => {
         if (this.calls.get(call.id) !== active) return;
@@ -181,12 +188,13 @@ export class DevicePhoneMedia implements PhoneMedia {
   }
 
   setRinging(on: boolean): void {
-    if (on === this.ringWanted) return;
+    if (this.options.localSounds === false || on === this.ringWanted) return;
     this.ringWanted = on;
     void this.updateRing();
   }
 
   setTone(tone: LocalTone | null): void {
+    if (this.options.localSounds === false) return;
     const rate = this.speaker?.stream.sampleRate ?? 48_000;
     this.tone = tone ? progressTone(tone, rate) : null;
     if (tone) void this.ensureSpeaker().then(() => {

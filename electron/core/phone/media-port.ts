@@ -15,10 +15,14 @@ export interface MediaConfig {
 /** Local tones played on the speaker (ringback while the far end rings, busy/congestion after a failed call). */
 export type LocalTone = 'ringback' | 'busy' | 'congestion';
 
+/** The jitter buffer's figures for one call (CallStatsView's bufferDelayMs … concealedMs). */
 export interface CallAudioStats {
   readonly bufferDelayMs?: number;
   readonly lateFrames?: number;
+  /** The jitter buffer's own jitter estimate. */
   readonly jitterMs?: number;
+  readonly droppedFrames?: number;
+  readonly concealedMs?: number;
 }
 
 /** The audio of one call: capture → encode → call.sendVoice, and call 'voice' → jitter buffer → playback. */

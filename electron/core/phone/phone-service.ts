@@ -211,11 +211,12 @@ export class PhoneService implements RedialApi {
       return null;
     },
 
-    'call:dial': ({ number, accountId, direct }) => {
+    'call:dial': ({ number, accountId, direct, codecs }) => {
       if (direct) {
         // RFC 5456 peer to peer: a one-off account that never registers (what `redial call iax:host/number` does).
         const handle = this.deps.engine.dial({
-          account: { id: DIRECT_ACCOUNT_ID, server: direct.server, username: direct.username ?? '', register: false },
+          account: { id: DIRECT_ACCOUNT_ID, server: direct.server, username: direct.username ?? '', register: false,
+            ...(codecs ? { codecs } : {}) },
           number,
         });
         return this.viewOf(this.track(handle, direct.server));
@@ -226,7 +227,8 @@ export class PhoneService implements RedialApi {
           accountId !== undefined ? `there is no account '${accountId}'` : 'add an account before placing a call');
       }
       if (!account.enabled) throw new ApiError('account-disabled', `the account '${account.label}' is disabled`);
-      const handle = this.deps.engine.dial({ accountId: account.id, number, codecs: account.codecs });
+      // The engine keeps only the account's codecs from `codecs` (call-manager.ts codecsForCall).
+      const handle = this.deps.engine.dial({ accountId: account.id, number, codecs: codecs ?? account.codecs });
       const live = this.track(handle);
       return this.viewOf(live);
     },
@@ -481,7 +483,8 @@ export class PhoneService implements RedialApi {
       ...(handedOver && c.transfer ? { transferredTo: c.transfer.target } : {}),
       ...(c.handle.encrypted === true ? { encrypted: true } : {}),
     });
-    this.events.fire('call:ended', { call: view, end: endView(info), history: entry });
+    const stats = c.answeredAt !== undefined ? { stats: this.statsOf(c) } : {};
+    this.events.fire('call:ended', { call: view, end: endView(info), history: entry, ...stats });
     if (handedOver) this.finishAttendedTransfer(c);
     this.updateRinging();
     this.updateTones();
@@ -638,7 +641,7 @@ export class PhoneService implements RedialApi {
 
   private applySettings(s: Settings): void {
     this.trace.setCapacity(s.debug.traceBufferSize);
-    this.deps.engine.setAcceptDirectCalls(s.acceptDirectCalls);
+    this.deps.engine.setAcceptDirectCalls(s.acceptDirectCalls, s.directCallCodecs);
     this.media.configure({ selection: s.audio, gains: s.gains, dsp: s.dsp, jitter: s.jitter });
   }
 

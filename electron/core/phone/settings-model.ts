@@ -16,6 +16,8 @@ export const DEFAULT_SETTINGS: Settings = {
   // Ephemeral by default: two clients behind one NAT on 4569 get mangled (softphone-anchors §6.3).
   localPort: 0,
   acceptDirectCalls: false,
+  // What the engine offered direct calls before this was a setting (RFC 5456 peer to peer: G.711 is what peers share).
+  directCallCodecs: ['ulaw', 'alaw'],
   debug: { trace: false, traceBufferSize: 5000 },
 };
 
@@ -27,6 +29,7 @@ export function mergeSettings(current: Settings, patch: SettingsPatch): Settings
     ...(patch.ringTimeoutSeconds !== undefined ? { ringTimeoutSeconds: patch.ringTimeoutSeconds } : {}),
     ...(patch.localPort !== undefined ? { localPort: patch.localPort } : {}),
     ...(patch.acceptDirectCalls !== undefined ? { acceptDirectCalls: patch.acceptDirectCalls } : {}),
+    ...(patch.directCallCodecs !== undefined ? { directCallCodecs: [...patch.directCallCodecs] } : {}),
     jitter: { ...current.jitter, ...definedOnly(patch.jitter) },
     dsp: { ...current.dsp, ...definedOnly(patch.dsp) },
     gains: { ...current.gains, ...definedOnly(patch.gains) },

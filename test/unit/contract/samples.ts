@@ -27,7 +27,8 @@ const selection = { input: 'ALSA::USB Headset', output: null, ring: null, ringAl
 const settings: Settings = {
   dnd: true, autoAnswer: 'when-requested', ringTimeoutSeconds: 45, jitter: { targetExtraMs: 40, maxMs: 200 },
   dsp: { echoCancellation: true, noiseSuppression: false, autoGain: false }, gains: { inputDb: 3, outputDb: -2 },
-  audio: selection, localPort: 0, acceptDirectCalls: false, debug: { trace: true, traceBufferSize: 5000 },
+  audio: selection, localPort: 0, acceptDirectCalls: false, directCallCodecs: ['ulaw', 'alaw'],
+  debug: { trace: true, traceBufferSize: 5000 },
 };
 const trace: TraceView = {
   seq: 7, direction: 'tx', at: 1_764_000_000_000, retry: false, peer: { address: '127.0.0.1', port: 4569 },

@@ -17,7 +17,7 @@ import type { Settings } from '../../../electron/shared/api.js';
 import type { StoredAccounts } from '../../../electron/core/phone/account-book.js';
 import type { StoredHistory } from '../../../electron/core/phone/call-history.js';
 import { FakeEngine } from '../phone/fake-engine.js';
-import { MemoryDocumentStore } from '../phone/memory-stores.js';
+import { MemoryDocumentStore } from '../../../electron/adapters/memory-document-store.js';
 import { FakeClock } from '../../support/fake-clock.js';
 import { tempDirs } from '../../support/temp-dirs.js';
 import { BrowserWindow, app, ipcMain, resetElectronFake } from '../../fakes/electron.js';

@@ -18,7 +18,7 @@ import { LoopbackUdpPort, cryptoRandom, loopbackResolver, systemClock } from '..
 import { FakeClock } from '../../support/fake-clock.js';
 import { until } from '../../support/wait.js';
 import { FakeCall, FakeEngine } from './fake-engine.js';
-import { MemoryDocumentStore } from './memory-stores.js';
+import { MemoryDocumentStore } from '../../../electron/adapters/memory-document-store.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });

@@ -13,7 +13,7 @@ import { ControlSubclass, FrameType, IaxSubclass } from '../../../electron/core/
 import { ScriptedCallPeer } from '../../support/scripted-peer-calls.js';
 import { ScriptedPeer } from '../../support/scripted-peer.js';
 import { LoopbackUdpPort, cryptoRandom, loopbackResolver, systemClock } from '../../support/scripted-peer-calls-net.js';
-import { MemoryDocumentStore } from './memory-stores.js';
+import { MemoryDocumentStore } from '../../../electron/adapters/memory-document-store.js';
 import { until } from '../../support/wait.js';
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -13,7 +13,7 @@ import { IeWriter, parseIes } from '../../../electron/core/iax2/wire/ies.js';
 import { ControlSubclass, FrameType, IaxSubclass, IeType, type FullFrame } from '../../../electron/core/iax2/wire/types.js';
 import { ScriptedPeer, type ServerDialog } from '../../support/scripted-peer.js';
 import { LoopbackUdpPort, cryptoRandom, loopbackResolver, systemClock } from '../../support/scripted-peer-calls-net.js';
-import { MemoryDocumentStore } from './memory-stores.js';
+import { MemoryDocumentStore } from '../../../electron/adapters/memory-document-store.js';
 import { until } from '../../support/wait.js';
 
 const ULAW = 1 << 2;

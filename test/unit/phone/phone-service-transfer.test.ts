@@ -11,7 +11,7 @@ import type { StoredAccounts } from '../../../electron/core/phone/account-book.j
 import type { StoredHistory } from '../../../electron/core/phone/call-history.js';
 import { FakeClock } from '../../support/fake-clock.js';
 import { FakeCall, FakeEngine } from './fake-engine.js';
-import { MemoryDocumentStore } from './memory-stores.js';
+import { MemoryDocumentStore } from '../../../electron/adapters/memory-document-store.js';
 
 const flush = async (): Promise<void> => { for (let i = 0; i < 5; i++) await Promise.resolve(); };
 

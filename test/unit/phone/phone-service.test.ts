@@ -10,7 +10,7 @@ import { eventGuards, responseGuards } from '../../../electron/shared/api-guards
 import type { TraceEntry } from '../../../electron/core/iax2/trace-types.js';
 import { FakeClock } from '../../support/fake-clock.js';
 import { FakeEngine } from './fake-engine.js';
-import { MemoryDocumentStore } from './memory-stores.js';
+import { MemoryDocumentStore } from '../../../electron/adapters/memory-document-store.js';
 import type { StoredAccounts } from '../../../electron/core/phone/account-book.js';
 import type { StoredHistory } from '../../../electron/core/phone/call-history.js';
 

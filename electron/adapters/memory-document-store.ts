@@ -1,5 +1,6 @@
-// In-memory DocumentStore that keeps the JSON text, so tests can assert on exactly what would hit the disk.
-import type { DocumentStore } from '../../../electron/core/ports.js';
+// A DocumentStore kept in memory as JSON text (what would hit the disk): the `redial` command's phone, which
+// forgets its accounts, history and settings when it ends, and the tests, which assert on exactly that text.
+import type { DocumentStore } from '../core/ports.js';
 
 export class MemoryDocumentStore<T> implements DocumentStore<T> {
   text: string | undefined;

@@ -1,0 +1,109 @@
+// The phone of the `redial` command: the app's phone (PhoneService through the composition root,
+// electron/host/compose-phone.ts) in memory, with the devices its flags name (cli-audio.ts), driven through the
+// contract (electron/shared/api.ts) like any other client. This file prints what every command shares: the
+// local port, the notices the user should see, the --debug trace, and the --pcap capture.
+import { writeFileSync } from 'node:fs';
+import type { TraceEntry } from '../core/iax2/trace-types.js';
+import { NullPhoneMedia } from '../core/phone/media-port.js';
+import { DEFAULT_SETTINGS } from '../core/phone/settings-model.js';
+import { ApiError, type AccountInput, type AccountView, type CodecName, type RedialApi, type Settings } from '../shared/api.js';
+import { composePhone } from '../host/compose-phone.js';
+import { UsageError, type CommonOptions, type ServerAccount } from './args.js';
+import type { CliAudio } from './cli-audio.js';
+import type { CliOutput } from './output.js';
+import { version } from './version.js';
+
+export interface CliPhone {
+  readonly api: RedialApi;
+  readonly localPort: number;
+  /** Hangs up, unregisters (REGREL), writes the pcap, closes the socket. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface CliPhoneOptions {
+  readonly common: CommonOptions;
+  readonly out: CliOutput;
+  /** The call commands' devices; `register` has none. */
+  readonly audio?: CliAudio;
+  /** Direct calls (`listen` without a server): accepted from any address, with the --codec list. */
+  readonly acceptDirectCalls?: boolean;
+}
+
+/**
+ * The notices the command prints: the engine's warnings, what happens to a call (a transfer the server asked for,
+ * a frame the peer refused) and to the sound devices. Registration failures and a call's end have events of their
+ * own (registration-failed, hangup), so the phone's notices about those are not repeated.
+ */
+const PRINTED_NOTICES: ReadonlySet<string> = new Set([
+  'engine', 'transfer-requested', 'transfer-may-have-failed', 'unsupported',
+  'audio-failed', 'device', 'device-fallback', 'device-lost', 'devices-error', 'devices-deferred',
+]);
+
+export async function startCliPhone(o: CliPhoneOptions): Promise<CliPhone> {
+  const { common, out, audio } = o;
+  const captured: TraceEntry[] = [];
+  const settings: Settings = {
+    ...DEFAULT_SETTINGS,
+    // The command answers, rejects and hangs up itself: no ring timeout, no auto-answer of its own.
+    ringTimeoutSeconds: 0,
+    localPort: common.localPort,
+    acceptDirectCalls: o.acceptDirectCalls === true,
+    directCallCodecs: [...common.codecs],
+    ...(audio ? audio.settings : {}),
+  };
+  const composed = await composePhone(
+    { host: 'headless', version: version(), localPort: common.localPort, audio: 'none', secrets: 'memory', secretStorage: 'memory' },
+    {
+      createMedia: () => audio?.media ?? new NullPhoneMedia(),
+      initialSettings: settings,
+      ...(audio?.files ? { files: audio.files } : {}),
+      ...(common.pcap !== undefined ? { onTrace: (e: TraceEntry) => { captured.push(e); } } : {}),
+    },
+  );
+  const api: RedialApi = composed.phone;
+  out.emit({ event: 'started', localPort: composed.localPort });
+  if (common.localPort !== 0 && composed.localPort !== common.localPort) {
+    out.emit({ event: 'notice', message: `UDP port ${common.localPort} is in use; using ${composed.localPort} instead` });
+  }
+  api.on('notice', (n) => { if (PRINTED_NOTICES.has(n.code)) out.emit({ event: 'notice', message: n.message }); });
+  if (common.debug) api.on('trace', (t) => out.trace(t.text));
+  let closing: Promise<void> | undefined;
+  return {
+    api, localPort: composed.localPort,
+    close(): Promise<void> {
+      closing ??= (async () => {
+        try { await composed.close(); } finally {
+          if (common.pcap !== undefined) writeFileSync(common.pcap, composed.pcap(captured));
+        }
+      })();
+      return closing;
+    },
+  };
+}
+
+/** The contract's account for a command-line account: registered or not, secret kept for this run only. */
+export function accountInput(account: ServerAccount, secret: string | undefined, codecs: readonly CodecName[], register: boolean): AccountInput {
+  return {
+    server: account.server,
+    username: account.username,
+    ...(secret !== undefined ? { secret } : {}),
+    rememberSecret: false,
+    auth: account.auth,
+    refreshSeconds: account.refreshSeconds,
+    encryption: account.encryption,
+    ...(account.callerIdName !== undefined ? { callerIdName: account.callerIdName } : {}),
+    ...(account.callerIdNumber !== undefined ? { callerIdNumber: account.callerIdNumber } : {}),
+    codecs,
+    register,
+  };
+}
+
+/** Saves the command-line account; the phone refusing it (a field out of range) is a usage error. */
+export async function saveAccount(api: RedialApi, input: AccountInput): Promise<AccountView> {
+  try {
+    return await api.request('accounts:save', input);
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'invalid-request') throw new UsageError(`the account is not valid: ${err.message}`);
+    throw err;
+  }
+}
