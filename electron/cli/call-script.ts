@@ -1,8 +1,10 @@
 // One call as the `redial` command scripts it, through the contract like any client: prints the call's events,
 // sends the scripted DTMF and text once it is answered, hangs up after --hangup-after, gives up after
 // --answer-timeout, starts --record-both, and turns the way the call ended into an exit code. The call itself
-// (set-up, audio, history) is the phone's.
+// (set-up, audio, history) is the phone's. The phone's views carry network text escaped for display; the
+// command prints the text itself (rawText), which its output escapes or JSON-encodes (output.ts).
 import type { CallEndView, CallStatsView, CallView, EventPayload, RedialApi } from '../shared/api.js';
+import { rawText } from '../shared/display-text.js';
 import type { CliAudio } from './cli-audio.js';
 import { ExitCode, exitCodeFor, type ExitCodeValue } from './exit-codes.js';
 import type { CliOutput } from './output.js';
@@ -140,7 +142,7 @@ export function runCallScript(api: RedialApi, events: CallEvents, first: CallVie
         }
       },
       dtmf(digit) { out.emit({ event: 'dtmf', callId: id, digit, direction: 'rx' }); },
-      text(text) { out.emit({ event: 'text', callId: id, text, direction: 'rx' }); },
+      text(text) { out.emit({ event: 'text', callId: id, text: rawText(text), direction: 'rx' }); },
       ended({ end, stats }) {
         lastState = 'ended';
         for (const t of timers) clearTimeout(t);
@@ -153,9 +155,9 @@ export function runCallScript(api: RedialApi, events: CallEvents, first: CallVie
           if (stats) out.emit(statsEvent(id, stats));
           out.emit({
             event: 'hangup', callId: id, by: end.by,
-            ...(end.cause !== undefined ? { cause: end.cause } : {}),
+            ...(end.cause !== undefined ? { cause: rawText(end.cause) } : {}),
             ...(end.causeCode !== undefined ? { causeCode: end.causeCode } : {}),
-            ...(end.error ? { code: end.error.code, message: end.error.message } : {}),
+            ...(end.error ? { code: end.error.code, message: rawText(end.error.message) } : {}),
             ...(durationSeconds !== undefined ? { durationSeconds } : {}),
           });
           resolve(exitFor(answeredAt !== undefined, timedOut, end));

@@ -1,13 +1,15 @@
 // The phone of the `redial` command: the app's phone (PhoneService through the composition root,
 // electron/host/compose-phone.ts) in memory, with the devices its flags name (cli-audio.ts), driven through the
 // contract (electron/shared/api.ts) like any other client. This file prints what every command shares: the
-// local port, the notices the user should see, the --debug trace, and the --pcap capture.
-import { writeFileSync } from 'node:fs';
-import type { TraceEntry } from '../core/iax2/trace-types.js';
+// local port, the notices the user should see, the --debug trace, and the --pcap capture. Network text in the
+// phone's views is escaped for display; the command prints the text itself (rawText), which its output escapes
+// for humans or JSON-encodes (output.ts).
 import { NullPhoneMedia } from '../core/phone/media-port.js';
 import { DEFAULT_SETTINGS } from '../core/phone/settings-model.js';
+import { rawText } from '../shared/display-text.js';
 import { ApiError, type AccountInput, type AccountView, type CodecName, type RedialApi, type Settings } from '../shared/api.js';
-import { composePhone } from '../host/compose-phone.js';
+import { PcapFileCapture } from '../adapters/pcap-file-capture.js';
+import { composePhone, type TraceCapture } from '../host/compose-phone.js';
 import { UsageError, type CommonOptions, type ServerAccount } from './args.js';
 import type { CliAudio } from './cli-audio.js';
 import type { CliOutput } from './output.js';
@@ -16,7 +18,7 @@ import { version } from './version.js';
 export interface CliPhone {
   readonly api: RedialApi;
   readonly localPort: number;
-  /** Hangs up, unregisters (REGREL), writes the pcap, closes the socket. Idempotent. */
+  /** Hangs up, unregisters (REGREL), closes the pcap and the socket. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -41,7 +43,6 @@ const PRINTED_NOTICES: ReadonlySet<string> = new Set([
 
 export async function startCliPhone(o: CliPhoneOptions): Promise<CliPhone> {
   const { common, out, audio } = o;
-  const captured: TraceEntry[] = [];
   const settings: Settings = {
     ...DEFAULT_SETTINGS,
     // The command answers, rejects and hangs up itself: no ring timeout, no auto-answer of its own.
@@ -57,7 +58,7 @@ export async function startCliPhone(o: CliPhoneOptions): Promise<CliPhone> {
       createMedia: () => audio?.media ?? new NullPhoneMedia(),
       initialSettings: settings,
       ...(audio?.files ? { files: audio.files } : {}),
-      ...(common.pcap !== undefined ? { onTrace: (e: TraceEntry) => { captured.push(e); } } : {}),
+      ...(common.pcap !== undefined ? { captureTrace: (where: { local: { address: string; port: number }; epochMs: number }) => pcapFile(common, where, out) } : {}),
     },
   );
   const api: RedialApi = composed.phone;
@@ -65,20 +66,34 @@ export async function startCliPhone(o: CliPhoneOptions): Promise<CliPhone> {
   if (common.localPort !== 0 && composed.localPort !== common.localPort) {
     out.emit({ event: 'notice', message: `UDP port ${common.localPort} is in use; using ${composed.localPort} instead` });
   }
-  api.on('notice', (n) => { if (PRINTED_NOTICES.has(n.code)) out.emit({ event: 'notice', message: n.message }); });
+  api.on('notice', (n) => { if (PRINTED_NOTICES.has(n.code)) out.emit({ event: 'notice', message: rawText(n.message) }); });
   if (common.debug) api.on('trace', (t) => out.trace(t.text));
   let closing: Promise<void> | undefined;
   return {
     api, localPort: composed.localPort,
     close(): Promise<void> {
-      closing ??= (async () => {
-        try { await composed.close(); } finally {
-          if (common.pcap !== undefined) writeFileSync(common.pcap, composed.pcap(captured));
-        }
-      })();
+      closing ??= composed.close();
       return closing;
     },
   };
+}
+
+/**
+ * --pcap FILE: streamed to disk as frames come (bounded memory under floods), secrets redacted unless
+ * --pcap-keep-secrets; the pcap shows our socket as 127.0.0.1.
+ */
+function pcapFile(common: CommonOptions, where: { readonly local: { readonly port: number }; readonly epochMs: number }, out: CliOutput): TraceCapture {
+  const path = common.pcap ?? '';
+  try {
+    return new PcapFileCapture({
+      path, local: { address: '127.0.0.1', port: where.local.port }, epochMs: where.epochMs,
+      keepSecrets: common.pcapKeepSecrets === true,
+      ...(common.pcapMaxBytes !== undefined ? { maxBytes: common.pcapMaxBytes } : {}),
+      onNotice: (message) => out.emit({ event: 'notice', message }),
+    });
+  } catch (err) {
+    throw new UsageError(`--pcap: cannot write ${path} (${err instanceof Error ? err.message : String(err)})`);
+  }
 }
 
 /** The contract's account for a command-line account: registered or not, secret kept for this run only. */

@@ -3,7 +3,7 @@
 // here: the app's and the harness's engine worker, the `redial` command's session process (in memory, with its
 // own devices: electron/cli/cli-phone.ts), and the tests that want the whole phone in-process.
 import { join } from 'node:path';
-import type { DocumentStore, SecretStore } from '../core/ports.js';
+import type { DocumentStore, SecretStore, UdpEndpoint } from '../core/ports.js';
 import type { TraceEntry } from '../core/iax2/trace-types.js';
 import { createIax2Engine } from '../core/iax2/engine.js';
 import { formatTraceText } from '../core/iax2/trace/format.js';
@@ -60,8 +60,6 @@ export interface ComposedPhone {
   readonly localPort: number;
   /** The media backend (tests read the fake device's timing through it). */
   readonly media: PhoneMedia;
-  /** A .pcap of trace entries that carry their raw bytes, stamped with this phone's socket and wall clock. */
-  pcap(entries: readonly TraceEntry[]): Uint8Array;
   /** Shuts the phone down (hang up, REGREL) and closes the socket. */
   close(): Promise<void>;
 }
@@ -74,8 +72,17 @@ export interface ComposeOverrides {
   readonly files?: FileSink;
   /** Settings while none are stored (the `redial` command's flags). */
   readonly initialSettings?: Settings;
-  /** Every trace entry the engine produces, raw bytes included (the `redial` command's --pcap capture). */
-  readonly onTrace?: (entry: TraceEntry) => void;
+  /**
+   * Opens a capture of every trace entry the engine produces, raw bytes included (the `redial` command's --pcap
+   * file), once the socket is bound: `local` is its endpoint, `epochMs` turns the entries' Clock times into wall
+   * time. Closed after the phone has shut down. A capture that cannot be opened stops the composition.
+   */
+  readonly captureTrace?: (where: { readonly local: UdpEndpoint; readonly epochMs: number }) => TraceCapture;
+}
+
+export interface TraceCapture {
+  add(entry: TraceEntry): void;
+  close(): void;
 }
 
 interface PhoneStores {
@@ -112,31 +119,42 @@ export async function composePhone(config: PhoneHostConfig, overrides: ComposeOv
   const media = overrides.createMedia ? await overrides.createMedia(config) : new NullPhoneMedia();
   const local = { address: socket.local.address === '0.0.0.0' || socket.local.address === '::' ? '127.0.0.1' : socket.local.address, port: socket.local.port };
   // Trace entries carry Clock (monotonic) times; the pcap wants wall-clock stamps.
-  const pcap = (entries: readonly TraceEntry[]): Uint8Array => pcapFromTrace(entries, local, clock.wallTime().getTime() - clock.now());
+  const epochMs = (): number => clock.wallTime().getTime() - clock.now();
   const files = overrides.files ?? (dir !== undefined ? new FolderFileSink({ recordings: join(dir, 'recordings'), traces: join(dir, 'traces') }) : undefined);
-  if (overrides.onTrace) engine.on('trace', overrides.onTrace);
+  let capture: TraceCapture | undefined;
+  try {
+    capture = overrides.captureTrace?.({ local, epochMs: epochMs() });
+  } catch (err) {
+    await socket.close();
+    throw err;
+  }
+  if (capture) engine.on('trace', (e) => capture?.add(e));
 
   const phone = new PhoneService({
     engine, clock, secrets, media, stores,
     ...(files ? { files } : {}),
     ...(overrides.initialSettings ? { initialSettings: overrides.initialSettings } : {}),
     formatTrace: formatTraceText,
-    writePcap: pcap,
+    writePcap: (entries) => pcapFromTrace(entries, local, epochMs()),
     info: { name: 'Redial', version: config.version, host: config.host, platform: process.platform, secretStorage: config.secretStorage },
   });
   try {
     await phone.start();
   } catch (err) {
+    capture?.close();
     await socket.close();
     throw err;
   }
   // A new network (Wi-Fi to LTE, VPN, wake-up elsewhere): re-register everywhere at once (spec N-3, §8.4).
   const stopWatching = watchNetwork(() => engine.reregister());
   return {
-    phone, media, localPort: socket.local.port, pcap,
+    phone, media, localPort: socket.local.port,
     async close(): Promise<void> {
       stopWatching();
-      try { await phone.shutdown(); } finally { await socket.close(); }
+      try { await phone.shutdown(); } finally {
+        capture?.close();
+        await socket.close();
+      }
     },
   };
 }

@@ -15,9 +15,25 @@ function escapeChar(c: string): string {
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
 }
 
-/** `s` with every unsafe character escaped: safe to print on a terminal or to show in the UI on one line. */
+/** A backslash that would read as the start of one of our escapes: escaped itself, so no two texts look alike. */
+const LOOKS_ESCAPED = /\\(?=x[0-9a-f]{2}|u\{[0-9a-f]+\})/g;
+const ESCAPE = /\\x([0-9a-f]{2})|\\u\{([0-9a-f]{1,6})\}/g;
+
+/**
+ * `s` with every unsafe character escaped: safe to print on a terminal or to show in the UI on one line. One to
+ * one (a backslash that already reads as an escape becomes \x5c), so rawText() gives the exact text back to a
+ * client that needs it as data (`redial --json`). Not idempotent: escape each text once.
+ */
 export function displayText(s: string): string {
-  return s.replace(UNSAFE, escapeChar);
+  return s.replace(LOOKS_ESCAPED, '\\x5c').replace(UNSAFE, escapeChar);
+}
+
+/** The text displayText() was given: its escapes turned back into the characters they stand for. */
+export function rawText(shown: string): string {
+  return shown.replace(ESCAPE, (whole, byte: string | undefined, code: string | undefined) => {
+    const n = parseInt(byte ?? code ?? '', 16);
+    return n <= 0x10ffff ? String.fromCodePoint(n) : whole;
+  });
 }
 
 /**

@@ -20,7 +20,7 @@ import { FakeClock } from '../support/fake-clock.js';
 import { ScriptedCallPeer } from '../support/scripted-peer-calls.js';
 import { until } from '../support/wait.js';
 import { FakeEngine } from '../unit/phone/fake-engine.js';
-import { MemoryDocumentStore } from '../unit/phone/memory-stores.js';
+import { MemoryDocumentStore } from '../../electron/adapters/memory-document-store.js';
 
 const NAME = '\x1b]0;pwned\x07Mallory\x1b[2J';
 const NUMBER = '6001\nCall 1: ended by local';

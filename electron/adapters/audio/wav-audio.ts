@@ -67,7 +67,7 @@ export class WavPlaybackStream extends PacedPlaybackStream {
   }
 
   /** Seconds of audio recorded so far (written or waiting to be). */
-  get recordedSeconds(): number { return (this.dataBytes + this.pendingBytes) / 2 / this.sampleRate; }
+  get recordedSeconds(): number { return (this.file?.dataBytes ?? 0) / 2 / this.sampleRate; }
 
   /** An error writing the recording (disk full …), reported once on close. */
   get writeError(): Error | null { return this.file?.writeError ?? null; }

@@ -1,6 +1,7 @@
 // `redial listen`: receive calls, registered to a server (--server/--user) or directly on a UDP port, and
 // answer them automatically, reject them, or answer busy. Runs until Ctrl-C or --max-calls calls have ended.
 import type { CallView } from '../../shared/api.js';
+import { rawText } from '../../shared/display-text.js';
 import type { Command } from '../args.js';
 import { createCliAudio } from '../cli-audio.js';
 import { accountInput, saveAccount, startCliPhone } from '../cli-phone.js';
@@ -28,9 +29,9 @@ export async function runListen(cmd: Extract<Command, { kind: 'listen' }>, secre
     const events = new CallEvents(api);
     api.on('call:incoming', (call) => {
       out.emit({
-        event: 'incoming', callId: call.id, number: call.number,
-        ...(call.remoteNumber !== undefined ? { from: call.remoteNumber } : {}),
-        ...(call.remoteName !== undefined ? { fromName: call.remoteName } : {}),
+        event: 'incoming', callId: call.id, number: rawText(call.number),
+        ...(call.remoteNumber !== undefined ? { from: rawText(call.remoteNumber) } : {}),
+        ...(call.remoteName !== undefined ? { fromName: rawText(call.remoteName) } : {}),
         ...(call.autoAnswerRequested ? { autoAnswer: true } : {}),
       });
       const reject = (reason: 'busy' | 'declined'): void => { void api.request('call:reject', { callId: call.id, reason }).catch(() => undefined); };
@@ -61,7 +62,7 @@ export async function runListen(cmd: Extract<Command, { kind: 'listen' }>, secre
       api.on('registration', (s) => {
         if (s.status === 'registered') out.emit({ event: 'registered', ...who, ...(s.refreshSeconds !== undefined ? { refresh: s.refreshSeconds } : {}) });
         if (s.status === 'failed' && s.error) {
-          out.emit({ event: 'registration-failed', ...who, code: s.error.code, message: s.error.message });
+          out.emit({ event: 'registration-failed', ...who, code: s.error.code, message: rawText(s.error.message) });
           exit = exitCodeFor(s.error);
         }
       });

@@ -1,5 +1,6 @@
 // `redial register`: register an account and stay registered (refreshing) until Ctrl-C, or with --once report the
 // first outcome and unregister.
+import { rawText } from '../../shared/display-text.js';
 import type { Command } from '../args.js';
 import { accountInput, saveAccount, startCliPhone } from '../cli-phone.js';
 import { ExitCode, exitCodeFor, type ExitCodeValue } from '../exit-codes.js';
@@ -27,7 +28,7 @@ export async function runRegister(
         settle?.(ExitCode.OK);
       }
       if (s.status === 'failed' && s.error) {
-        out.emit({ event: 'registration-failed', ...who, code: s.error.code, message: s.error.message });
+        out.emit({ event: 'registration-failed', ...who, code: s.error.code, message: rawText(s.error.message) });
         settle?.(exitCodeFor(s.error));
       }
       if (s.status === 'unregistered') out.emit({ event: 'unregistered', ...who });

@@ -1,5 +1,6 @@
 // Call history: newest first, bounded, persisted as one JSON document. Entries hold network text (numbers,
-// caller names, causes) escaped for display (shared/display-text.ts), also entries saved by older versions.
+// caller names, causes) escaped for display (shared/display-text.ts). Version 2 documents are stored escaped;
+// version 1 (older Redials) stored the text as it came, and is escaped when loaded.
 import type { DocumentStore } from '../ports.js';
 import type { HistoryEntry } from '../../shared/api.js';
 import { historyEntry as isHistoryEntry } from '../../shared/api-guards.js';
@@ -17,7 +18,8 @@ export function displayHistoryEntry(e: HistoryEntry): HistoryEntry {
 }
 
 export interface StoredHistory {
-  readonly version: 1;
+  /** 2: entries escaped for display; 1: as the network sent them. */
+  readonly version: 1 | 2;
   readonly entries: readonly HistoryEntry[];
 }
 
@@ -30,21 +32,23 @@ export class CallHistory {
     let doc: StoredHistory | undefined;
     try { doc = await this.store.load(); } catch { doc = undefined; }
     const list: readonly unknown[] = doc && Array.isArray(doc.entries) ? doc.entries : [];
-    this.entries = list.filter(isHistoryEntry).slice(0, this.max).map(displayHistoryEntry);
+    const valid = list.filter(isHistoryEntry).slice(0, this.max);
+    this.entries = doc?.version === 2 ? valid : valid.map(displayHistoryEntry);
   }
 
   list(limit?: number): HistoryEntry[] {
     return this.entries.slice(0, limit ?? this.entries.length);
   }
 
+  /** Adds an entry as the UI sees it (built by displayHistoryEntry: escaped once, never again). */
   async add(entry: HistoryEntry): Promise<void> {
-    this.entries.unshift(displayHistoryEntry(entry));
+    this.entries.unshift(entry);
     if (this.entries.length > this.max) this.entries.length = this.max;
-    await this.store.save({ version: 1, entries: this.entries });
+    await this.store.save({ version: 2, entries: this.entries });
   }
 
   async clear(): Promise<void> {
     this.entries = [];
-    await this.store.save({ version: 1, entries: [] });
+    await this.store.save({ version: 2, entries: [] });
   }
 }

@@ -368,9 +368,10 @@ export class PhoneService implements RedialApi {
     const before = this.registrations.get(r.accountId);
     this.registrations.set(r.accountId, view);
     this.events.fire('registration', view);
-    if (view.status === 'failed' && view.error && before?.status !== 'failed') {
+    if (view.status === 'failed' && r.error && before?.status !== 'failed') {
       const account = this.accounts.get(r.accountId);
-      this.notice('error', view.error.code, `${account?.label ?? r.server}: ${view.error.message}`, { accountId: r.accountId });
+      // notice() escapes the text; the view's message is escaped already.
+      this.notice('error', r.error.code, `${account?.label ?? r.server}: ${r.error.message}`, { accountId: r.accountId });
     }
   }
 
