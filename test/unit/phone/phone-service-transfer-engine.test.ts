@@ -93,6 +93,8 @@ describe('PhoneService attended transfer and DND with the real engine', () => {
     expect(s.sentOn(legA, IaxSubclass.QUELCH)).toHaveLength(1);
     expect(s.sentOn(legC, IaxSubclass.TRANSFER)).toHaveLength(0);
     expect(s.sentOn(legA, IaxSubclass.HANGUP)).toHaveLength(0); // the server hung A up, not us
+    // C ends (call:ended) as our HANGUP leaves; the datagram reaches the server a moment later.
+    await until("C's HANGUP at the server", () => s.sentOn(legC, IaxSubclass.HANGUP).length > 0);
     expect(s.sentOn(legC, IaxSubclass.HANGUP)).toHaveLength(1);
     const ended = t.of('call:ended');
     expect(ended.map((e) => [e.call.id, e.end.by, e.history.outcome])).toEqual([
