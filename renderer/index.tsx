@@ -30,31 +30,56 @@ export function webSocketUrl(loc: { protocol: string; host: string; search: stri
   return apiUrlFromLocation(loc);
 }
 
+/** Waits before each attempt to reach a host that went away; the last one repeats. */
+export const RECONNECT_DELAYS_MS: readonly number[] = [1000, 2000, 5000, 10_000];
+
 async function start(): Promise<void> {
   const root = document.getElementById('app');
   if (!root) return;
-  let lost: (() => void) | null = null;
-  let api: RedialApi;
   if (window.redial) {
-    api = window.redial;
-  } else {
-    // Watch the socket so the UI can say when the engine goes away.
-    const Watched = class extends WebSocket {
-      constructor(url: string) {
-        super(url);
-        this.addEventListener('close', () => lost?.());
-      }
-    };
-    try {
-      api = await connectWebSocket(webSocketUrl(location), { WebSocket: Watched });
-    } catch (err) {
-      root.textContent = `Redial cannot reach its phone engine: ${err instanceof Error ? err.message : String(err)}`;
-      root.setAttribute('role', 'alert');
-      return;
-    }
+    // Electron: the preload's API lives as long as the page; the main process says when its engine restarts.
+    const store = new PhoneStore(window.redial);
+    render(<StoreContext.Provider value={store}><App /></StoreContext.Provider>, root);
+    await store.start();
+    return;
   }
-  const store = new PhoneStore(api);
-  lost = () => store.markConnectionLost();
+  let url: string;
+  let api: RedialApi;
+  let store: PhoneStore | undefined;
+  // Watch each socket, so the UI says when the host goes away and tries the same address again until it is back
+  // (a harness restarted with the same --port and --token, or a network hiccup on loopback).
+  let reconnecting = false;
+  const onClose = (): void => {
+    if (!store || reconnecting) return;
+    reconnecting = true;
+    store.markConnectionLost('Lost the connection to the phone engine.');
+    void (async () => {
+      for (let attempt = 0; ; attempt++) {
+        await new Promise((r) => setTimeout(r, RECONNECT_DELAYS_MS[Math.min(attempt, RECONNECT_DELAYS_MS.length - 1)]));
+        try {
+          const next = await connectWebSocket(url, { WebSocket: Watched });
+          reconnecting = false;
+          await store.attach(next);
+          return;
+        } catch { /* not back yet */ }
+      }
+    })();
+  };
+  const Watched = class extends WebSocket {
+    constructor(u: string) {
+      super(u);
+      this.addEventListener('close', onClose);
+    }
+  };
+  try {
+    url = webSocketUrl(location);
+    api = await connectWebSocket(url, { WebSocket: Watched });
+  } catch (err) {
+    root.textContent = `Redial cannot reach its phone engine: ${err instanceof Error ? err.message : String(err)}`;
+    root.setAttribute('role', 'alert');
+    return;
+  }
+  store = new PhoneStore(api);
   render(<StoreContext.Provider value={store}><App /></StoreContext.Provider>, root);
   await store.start();
 }

@@ -26,6 +26,8 @@ export interface EngineClient extends ApiClient {
   diagnostics(): Promise<unknown>;
   /** Hangs up, unregisters and stops the worker (terminated if it does not stop within `graceMs`). */
   shutdown(graceMs?: number): Promise<void>;
+  /** `listener` runs once if the worker ends without shutdown() (an uncaught error, a crash): see engine-supervisor.ts. */
+  onStopped(listener: (reason: string) => void): void;
 }
 
 export async function startEngineWorker(options: EngineWorkerOptions): Promise<EngineClient> {
@@ -51,7 +53,18 @@ export async function startEngineWorker(options: EngineWorkerOptions): Promise<E
     for (const r of receivers) r(m);
   });
   let exited = false;
-  worker.on('exit', () => { exited = true; stopSecrets?.(); for (const c of closers) c(); });
+  let stopping = false;
+  let lastError: string | undefined;
+  const stoppedListeners: ((reason: string) => void)[] = [];
+  worker.on('error', (err) => { lastError = err instanceof Error ? err.message : String(err); });
+  worker.on('exit', (code) => {
+    exited = true;
+    stopSecrets?.();
+    for (const c of closers) c();
+    if (stopping) return;
+    const reason = lastError ?? `its worker exited with code ${code}`;
+    for (const l of stoppedListeners.splice(0)) l(reason);
+  });
 
   const localPort = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => { void worker.terminate(); reject(new Error('the engine did not start in time')); },
@@ -94,7 +107,11 @@ export async function startEngineWorker(options: EngineWorkerOptions): Promise<E
         worker.postMessage({ ctl: 'diagnostics', id } satisfies WorkerControl);
       });
     },
+    onStopped(listener: (reason: string) => void): void {
+      if (!exited) stoppedListeners.push(listener);
+    },
     async shutdown(graceMs = 8000): Promise<void> {
+      stopping = true;
       if (exited) return;
       const stopped = new Promise<void>((resolve) => {
         controls.push((m) => { if (m.ctl === 'stopped') resolve(); });

@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startEngineWorker } from './engine-client.js';
+import { superviseEngine } from './engine-supervisor.js';
 import { startWsHost } from './ws-host.js';
 import type { AudioBackend } from './compose-phone.js';
 
@@ -74,14 +75,21 @@ async function main(): Promise<void> {
     console.error('REDIAL_SECRETS_PASSPHRASE must be at least 8 characters');
     process.exit(64);
   }
-  const engine = await startEngineWorker({
-    config: { host: 'headless', dataDir, version, audio,
-      ...(passphrase !== undefined
-        ? { secrets: 'file' as const, secretStorage: 'file' as const, secretsPassphrase: passphrase }
-        : { secrets: 'memory' as const, secretStorage: 'memory' as const }),
-      ...(iaxPort !== undefined ? { localPort: iaxPort } : {}),
-      ...(toneHz !== undefined ? { fakeCaptureToneHz: toneHz } : {}) },
-  });
+  // Supervised like the desktop app's: if the engine worker dies, the page says so, a new one starts, the page
+  // reloads what it shows (electron/host/engine-supervisor.ts).
+  let localPort = 0;
+  const engine = await superviseEngine(async () => {
+    const worker = await startEngineWorker({
+      config: { host: 'headless', dataDir, version, audio,
+        ...(passphrase !== undefined
+          ? { secrets: 'file' as const, secretStorage: 'file' as const, secretsPassphrase: passphrase }
+          : { secrets: 'memory' as const, secretStorage: 'memory' as const }),
+        ...(iaxPort !== undefined ? { localPort: iaxPort } : {}),
+        ...(toneHz !== undefined ? { fakeCaptureToneHz: toneHz } : {}) },
+    });
+    localPort = worker.localPort;
+    return worker;
+  }, { log: (m) => console.error(`harness: ${m}`) });
   const rendererDir = join(packageRoot, 'dist/renderer');
   const serveRenderer = !args['no-renderer'] && existsSync(join(rendererDir, 'index.html'));
   const host = await startWsHost({
@@ -100,7 +108,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => { void stop(); });
   process.on('SIGTERM', () => { void stop(); });
-  console.log(`Redial headless engine on UDP port ${engine.localPort} (data: ${dataDir}, audio: ${audio}${toneHz ? `, microphone tone ${toneHz} Hz` : ''})`);
+  console.log(`Redial headless engine on UDP port ${localPort} (data: ${dataDir}, audio: ${audio}${toneHz ? `, microphone tone ${toneHz} Hz` : ''})`);
   if (serveRenderer) console.log(`Open ${host.pageUrl}`);
   else console.log('No built renderer found (run `npm run build`); API only.');
   console.log(`API: ${host.apiUrl}`);
@@ -108,7 +116,7 @@ async function main(): Promise<void> {
     console.log('Passwords are kept in memory only (set REDIAL_SECRETS_PASSPHRASE to keep them, encrypted, in the data folder).');
   }
   // One machine-readable line for scripts and tests.
-  console.log(JSON.stringify({ event: 'ready', page: serveRenderer ? host.pageUrl : null, api: host.apiUrl, iaxPort: engine.localPort,
+  console.log(JSON.stringify({ event: 'ready', page: serveRenderer ? host.pageUrl : null, api: host.apiUrl, iaxPort: localPort,
     audio, toneHz: toneHz ?? null }));
 
 }

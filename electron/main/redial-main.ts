@@ -9,7 +9,7 @@ import type {
 } from 'electron';
 import { ensureMicrophoneAccess, type MediaAccess } from './microphone-access.js';
 import type { SecretStore } from '../core/ports.js';
-import type { RedialApi } from '../shared/api.js';
+
 import { findIaxUriArg } from '../shared/iax-uri.js';
 import { handleAppProtocol, isAppUrl, registerAppScheme } from './app-protocol.js';
 import { dialRequestFromLink } from './iax-links.js';
@@ -19,6 +19,7 @@ import { createMainSecretStore } from './main-secrets.js';
 import { notifyIncomingCalls, type NotificationCtor } from './incoming-notification.js';
 import { denyAllPermissions, lockDownAllContents } from './security.js';
 import type { SecretBackendInfo } from '../adapters/secret-safe-storage.js';
+import { superviseEngine, type SupervisableEngine, type SupervisedEngine } from '../host/engine-supervisor.js';
 
 export const APP_ID = 'org.redial.softphone';
 
@@ -36,10 +37,8 @@ export interface ElectronParts {
   readonly systemPreferences?: MediaAccess;
 }
 
-/** The running engine as main sees it (electron/host/engine-client.ts in the app). */
-export interface MainEngine extends RedialApi {
-  shutdown(): Promise<void>;
-}
+/** One running engine as main starts it (electron/host/engine-client.ts in the app): supervised, restarted if it dies. */
+export type MainEngine = SupervisableEngine;
 
 export interface MainOptions {
   readonly electron: ElectronParts;
@@ -48,10 +47,13 @@ export interface MainOptions {
   readonly rendererDir: string;
   readonly argv: readonly string[];
   readonly platform?: string;
+  /** Waits before restarting an engine that stopped by itself (default: engine-supervisor.ts). */
+  readonly restartDelaysMs?: readonly number[];
 }
 
 export interface RunningMain {
-  readonly engine: MainEngine;
+  /** The engine as everything in main uses it: one API that outlives a crashed engine (engine-supervisor.ts). */
+  readonly engine: SupervisedEngine;
   readonly relay: IpcRelay;
   readonly window: () => BrowserWindow | undefined;
   /** Handles an iax: link as if the OS had opened it. */
@@ -92,7 +94,10 @@ export async function startRedialMain(options: MainOptions): Promise<RunningMain
   const secrets = createMainSecretStore(userData, options.electron.safeStorage, platform);
   // Before the engine opens the microphone: on macOS the first capture without consent records silence.
   const microphoneWarning = await ensureMicrophoneAccess(options.electron.systemPreferences, platform);
-  const engine = await options.startEngine(secrets, join(userData, 'phone'));
+  const engine = await superviseEngine(() => options.startEngine(secrets, join(userData, 'phone')), {
+    log: (m) => console.warn(`Redial: ${m}`),
+    ...(options.restartDelaysMs ? { retryDelaysMs: options.restartDelaysMs } : {}),
+  });
 
   let win: BrowserWindow | undefined;
   const trusted = (frame: WebFrameMain | null, contents: WebContents): boolean =>

@@ -4,7 +4,7 @@
 import {
   AUTH_METHODS, CALL_OUTCOMES, CODEC_NAMES, ENCRYPTION_MODES,
   type AccountInput, type AccountView, type AppInfo, type AudioDevicesView, type AudioDeviceView,
-  type AudioSelection, type CallEndView, type CallStatsView, type CallView, type DialRequest, type DirectTarget, type ErrorView,
+  type AudioSelection, type CallEndView, type CallStatsView, type CallView, type DialRequest, type DirectTarget, type EngineStatus, type ErrorView,
   type EventName, type Events, type Gains, type HistoryEntry, type LevelsView, type Notice,
   type RegistrationView, type RequestName, type Requests, type Settings, type SettingsPatch, type TraceIeView,
   type TraceView, type AuthMethod, type CodecName, type EncryptionMode,
@@ -270,6 +270,7 @@ export const eventGuards: { readonly [K in EventName]: Guard<Events[K]> } = {
   'trace': traceView,
   'notice': notice,
   'dial-request': dialRequest,
+  'engine': shape<EngineStatus>({ running: isBoolean, message: optional(boundedString(1024)) }),
 };
 
 /** Validation of an incoming request: the payload when valid, otherwise a readable reason. */

@@ -365,6 +365,17 @@ export interface Notice {
   readonly at: number;
 }
 
+/**
+ * Whether the phone engine is running, as the host that keeps it (the Electron main process, the harness) sees it:
+ * `running: false` when it stopped by itself (it is being restarted: everything it said before is stale), `true`
+ * once a new one runs (reload what it says). Never raised by the phone itself.
+ */
+export interface EngineStatus {
+  readonly running: boolean;
+  /** Why, for the user, when it stopped. */
+  readonly message?: string;
+}
+
 /** An `iax:` link was opened (RFC 5456 §5.1 URI, parsed by ./iax-uri.ts); the UI must ask the user before dialling it. */
 export interface DialRequest {
   readonly uri: string;
@@ -479,6 +490,8 @@ export type Events = {
   'notice': Notice;
   /** An `iax:` link asks to dial; confirm with the user, then send call:dial. */
   'dial-request': DialRequest;
+  /** The engine stopped or came back (raised by the host that supervises it, electron/host/engine-supervisor.ts). */
+  'engine': EngineStatus;
 };
 
 export type EventName = keyof Events;
@@ -518,7 +531,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
 
 export const EVENT_NAMES: readonly EventName[] = [
   'registration', 'accounts:changed', 'call:incoming', 'call:updated', 'call:ended', 'call:dtmf', 'call:text',
-  'call:stats', 'levels', 'audio:devices', 'settings:changed', 'trace', 'notice', 'dial-request',
+  'call:stats', 'levels', 'audio:devices', 'settings:changed', 'trace', 'notice', 'dial-request', 'engine',
 ];
 
 export function isRequestName(v: unknown): v is RequestName {

@@ -36,6 +36,7 @@ const SETTING_UP = new Set(['dialing', 'proceeding', 'ringing', 'early-media']);
 export function App() {
   const phone = usePhone();
   const connection = useStore((s) => s.connection);
+  const lostReason = useStore((s) => s.lostReason);
   const accounts = useStore((s) => s.accounts);
   const registrations = useStore((s) => s.registrations);
   const calls = useStore((s) => s.calls);
@@ -148,7 +149,7 @@ export function App() {
       <main class="main">
         {connection === 'lost' && (
           <div class="connection-banner" role="alert" data-testid="connection-banner">
-            The phone engine is not running: calls and registrations are gone. Redial reconnects as soon as it is back.
+            {lostReason ?? 'The phone engine is not running.'} Nothing here is live until it is back; the page reconnects by itself.
           </div>
         )}
         <div id="page" role="tabpanel" aria-labelledby={`tab-${page}`}>

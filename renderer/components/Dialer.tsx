@@ -28,6 +28,7 @@ export function Dialer(props: DialerProps) {
   const registrations = useStore((s) => s.registrations);
   const history = useStore((s) => s.history);
   const calls = useStore((s) => s.calls);
+  const online = useStore((s) => s.connection === 'open');
   const [hint, setHint] = useState<{ text: string; error: boolean } | null>(null);
   const enabled = accounts.filter((a) => a.enabled);
   const busy = useRef(false);
@@ -138,7 +139,7 @@ export function Dialer(props: DialerProps) {
           disabled={enabled.length === 0} data-testid="dial-account">
           {enabled.length === 0 && <option value="">No account — add one in Accounts</option>}
           {enabled.map((a) => (
-            <option value={a.id} key={a.id}>{a.label || a.username} — {regShort(registrations[a.id], a)}</option>
+            <option value={a.id} key={a.id}>{a.label || a.username} — {online ? regShort(registrations[a.id], a) : 'engine offline'}</option>
           ))}
         </select>
       </label>

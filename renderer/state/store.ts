@@ -21,6 +21,8 @@ export type ConnectionState = 'connecting' | 'open' | 'lost';
 
 export interface PhoneState {
   readonly connection: ConnectionState;
+  /** Why the engine is unreachable (connection 'lost'), for the banner. */
+  readonly lostReason?: string;
   readonly info?: AppInfo;
   readonly accounts: readonly AccountView[];
   readonly registrations: Readonly<Record<string, RegistrationView>>;
@@ -70,7 +72,14 @@ export class PhoneStore {
   private readonly recordingPaths = new Map<string, string>();
   readonly trace = new TraceLog();
 
-  constructor(private readonly api: RedialApi) {}
+  /** The engine's API; replaced when the page reconnects to a restarted host (attach). */
+  private api: RedialApi;
+  /** Unsubscribes this store's listeners from the current API. */
+  private readonly offs: (() => void)[] = [];
+  /** The debug pane was open when the engine went: reopen its stream once it is back. */
+  private traceWanted = false;
+
+  constructor(api: RedialApi) { this.api = api; }
 
   getState = (): PhoneState => this.state;
 
@@ -86,21 +95,40 @@ export class PhoneStore {
 
   /** Subscribes to every event first (so nothing is missed), then loads the snapshot. */
   async start(): Promise<void> {
-    const api = this.api;
-    api.on('registration', (r) => {
+    this.listen(this.api);
+    await this.load();
+  }
+
+  /**
+   * The page reached a new connection to the engine (the host came back): listen there and load everything again.
+   * The old API's listeners are dropped; a debug pane that was open gets its stream back.
+   */
+  async attach(api: RedialApi): Promise<void> {
+    for (const off of this.offs.splice(0)) off();
+    this.traceOff = null;
+    this.api = api;
+    this.listen(api);
+    await this.load();
+  }
+
+  private listen(api: RedialApi): void {
+    const on: RedialApi['on'] = (name, listener) => { const off = api.on(name, listener); this.offs.push(off); return off; };
+    // The host that keeps the engine says when it stopped (and is restarting it) and when a new one runs.
+    on('engine', (s) => { if (s.running) void this.load(); else this.markConnectionLost(s.message); });
+    on('registration', (r) => {
       this.set({ registrations: { ...this.state.registrations, [r.accountId]: r } });
       // The account works now: its earlier failure notices are no longer true.
       if (r.status === 'registered') this.dropNotices((n) => n.accountId === r.accountId && n.level !== 'info');
     });
-    api.on('accounts:changed', (accounts) => {
+    on('accounts:changed', (accounts) => {
       this.set({ accounts });
       // An account that was deleted, disabled or no longer registers has no registration problem any more.
       const registering = new Set(accounts.filter((a) => a.enabled && a.register).map((a) => a.id));
       this.dropNotices((n) => n.accountId !== undefined && !registering.has(n.accountId));
     });
-    api.on('call:incoming', (c) => this.upsertCall(c));
-    api.on('call:updated', (c) => this.upsertCall(c));
-    api.on('call:ended', ({ call, end, history }) => {
+    on('call:incoming', (c) => this.upsertCall(c));
+    on('call:updated', (c) => this.upsertCall(c));
+    on('call:ended', ({ call, end, history }) => {
       const { [call.id]: _s, ...stats } = this.state.stats;
       const { [call.id]: _d, ...receivedDtmf } = this.state.receivedDtmf;
       const { [call.id]: _t, ...sentDtmf } = this.state.sentDtmf;
@@ -119,16 +147,21 @@ export class PhoneStore {
       }
       if (end.error && end.by !== 'local') this.notify('warning', end.error.code, end.error.message, { callId: call.id });
     });
-    api.on('call:dtmf', ({ callId, digit }) =>
+    on('call:dtmf', ({ callId, digit }) =>
       this.set({ receivedDtmf: { ...this.state.receivedDtmf, [callId]: ((this.state.receivedDtmf[callId] ?? '') + digit).slice(-DTMF_SHOWN) } }));
-    api.on('call:text', ({ text }) => this.notify('info', 'text', `Message: ${text}`));
-    api.on('call:stats', ({ callId, stats }) => this.set({ stats: { ...this.state.stats, [callId]: stats } }));
-    api.on('levels', (levels) => this.set({ levels }));
-    api.on('audio:devices', (audio) => this.set({ audio }));
-    api.on('settings:changed', (settings) => this.set({ settings, gains: settings.gains }));
-    api.on('notice', (n) => this.pushNotice(n));
-    api.on('dial-request', (dialRequest) => this.set({ dialRequest }));
+    on('call:text', ({ text }) => this.notify('info', 'text', `Message: ${text}`));
+    on('call:stats', ({ callId, stats }) => this.set({ stats: { ...this.state.stats, [callId]: stats } }));
+    on('levels', (levels) => this.set({ levels }));
+    on('audio:devices', (audio) => this.set({ audio }));
+    on('settings:changed', (settings) => this.set({ settings, gains: settings.gains }));
+    on('notice', (n) => this.pushNotice(n));
+    on('dial-request', (dialRequest) => this.set({ dialRequest }));
+  }
 
+  /** Loads the snapshot (after subscribing, so nothing between the two is missed). */
+  private async load(): Promise<void> {
+    const api = this.api;
+    this.set({ connection: 'connecting' });
     try {
       const [info, accounts, registrations, calls, history, settings] = await Promise.all([
         api.request('app:info'),
@@ -141,20 +174,29 @@ export class PhoneStore {
       const regs: Record<string, RegistrationView> = {};
       for (const r of registrations) regs[r.accountId] = r;
       this.set({
-        connection: 'open', info, accounts, registrations: { ...regs, ...this.state.registrations },
+        connection: 'open', lostReason: undefined, info, accounts, registrations: { ...regs, ...this.state.registrations },
         calls: mergeCalls(calls, this.state.calls), history, settings, gains: settings.gains,
       });
     } catch (err) {
-      this.set({ connection: 'lost' });
-      this.notify('error', 'unavailable', `Cannot reach the phone engine: ${messageOf(err)}`);
+      this.markConnectionLost(`Cannot reach the phone engine: ${messageOf(err)}`);
       return;
     }
+    if (this.traceWanted) void this.setTraceLive(true);
     // Audio enumeration may be slow (PortAudio init); load it after the first paint.
     void this.run(async () => this.set({ audio: await api.request('audio:devices', {}) }));
   }
 
-  markConnectionLost(): void {
-    this.set({ connection: 'lost' });
+  /**
+   * The engine is gone (its host said so, or the connection to it closed): whatever it said is stale. Its calls
+   * ended with it; registrations and levels are unknown until it is back (the UI greys itself meanwhile).
+   */
+  markConnectionLost(message = 'Lost the connection to the phone engine.'): void {
+    if (this.traceOff) this.traceWanted = true;
+    this.traceOff?.();
+    this.traceOff = null;
+    this.set({ connection: 'lost', lostReason: message, calls: [], registrations: {}, stats: {}, levels: NO_LEVELS, receivedDtmf: {}, sentDtmf: {} });
+    // Their causes went with the engine; the banner says what happened instead.
+    this.dropNotices((n) => n.callId !== undefined || n.accountId !== undefined);
   }
 
   // ------------------------------------------------------------------------------------- notices
@@ -349,6 +391,7 @@ export class PhoneStore {
   async setTraceLive(enabled: boolean): Promise<void> {
     // Events only flow while someone listens (electron/shared/rpc.ts), so the listener lives exactly as long as the pane.
     if (!enabled) {
+      this.traceWanted = false;
       this.traceOff?.();
       this.traceOff = null;
       await this.run(() => this.api.request('trace:subscribe', { enabled: false }));

@@ -132,4 +132,5 @@ export const eventSamples: Events = {
   'trace': trace,
   'notice': { id: 'n1', level: 'warning', code: 'secret-storage-weak', message: 'No keyring found', at: 1_764_000_000_000 },
   'dial-request': { uri: 'iax:alice@pbx.example.org/600', number: '600', host: 'pbx.example.org', user: 'alice' },
+  'engine': { running: false, message: 'The phone engine stopped (exit code 1). Redial is restarting it.' },
 };

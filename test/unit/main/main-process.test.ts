@@ -25,7 +25,24 @@ import {
 
 const flush = async (): Promise<void> => { for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r)); };
 
-interface Harness { running: RunningMain; engine: FakeEngine; phone: PhoneService & { shutDownCalls: number }; win: BrowserWindow; rendererDir: string }
+/** The phone main started, over a FakeEngine; `crash()` makes it stop by itself, as a dying engine worker does. */
+interface BootedPhone { engine: FakeEngine; phone: PhoneService & { shutDownCalls: number }; crash(reason: string): void }
+interface Harness { running: RunningMain; engine: FakeEngine; phone: BootedPhone['phone']; phones: BootedPhone[]; win: BrowserWindow; rendererDir: string }
+
+function bootPhone(): BootedPhone & { main: MainEngine } {
+  const engine = new FakeEngine();
+  const phone = Object.assign(new PhoneService({
+    engine, clock: new FakeClock(), secrets: new MemorySecretStore(),
+    stores: { accounts: new MemoryDocumentStore<StoredAccounts>(), history: new MemoryDocumentStore<StoredHistory>(), settings: new MemoryDocumentStore<Settings>() },
+    info: { name: 'Redial', version: 't', host: 'electron', platform: 'linux', secretStorage: 'os-keychain' },
+  }), { shutDownCalls: 0 });
+  const stopped: ((reason: string) => void)[] = [];
+  const main: MainEngine = Object.assign(phone, {
+    shutdown: async () => { phone.shutDownCalls++; await PhoneService.prototype.shutdown.call(phone); },
+    onStopped: (l: (reason: string) => void) => { stopped.push(l); },
+  });
+  return { engine, phone, main, crash: (reason) => { for (const l of stopped.splice(0)) l(reason); } };
+}
 
 const tempDir = tempDirs();
 
@@ -36,26 +53,19 @@ async function boot(argv: string[] = ['/opt/Redial/redial'], before?: () => void
   await mkdir(rendererDir);
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Redial</title>');
   await writeFile(join(base, 'redial-secret-outside.txt'), 'outside');
-  const engine = new FakeEngine();
-  const phone = Object.assign(new PhoneService({
-    engine, clock: new FakeClock(), secrets: new MemorySecretStore(),
-    stores: { accounts: new MemoryDocumentStore<StoredAccounts>(), history: new MemoryDocumentStore<StoredHistory>(), settings: new MemoryDocumentStore<Settings>() },
-    info: { name: 'Redial', version: 't', host: 'electron', platform: 'linux', secretStorage: 'os-keychain' },
-  }), { shutDownCalls: 0 });
-  const mainEngine: MainEngine = Object.assign(phone, {
-    shutdown: async () => { phone.shutDownCalls++; await PhoneService.prototype.shutdown.call(phone); },
-  });
+  const phones: BootedPhone[] = [];
   before?.();
   const started = startRedialMain({
     electron: electron as unknown as ElectronParts,
-    startEngine: async () => { await phone.start(); return mainEngine; },
-    preloadPath: '/dist/preload/preload.cjs', rendererDir, argv, platform: 'linux',
+    // A new phone each time: after a crash the supervisor starts another one.
+    startEngine: async () => { const p = bootPhone(); phones.push(p); await p.phone.start(); return p.main; },
+    preloadPath: '/dist/preload/preload.cjs', rendererDir, argv, platform: 'linux', restartDelaysMs: [0],
   });
   app.makeReady();
   const running = await started;
   if (!running) throw new Error('main did not start');
   const win = BrowserWindow.instances[0];
-  return { running, engine, phone, win, rendererDir };
+  return { running, engine: phones[0].engine, phone: phones[0].phone, phones, win, rendererDir };
 }
 
 /** The app page's main frame in our window (a trusted sender). */
@@ -208,6 +218,26 @@ describe('Electron main process', () => {
     win.focused = true;
     engine.ring({ number: '202' });
     expect(Notification.shown).toHaveLength(1);
+  });
+
+  it('says when the engine dies, restarts it, and moves the renderer\'s events over to the new one', async () => {
+    const { win, phones } = await boot();
+    for (const name of ['engine', 'registration', 'call:incoming']) ipcMain.sendFrom(win.webContents, appFrame(win), IPC_CHANNELS.listen, name, true);
+    await invoke(win, appFrame(win), 'accounts:save', { server: 'pbx', username: 'alice' });
+    phones[0].crash('its worker exited with code 1');
+    expect(eventsSent(win, 'engine')).toEqual([{ running: false, message: 'The phone engine stopped (its worker exited with code 1). Redial is restarting it.' }]);
+    // Until the new one runs, requests get a clear refusal, not silence.
+    const refused = await invoke(win, appFrame(win), 'accounts:list');
+    expect(refused).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    await flush();
+    expect(phones).toHaveLength(2);
+    expect(eventsSent(win, 'engine').at(-1)).toEqual({ running: true });
+    expect(phones[0].phone.shutDownCalls).toBe(1);
+    // The renderer's subscriptions moved: the new engine's incoming call reaches it.
+    await invoke(win, appFrame(win), 'accounts:save', { server: 'pbx', username: 'alice' });
+    phones[1].engine.ring({ number: '201', name: 'Bob' });
+    expect(eventsSent(win, 'call:incoming')).toEqual([expect.objectContaining({ remoteName: 'Bob' })]);
+    expect(await invoke(win, appFrame(win), 'accounts:list')).toMatchObject({ ok: true });
   });
 
   it('re-registers after resume, and hangs up / unregisters before quitting', async () => {

@@ -105,7 +105,7 @@ async function bootMain(p: MediaAccess, platform = 'darwin'): Promise<{ win: Bro
   };
   const started = startRedialMain({
     electron: { ...(electron as unknown as ElectronParts), systemPreferences: tracked },
-    startEngine: async () => { order.push('engine'); await phone.start(); return Object.assign(phone, { shutdown: () => phone.shutdown() }) as MainEngine; },
+    startEngine: async () => { order.push('engine'); await phone.start(); return Object.assign(phone, { shutdown: () => phone.shutdown(), onStopped: () => undefined }) as MainEngine; },
     preloadPath: '/dist/preload/preload.cjs', rendererDir: join(base, 'renderer'), argv: [], platform,
   });
   app.makeReady();
