@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
 // `electron` is aliased to a fake everywhere tests run: requiring the real package tries to download
@@ -9,6 +9,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // test/extended/ holds the long real-time runs (`npm run test:extended`), kept out of every `npm test`.
+    exclude: [...configDefaults.exclude, ...(process.env.REDIAL_EXTENDED === '1' ? [] : ['test/extended/**'])],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
