@@ -1,6 +1,14 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
+const extended = process.env.REDIAL_EXTENDED === '1';
+/**
+ * Interop files (test/interop/, each with its own Asterisk) mostly wait on real time — ringing, calls, Asterisk's
+ * answers — so they run several at once, after the other suites (vitest runs projects with different worker
+ * counts one group after another). Everything else keeps vitest's default (cores − 1).
+ */
+const INTEROP_WORKERS = 3;
+
 // `electron` is aliased to a fake everywhere tests run: requiring the real package tries to download
 // the Electron binary (stack-notes §3.4), and the core must never need it anyway.
 export default defineConfig({
@@ -8,14 +16,32 @@ export default defineConfig({
     alias: { electron: fileURLToPath(new URL('./test/fakes/electron.ts', import.meta.url)) },
   },
   test: {
-    include: ['test/**/*.test.ts'],
-    // test/extended/ holds the long real-time runs (`npm run test:extended`), kept out of every `npm test`.
-    exclude: [...configDefaults.exclude, ...(process.env.REDIAL_EXTENDED === '1' ? [] : ['test/extended/**'])],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
     // CI asks for a JSON report too, turned into a one-line summary by build/test-summary.mjs.
     reporters: process.env.REDIAL_TEST_SUMMARY ? ['default', 'json'] : ['default'],
     outputFile: process.env.REDIAL_TEST_SUMMARY ? { json: process.env.REDIAL_TEST_SUMMARY } : undefined,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'main', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/interop/**', 'test/extended/**'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'interop', include: ['test/interop/**/*.test.ts'], maxWorkers: INTEROP_WORKERS, sequence: { groupOrder: 1 },
+          globalSetup: ['test/support/build-once.ts'],
+        },
+      },
+      // test/extended/ holds the long real-time runs (`npm run test:extended`), kept out of every `npm test`.
+      ...(extended ? [{
+        extends: true as const,
+        test: {
+          name: 'extended', include: ['test/extended/**/*.test.ts'], maxWorkers: INTEROP_WORKERS, sequence: { groupOrder: 2 },
+          globalSetup: ['test/support/build-once.ts'],
+        },
+      }] : []),
+    ],
   },
 });
