@@ -8,6 +8,8 @@ const extended = process.env.REDIAL_EXTENDED === '1';
  * counts one group after another). Everything else keeps vitest's default (cores − 1).
  */
 const INTEROP_WORKERS = 3;
+/** Tests of one interop file that run at once (it.concurrent: the codec calls), so 2 cores keep real time. */
+const INTEROP_CONCURRENCY = 2;
 
 // `electron` is aliased to a fake everywhere tests run: requiring the real package tries to download
 // the Electron binary (stack-notes §3.4), and the core must never need it anyway.
@@ -30,7 +32,8 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: 'interop', include: ['test/interop/**/*.test.ts'], maxWorkers: INTEROP_WORKERS, sequence: { groupOrder: 1 },
+          name: 'interop', include: ['test/interop/**/*.test.ts'], maxWorkers: INTEROP_WORKERS, maxConcurrency: INTEROP_CONCURRENCY,
+          sequence: { groupOrder: 1 },
           globalSetup: ['test/support/build-once.ts'],
         },
       },

@@ -1,7 +1,7 @@
 // Answer-after-ring with REAL PortAudio: the built harness (`npm run harness --audio naudiodon`, engine in its worker
 // thread) runs with a private HOME whose .asoundrc defines ALSA `file` PCMs (test/support/alsa.ts): the speaker writes
 // raw samples to a file, the microphone reads a 1300 Hz tone from one. Asterisk calls bob with a call file, the phone
-// rings on that speaker for 3 s, bob answers over the WebSocket contract. Those PCMs are not paced (docs/testing.md
+// rings on that speaker for 2 s, bob answers over the WebSocket contract. Those PCMs are not paced (docs/testing.md
 // §1.1: content only), so the checks are on content: the ring and then Asterisk's 1004 Hz tone reach the speaker
 // file, bob's tone reaches Asterisk's recording, and no "audio could not start" notice appears.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -23,6 +23,11 @@ import { sleep } from '../support/wait.js';
 
 const BOB_HZ = 1300;
 const tempDir = tempDirs();
+
+/** `promise`, or an error naming the step that did not happen within `ms`. */
+function within<T>(step: string, ms: number, promise: Promise<T>): Promise<T> {
+  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out: ${step}`)), ms).unref())]);
+}
 
 /** Raw s16le mono → samples. */
 function raw(path: string): Int16Array {
@@ -68,7 +73,7 @@ describeWithPeer('Asterisk 22 (../shared/asterisk)', asteriskAvailable(), 'answe
     alsa?.cleanup();
   });
 
-  it('rings on the ALSA speaker, is answered after 3 s, and the audio goes both ways through PortAudio', async () => {
+  it('rings on the ALSA speaker, is answered after 2 s, and the audio goes both ways through PortAudio', async () => {
     const devices = await api.request('audio:devices', { refresh: true });
     const micDevice = devices.devices.find((d) => d.key === ALSA_IN_KEY);
     const spkDevice = devices.devices.find((d) => d.key === ALSA_OUT_KEY);
@@ -78,12 +83,14 @@ describeWithPeer('Asterisk 22 (../shared/asterisk)', asteriskAvailable(), 'answe
     await api.request('audio:select', { input: ALSA_IN_KEY, output: ALSA_OUT_KEY, ring: null, ringAll: false });
     await api.request('settings:update', { dsp: { echoCancellation: false, noiseSuppression: false } });
     const account = await api.request('accounts:save', { server: pbx().server, username: 'bob', secret: USERS.bob, codecs: ['ulaw'] });
-    await new Promise<void>((resolve) => api.on('registration', (r) => { if (r.accountId === account.id && r.status === 'registered') resolve(); }));
+    await within('bob registers', 10_000, new Promise<void>((resolve) => api.on('registration', (r) => {
+      if (r.accountId === account.id && r.status === 'registered') resolve();
+    })));
 
     const incoming = new Promise<CallView>((resolve) => api.on('call:incoming', resolve));
     await pbx().callFile({ channel: 'IAX2/bob', context: 'callfile', extension: 'twoway', variables: { REC: 'pa' } });
-    const call = await incoming;
-    await sleep(3000); // it rings
+    const call = await within('the call file rings bob', 10_000, incoming);
+    await sleep(2000); // it rings (the PCMs are unpaced: the ringtone spins a core meanwhile, so not longer)
     const rungBytes = readFileSync(alsa.outFile).length;
     expect(rungBytes).toBeGreaterThan(0); // the ringtone went out through PortAudio to the speaker file
     await api.request('call:answer', { callId: call.id });
@@ -94,7 +101,7 @@ describeWithPeer('Asterisk 22 (../shared/asterisk)', asteriskAvailable(), 'answe
     }
     expect(stats.framesReceived).toBeGreaterThanOrEqual(50);
     expect(stats.framesSent).toBeGreaterThanOrEqual(50);
-    await sleep(1000);
+    await sleep(500);
     await api.request('call:hangup', { callId: call.id });
     await pbx().waitIdle();
     expect(notices.filter((n) => n.level === 'error')).toEqual([]);
@@ -105,5 +112,5 @@ describeWithPeer('Asterisk 22 (../shared/asterisk)', asteriskAvailable(), 'answe
     // bob -> Asterisk: the receive side of MixMonitor holds bob's tone.
     const rx = readWav(join(pbx().runDir, 'rec', 'pa-rx.wav'));
     expect(toneWindows(rx.samples, rx.sampleRate, BOB_HZ).filter((f) => f > 0.8).length).toBeGreaterThanOrEqual(3);
-  });
+  }, 60_000);
 });

@@ -18,6 +18,7 @@ import { ToneGenerator } from '../../electron/core/media/tones.js';
 import { SystemClock } from '../../electron/adapters/system-clock.js';
 import { WavFileRecording } from '../../electron/adapters/fs-wav-recording.js';
 import type { AudioSystem } from '../../electron/core/media/audio-ports.js';
+import { toneFraction } from './signals.js';
 
 export interface AppPhoneOptions {
   /** The fake microphone's tone (Hz, −12 dBFS); silence when absent. */
@@ -48,6 +49,8 @@ export interface AppPhone {
   notices(): Notice[];
   /** What the fake speaker played in its last `seconds` (from the most recently opened playback stream). */
   speaker(seconds: number): { rate: number; pcm: Int16Array };
+  /** The speaker's last half second is dominated by `hz` (poll it with `until`). */
+  hears(hz: number): boolean;
   close(): Promise<void>;
 }
 
@@ -116,6 +119,10 @@ export async function startAppPhone(options: AppPhoneOptions = {}): Promise<AppP
       if (!out) return { rate: 8000, pcm: new Int16Array(0) };
       const pcm = out.playedAudio();
       return { rate: out.sampleRate, pcm: pcm.subarray(Math.max(0, pcm.length - Math.round(seconds * out.sampleRate))) };
+    },
+    hears(hz) {
+      const { rate, pcm } = phone.speaker(0.5);
+      return toneFraction(pcm, hz, rate) > 0.8;
     },
     async close() {
       client.close();

@@ -62,3 +62,21 @@ export function toneCoverage(pcm: Int16Array, rate: number, hz: number): number 
   const w = toneWindows(pcm, rate, hz);
   return w.length === 0 ? 0 : w.filter((f) => f > 0.5).length / w.length;
 }
+
+/**
+ * The coverage that means "this tone came through": a machine busy with other work may glitch a window or two of
+ * a real-time call (quality is measured elsewhere, in the bench), while a broken path loses all of them.
+ */
+export const TONE_PRESENT = 0.7;
+
+/** The last `seconds` of a recording. */
+export function lastSeconds(wav: DecodedWav, seconds: number): Int16Array {
+  return wav.samples.subarray(Math.max(0, wav.samples.length - Math.round(seconds * wav.sampleRate * wav.channels)));
+}
+
+/** The tone that dominates most of the 200 ms windows of `pcm`, among `candidates` (or '-' for none). */
+export function dominantTone(pcm: Int16Array, rate: number, candidates: readonly number[]): string {
+  const covered = candidates.map((hz) => toneCoverage(pcm, rate, hz));
+  const best = covered.indexOf(Math.max(...covered));
+  return covered[best] >= TONE_PRESENT ? String(candidates[best]) : '-';
+}
