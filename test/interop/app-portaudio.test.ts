@@ -99,8 +99,8 @@ describeWithPeer('Asterisk 22 (../shared/asterisk)', asteriskAvailable(), 'answe
       await sleep(100);
       stats = await api.request('call:stats', { callId: call.id });
     }
-    expect(stats.framesReceived).toBeGreaterThanOrEqual(50);
-    expect(stats.framesSent).toBeGreaterThanOrEqual(50);
+    expect(stats.framesReceived, JSON.stringify(stats)).toBeGreaterThanOrEqual(50);
+    expect(stats.framesSent, JSON.stringify(stats)).toBeGreaterThanOrEqual(50);
     await sleep(500);
     await api.request('call:hangup', { callId: call.id });
     await pbx().waitIdle();
@@ -108,9 +108,11 @@ describeWithPeer('Asterisk 22 (../shared/asterisk)', asteriskAvailable(), 'answe
     // Asterisk -> bob: the speaker file, after the ring, holds stretches of the 1004 Hz tone (unpaced: with gaps).
     const played = raw(alsa.outFile).subarray(rungBytes >> 1);
     const rate = spkDevice!.defaultSampleRate;
-    expect(toneWindows(played, rate, MILLIWATT_HZ, 20).filter((f) => f > 0.8).length).toBeGreaterThanOrEqual(10);
+    const toneAtSpeaker = toneWindows(played, rate, MILLIWATT_HZ, 20).filter((f) => f > 0.8).length;
+    expect(toneAtSpeaker, `20 ms windows of 1004 Hz in ${played.length} samples played after the ring`).toBeGreaterThanOrEqual(10);
     // bob -> Asterisk: the receive side of MixMonitor holds bob's tone.
     const rx = readWav(join(pbx().runDir, 'rec', 'pa-rx.wav'));
-    expect(toneWindows(rx.samples, rx.sampleRate, BOB_HZ).filter((f) => f > 0.8).length).toBeGreaterThanOrEqual(3);
+    const toneAtAsterisk = toneWindows(rx.samples, rx.sampleRate, BOB_HZ).filter((f) => f > 0.8).length;
+    expect(toneAtAsterisk, `200 ms windows of bob's tone in ${rx.samples.length} samples Asterisk received`).toBeGreaterThanOrEqual(3);
   }, 60_000);
 });
