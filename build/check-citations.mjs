@@ -125,7 +125,7 @@ export function checkText(file, text, docs, { exists = () => true, knownMarkdown
       if (id.startsWith('D-')) {
         const before = line.slice(0, m.index).toLowerCase();
         const d = before.lastIndexOf('decisions');
-        const s = Math.max(before.lastIndexOf('spec'), -1);
+        const s = before.lastIndexOf('spec');
         const isDecision = d > s || (d < 0 && s < 0 && inDecisions);
         if (isDecision) {
           if (!docs.decisions.has(id)) say(`cites docs/decisions.md ${id}, which has no such entry`);
