@@ -298,9 +298,8 @@ export class PhoneStore {
     return this.dial(h.number, h.accountId);
   }
 
+  /** The phone keeps one call active: dialing, answering or resuming a call holds the others (PhoneService). */
   private async place(payload: RequestPayload<'call:dial'>): Promise<CallView | undefined> {
-    // One active call at a time: put the current one on hold first (call waiting, softphone-anchors §2a).
-    for (const c of this.state.calls) if (c.state === 'up' && !c.held) await this.run(() => this.api.request('call:hold', { callId: c.id, hold: true }));
     // A new call makes the last one's "busy"/"declined" card and notices old news.
     if (this.state.ended.length > 0) this.set({ ended: [] });
     const live = new Set(this.state.calls.map((c) => c.id));
@@ -311,7 +310,6 @@ export class PhoneStore {
   }
 
   async answer(callId: string): Promise<void> {
-    for (const c of this.state.calls) if (c.id !== callId && c.state === 'up' && !c.held) await this.run(() => this.api.request('call:hold', { callId: c.id, hold: true }));
     await this.run(() => this.api.request('call:answer', { callId }));
   }
   reject(callId: string, reason: 'busy' | 'declined'): void { void this.run(() => this.api.request('call:reject', { callId, reason })); }
@@ -331,8 +329,6 @@ export class PhoneStore {
   }
 
   async hold(callId: string, hold: boolean): Promise<void> {
-    // Resuming one call holds the others, so only one is ever live.
-    if (!hold) for (const c of this.state.calls) if (c.id !== callId && c.state === 'up' && !c.held) await this.run(() => this.api.request('call:hold', { callId: c.id, hold: true }));
     await this.run(() => this.api.request('call:hold', { callId, hold }));
   }
 

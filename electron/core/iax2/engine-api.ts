@@ -147,8 +147,6 @@ export interface CallHandle {
   readonly codec?: CodecName;
   /** Incoming NEW carried AUTOANSWER (spec C-9). */
   readonly autoAnswerRequested: boolean;
-  /** Local mute: sendVoice() drops frames; nothing is signalled to the far end. */
-  readonly muted: boolean;
   /** True once the call's frames are AES-128 encrypted (spec §7; set before ACCEPT arrives). */
   readonly encrypted?: boolean;
 
@@ -160,7 +158,6 @@ export interface CallHandle {
   hold(): void;
   unhold(): void;
   transfer(target: string): void;
-  setMuted(muted: boolean): void;
   /**
    * Let the media layer supply the reception report sent in our PONGs (undefined: engine estimates only).
    * Optional so test doubles of CallHandle need not implement it: call as `call.setReceptionReportSource?.(…)`.

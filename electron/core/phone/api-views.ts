@@ -22,7 +22,6 @@ export interface CallViewSource {
   readonly handle: CallHandle;
   readonly startedAt: number;
   readonly answeredAt?: number;
-  readonly held: boolean;
   readonly remoteHeld: boolean;
   readonly muted: boolean;
   readonly recording: boolean;
@@ -40,7 +39,8 @@ export function callView(c: CallViewSource): CallView {
   const address = directAddress(c);
   return {
     id: h.id, direction: h.direction, number: remoteText(h.number || h.remote.number || '', 128), state: h.state,
-    held: c.held, remoteHeld: c.remoteHeld, muted: c.muted, recording: c.recording, startedAt: c.startedAt,
+    // Held is the call's own state (the engine's Call holds only an answered call), never a flag beside it.
+    held: h.state === 'held', remoteHeld: c.remoteHeld, muted: c.muted, recording: c.recording, startedAt: c.startedAt,
     autoAnswerRequested: h.autoAnswerRequested, encrypted: h.encrypted === true,
     ...(h.accountId !== undefined && c.direct === undefined ? { accountId: h.accountId } : {}),
     ...(h.remote.name ? { remoteName: remoteText(h.remote.name, 256) } : {}),

@@ -62,7 +62,6 @@ interface LiveCall {
   /** Placed directly, without an account: the address called (the engine knows it as a one-off account). */
   readonly direct?: string;
   answeredAt?: number;
-  held: boolean;
   remoteHeld: boolean;
   muted: boolean;
   recording: boolean;
@@ -214,6 +213,7 @@ export class PhoneService implements RedialApi {
     'call:dial': ({ number, accountId, direct, codecs }) => {
       if (direct) {
         // RFC 5456 peer to peer: a one-off account that never registers (what `redial call iax:host/number` does).
+        this.holdOthers(undefined);
         const handle = this.deps.engine.dial({
           account: { id: DIRECT_ACCOUNT_ID, server: direct.server, username: direct.username ?? '', register: false,
             ...(codecs ? { codecs } : {}) },
@@ -228,6 +228,7 @@ export class PhoneService implements RedialApi {
       }
       if (!account.enabled) throw new ApiError('account-disabled', `the account '${account.label}' is disabled`);
       // The engine keeps only the account's codecs from `codecs` (call-manager.ts codecsForCall).
+      this.holdOthers(undefined);
       const handle = this.deps.engine.dial({ accountId: account.id, number, codecs: codecs ?? account.codecs });
       const live = this.track(handle);
       return this.viewOf(live);
@@ -235,7 +236,7 @@ export class PhoneService implements RedialApi {
     'call:answer': ({ callId }) => {
       const c = this.live(callId);
       if (c.handle.direction !== 'incoming') throw new ApiError('invalid-state', 'only incoming calls can be answered');
-      c.handle.answer();
+      this.answer(c);
       return null;
     },
     'call:reject': ({ callId, reason }) => {
@@ -254,15 +255,19 @@ export class PhoneService implements RedialApi {
     'call:text': ({ callId, text }) => { this.live(callId).handle.sendText(text); return null; },
     'call:hold': ({ callId, hold }) => {
       const c = this.live(callId);
-      if (hold) c.handle.hold(); else c.handle.unhold();
-      c.held = hold;
-      this.callUpdated(c);
-      return null;
+      const state = c.handle.state;
+      if (state !== 'up' && state !== 'held') throw new ApiError('invalid-state', 'only an answered call can be held or resumed');
+      if (hold) {
+        c.handle.hold();
+      } else if (state === 'held') {
+        this.holdOthers(c);
+        c.handle.unhold();
+      }
+      return null; // the call's state event tells the UI (held is its state: api-views.ts)
     },
     'call:mute': ({ callId, muted }) => {
       const c = this.live(callId);
       c.muted = muted;
-      c.handle.setMuted(muted);
       c.audio?.setMuted(muted);
       this.callUpdated(c);
       return null;
@@ -279,11 +284,7 @@ export class PhoneService implements RedialApi {
       const target = attendedTransferTarget(a.handle, consult.handle);
       if (a.transfer && !a.transfer.failed) throw new ApiError('invalid-state', 'this call is already being transferred');
       // Spec §5.7 option 1: A is on hold while we talk to C; hold it now if the user did not.
-      if (!a.held) {
-        a.handle.hold();
-        a.held = true;
-        this.callUpdated(a);
-      }
+      if (a.handle.state === 'up') a.handle.hold();
       a.transfer = { target, consult, failed: false };
       a.handle.transfer(target);
       this.notice('info', 'transferring', `Transferring ${otherParty(a.handle) || 'the call'} to ${target}…`, { callId: a.handle.id });
@@ -386,7 +387,7 @@ export class PhoneService implements RedialApi {
     this.events.fire('call:incoming', this.viewOf(c));
     const policy = this.settings.autoAnswer;
     if (policy === 'always' || (policy === 'when-requested' && handle.autoAnswerRequested)) {
-      handle.answer();
+      this.answer(c);
       return;
     }
     if (this.settings.ringTimeoutSeconds > 0) {
@@ -411,7 +412,7 @@ export class PhoneService implements RedialApi {
     const existing = this.calls.get(handle.id);
     if (existing) return existing;
     const c: LiveCall = {
-      handle, startedAt: this.deps.clock.wallTime().getTime(), held: false, remoteHeld: false, muted: false,
+      handle, startedAt: this.deps.clock.wallTime().getTime(), remoteHeld: false, muted: false,
       recording: false, encryptedShown: false, offs: [], ...(direct !== undefined ? { direct } : {}),
     };
     this.calls.set(handle.id, c);
@@ -542,6 +543,20 @@ export class PhoneService implements RedialApi {
     } catch (err) {
       this.deps.logger?.log('warn', 'closing call audio failed', { error: String(err) });
     }
+  }
+
+  /** Answers an incoming call; it becomes the active call, so the others go on hold first. */
+  private answer(c: LiveCall): void {
+    this.holdOthers(c);
+    c.handle.answer();
+  }
+
+  /**
+   * One active call at a time (call waiting, docs/softphone-anchors.md §2a): starting, answering or resuming a call
+   * puts every other answered call on hold first (docs/decisions.md D-27). `except` is the call being made active.
+   */
+  private holdOthers(except: LiveCall | undefined): void {
+    for (const other of this.calls.values()) if (other !== except && other.handle.state === 'up') other.handle.hold();
   }
 
   private live(callId: string): LiveCall {

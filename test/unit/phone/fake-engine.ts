@@ -13,7 +13,6 @@ export class FakeCall extends TypedEmitter<CallEvents> implements CallHandle {
   codec?: CodecName;
   /** AES-128 (spec §7): the engine sets it without an event of its own; tests flip it the same way. */
   encrypted?: boolean;
-  muted = false;
   readonly actions: string[] = [];
   constructor(
     readonly id: string, readonly direction: CallDirection, readonly number: string,
@@ -35,10 +34,10 @@ export class FakeCall extends TypedEmitter<CallEvents> implements CallHandle {
   hangup(): void { this.actions.push('hangup'); this.end('local', { cause: 'Normal Clearing', causeCode: 16 }); }
   sendDtmf(d: string): void { this.actions.push(`dtmf:${d}`); }
   sendText(t: string): void { this.actions.push(`text:${t}`); }
-  hold(): void { this.actions.push('hold'); }
-  unhold(): void { this.actions.push('unhold'); }
+  /** As the engine's Call: only an answered call goes on hold, and only a held one resumes. */
+  hold(): void { this.actions.push('hold'); if (this.state === 'up') this.go('held'); }
+  unhold(): void { this.actions.push('unhold'); if (this.state === 'held') this.go('up'); }
   transfer(t: string): void { this.actions.push(`transfer:${t}`); }
-  setMuted(m: boolean): void { this.muted = m; this.actions.push(`mute:${m}`); }
   sendVoice(_payload: Uint8Array, _durationMs: number): void { /* no media here */ }
   stats(): CallStats { return { framesReceived: 10, framesSent: 9, framesLost: 1, lossPercent: 10, retransmissions: 0, rttMs: 5 }; }
 }

@@ -135,6 +135,8 @@ describe('PhoneService: attended transfer (consult, then transfer)', () => {
     const anonymous = t.engine.ring({}); // no caller number
     await t.phone.request('call:answer', { callId: anonymous.id });
     const tx = (callId: string, toCallId: string) => t.phone.request('call:transfer-to-call', { callId, toCallId });
+    // Dialing and answering put the answered calls on hold (one active call at a time): that is all so far.
+    expect([a, other, ringing].map((c) => c.actions)).toEqual([['hold'], ['hold'], []]);
 
     await expect(tx('nope', a.id)).rejects.toMatchObject({ code: 'unknown-call' });
     await expect(tx(a.id, 'nope')).rejects.toMatchObject({ code: 'unknown-call' });
@@ -146,7 +148,7 @@ describe('PhoneService: attended transfer (consult, then transfer)', () => {
     await expect(tx(a.id, ringingOut.id)).rejects.toMatchObject({ code: 'unknown-call' }); // not the phone's call
     await expect(t.phone.request('call:transfer-to-call', { callId: a.id, toCallId: 'x y' } as never)).rejects.toMatchObject({ code: 'invalid-request' });
     // None of the refusals touched a call.
-    expect([a, other, ringing].map((c) => c.actions)).toEqual([[], [], []]);
+    expect([a, other, ringing].map((c) => c.actions)).toEqual([['hold'], ['hold'], []]);
 
     const c = await t.connected('1002', 'acc-1');
     await tx(a.id, c.id);

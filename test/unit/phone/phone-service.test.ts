@@ -167,7 +167,13 @@ describe('PhoneService: calls', () => {
   }
 
   it('dials through the account, follows the call, and records it in the history', async () => {
+    // The call's audio owns mute (it sends silence: docs/decisions.md D-28); the engine's call is not told.
+    const muting: boolean[] = [];
     const t = await withAccount();
+    t.media.startCall = () => Promise.resolve({
+      setMuted: (m: boolean) => { muting.push(m); }, startRecording: () => Promise.resolve(), stopRecording: () => Promise.resolve(),
+      stats: () => ({}), close: () => Promise.resolve(),
+    });
     const call = await t.phone.request('call:dial', { number: '600' });
     expect(t.engine.dials).toEqual([{ accountId: 'acc-1', number: '600', codecs: ['g722', 'ulaw'] }]);
     expect(call).toMatchObject({ direction: 'outgoing', number: '600', state: 'dialing', accountId: 'acc-1' });
@@ -187,8 +193,11 @@ describe('PhoneService: calls', () => {
     h.fire('text', 'hello');
     await t.phone.request('call:hangup', { callId: h.id });
     await flush();
-    expect(h.actions).toEqual(['dtmf:12#', 'mute:true', 'hold', 'hangup']);
-    expect(t.of('call:updated').map((c) => c.state)).toEqual(['ringing', 'up', 'up', 'up']);
+    expect(h.actions).toEqual(['dtmf:12#', 'hold', 'hangup']);
+    // The audio started unmuted when the call was answered, then got the user's mute.
+    expect(muting).toEqual([false, true]);
+    // Held is the call's state: the hold shows as 'held' (the mute as the third update).
+    expect(t.of('call:updated').map((c) => c.state)).toEqual(['ringing', 'up', 'up', 'held']);
     expect(t.of('call:updated').at(-1)).toMatchObject({ muted: true, held: true, codec: 'g722' });
     expect(t.of('call:dtmf')).toEqual([{ callId: h.id, digit: '5' }]);
     expect(t.of('call:text')).toEqual([{ callId: h.id, text: 'hello' }]);
@@ -320,6 +329,44 @@ describe('PhoneService: calls', () => {
     expect(t.of('call:ended').map((e) => e.history.outcome)).toEqual(['rejected']);
     await expect(t.phone.request('call:answer', { callId: (await t.phone.request('call:dial', { number: '1' })).id }))
       .rejects.toMatchObject({ code: 'invalid-state' });
+  });
+
+  it('keeps one active call: dialing, answering, auto-answering or resuming a call holds the answered others', async () => {
+    const t = await withAccount();
+    const a = t.engine.ring({ number: '201' });
+    await t.phone.request('call:answer', { callId: a.id });
+    // Answering B holds A.
+    const b = t.engine.ring({ number: '202' });
+    await t.phone.request('call:answer', { callId: b.id });
+    expect([a.state, b.state]).toEqual(['held', 'up']);
+    // Resuming A holds B.
+    await t.phone.request('call:hold', { callId: a.id, hold: false });
+    expect([a.state, b.state]).toEqual(['up', 'held']);
+    expect(t.of('call:updated').filter((v) => v.id === b.id).at(-1)).toMatchObject({ state: 'held', held: true });
+    // Dialing holds A (B is held already and stays so).
+    await t.phone.request('call:dial', { number: '600' });
+    const c = t.engine.lastCall();
+    expect([a.state, b.state, c.state]).toEqual(['held', 'held', 'dialing']);
+    expect(b.actions).toEqual(['answer', 'hold']);
+    // An auto-answered call holds the active one too.
+    c.go('up');
+    await t.phone.request('settings:update', { autoAnswer: 'always' });
+    const d = t.engine.ring({ number: '203' });
+    expect([c.state, d.state]).toEqual(['held', 'up']);
+  });
+
+  it('holds only an answered call: call:hold on a ringing or dialing call is refused and shows nothing held', async () => {
+    const t = await withAccount();
+    const ringing = t.engine.ring({ number: '201' });
+    await expect(t.phone.request('call:hold', { callId: ringing.id, hold: true })).rejects.toMatchObject({ code: 'invalid-state' });
+    const out = await t.phone.request('call:dial', { number: '600' });
+    await expect(t.phone.request('call:hold', { callId: out.id, hold: true })).rejects.toMatchObject({ code: 'invalid-state' });
+    expect(ringing.actions).toEqual([]);
+    expect((await t.phone.request('call:list')).map((v) => v.held)).toEqual([false, false]);
+    // Resuming a call that is not held changes nothing.
+    t.engine.lastCall().go('up');
+    await t.phone.request('call:hold', { callId: out.id, hold: false });
+    expect(t.engine.lastCall().actions).toEqual([]);
   });
 
   it('auto-answers by policy: always, or only when the caller asked (intercom)', async () => {

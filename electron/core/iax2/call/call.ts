@@ -75,7 +75,6 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
   /** Outgoing: Clock time of the server's ACCEPT; and whether any voice came from the far end. */
   private acceptedAt: number | undefined;
   private heardVoice = false;
-  private isMuted = false;
   private reportSource: (() => ReceptionReport) | undefined;
   private endInfo: CallEndInfo | undefined;
   private pingTimer: CancelTimer | undefined;
@@ -113,7 +112,6 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
 
   get state(): CallState { return this.machine.state; }
   get codec(): CodecName | undefined { return this.negotiated; }
-  get muted(): boolean { return this.isMuted; }
   /** Spec §7: the dialog encrypts (from our AUTHREP on). */
   get encrypted(): boolean { return this.dialog?.encrypted ?? false; }
   /** Resolves once the dialog is gone (our HANGUP acknowledged or given up), for shutdown. */
@@ -570,12 +568,10 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
     });
   }
 
-  setMuted(muted: boolean): void { this.isMuted = muted; }
-
   setReceptionReportSource(source: (() => ReceptionReport) | undefined): void { this.reportSource = source; }
 
   sendVoice(payload: Uint8Array, durationMs: number): void {
-    if (this.isMuted || this.machine.state === 'held' || !this.canSendMedia() || !this.negotiated || !this.dialog) return;
+    if (this.machine.state === 'held' || !this.canSendMedia() || !this.negotiated || !this.dialog) return;
     // The Dialog sends the first frame (and any after a format change) as a full frame, minis otherwise (spec §4.6, T-2).
     this.dialog.sendVoice(bitIndexOfCodec(this.negotiated), payload, durationMs);
     this.framesSent++;
