@@ -6,17 +6,29 @@ import type { UdpBindOptions, UdpBinder, UdpEndpoint, UdpSocketPort } from '../c
 
 export const IAX2_PORT = 4569;
 
+/** Receive buffer asked for (the kernel caps it at net.core.rmem_max): room for a burst of a few hundred calls' frames. */
+const RECEIVE_BUFFER_BYTES = 1 << 20;
+/** How long close() waits for datagrams still queued in the socket (the HANGUP, the last ACKs). */
+const CLOSE_DRAIN_MS = 200;
+
+/**
+ * Addresses reach the port already resolved (ports.ts UdpEndpoint), so the "lookup" dgram does before each send is
+ * answered at once. dgram's own lookup goes through dns.lookup, which answers even an address literal on the next
+ * tick: one deferred callback per datagram, 50 per second per call and direction.
+ */
+function resolvedAddress(address: string, _options: unknown, callback: (err: Error | null, address: string, family: number) => void): void {
+  callback(null, address, address.includes(':') ? 6 : 4); // net.isIPv6 is a large regular expression
+}
+
 class DgramSocketPort implements UdpSocketPort {
   private receiver: ((data: Uint8Array, from: UdpEndpoint) => void) | undefined;
   private closed = false;
-  /** Datagrams handed to dgram whose send callback has not run yet (see close()). */
-  private inFlight = 0;
-  private drained: (() => void) | undefined;
   readonly local: UdpEndpoint;
 
   constructor(private readonly socket: Socket) {
     const a = socket.address();
     this.local = { address: a.address, port: a.port };
+    try { socket.setRecvBufferSize(RECEIVE_BUFFER_BYTES); } catch { /* the system's default then */ }
     socket.on('message', (msg, rinfo) => {
       const r = this.receiver;
       if (!r) return;
@@ -32,11 +44,8 @@ class DgramSocketPort implements UdpSocketPort {
 
   send(data: Uint8Array, to: UdpEndpoint): void {
     if (this.closed) return;
-    this.inFlight++;
-    this.socket.send(data, to.port, to.address, () => {
-      this.inFlight--;
-      if (this.inFlight === 0) this.drained?.();
-    });
+    // No callback: a send that completes at once (the usual case) then costs no deferred call at all.
+    this.socket.send(data, to.port, to.address);
   }
 
   onDatagram(receive: (data: Uint8Array, from: UdpEndpoint) => void): void {
@@ -44,19 +53,21 @@ class DgramSocketPort implements UdpSocketPort {
   }
 
   /**
-   * dgram sends asynchronously (even to an address literal it goes through a lookup step first), and a datagram
-   * still queued when the socket closes is silently dropped. The last frames of a session matter (the HANGUP, the
-   * ACK of a REGREL's REGACK), so close waits for sends in flight, 200 ms at most.
+   * A datagram still queued in the socket when it closes is silently dropped, and the last frames of a session
+   * matter (the HANGUP, the ACK of a REGREL's REGACK): close waits until the send queue is empty, 200 ms at most.
    */
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
     return new Promise((resolve) => {
-      let done = false;
-      const finish = (): void => { if (done) return; done = true; this.socket.close(() => resolve()); };
-      if (this.inFlight === 0) { finish(); return; }
-      this.drained = finish;
-      setTimeout(finish, 200).unref();
+      const deadline = Date.now() + CLOSE_DRAIN_MS;
+      const attempt = (): void => {
+        let queued = 0;
+        try { queued = this.socket.getSendQueueCount(); } catch { queued = 0; }
+        if (queued > 0 && Date.now() < deadline) { setTimeout(attempt, 5).unref(); return; }
+        this.socket.close(() => resolve());
+      };
+      attempt();
     });
   }
 }
@@ -64,7 +75,7 @@ class DgramSocketPort implements UdpSocketPort {
 function bindOnce(port: number, host: string | undefined): Promise<Socket> {
   const type = host !== undefined && isIPv6(host) ? 'udp6' : 'udp4';
   return new Promise((resolve, reject) => {
-    const socket = createSocket({ type, reuseAddr: false });
+    const socket = createSocket({ type, reuseAddr: false, lookup: resolvedAddress });
     const onError = (err: Error): void => { socket.close(); reject(err); };
     socket.once('error', onError);
     socket.bind({ port, ...(host !== undefined ? { address: host } : {}), exclusive: true }, () => {

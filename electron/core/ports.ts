@@ -26,7 +26,11 @@ export interface UdpEndpoint {
 export interface UdpSocketPort {
   readonly local: UdpEndpoint;
   send(data: Uint8Array, to: UdpEndpoint): void;
-  /** Exactly one receiver; datagrams arrive as they came off the wire. */
+  /**
+   * Exactly one receiver; datagrams arrive as they came off the wire, each in a buffer of its own that the receiver
+   * may keep (adapters never reuse it: node:dgram allocates one per datagram). So the engine and the media hand
+   * payload views along without copying them (docs/scenarios.md "Engine efficiency").
+   */
   onDatagram(receive: (data: Uint8Array, from: UdpEndpoint) => void): void;
   close(): Promise<void>;
 }

@@ -89,6 +89,7 @@ export interface VoiceFrameIn {
   readonly codec: CodecName;
   /** Un-wrapped 32-bit sender timestamp in ms (spec §4.7). */
   readonly timestamp: number;
+  /** A view into the received datagram (never reused, ports.ts UdpSocketPort): keep it if needed, never modify it. */
   readonly payload: Uint8Array;
 }
 

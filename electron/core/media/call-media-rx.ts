@@ -84,8 +84,8 @@ export class ReceivePath {
       this.pending.add(codec);
       this.prepare(codec).catch(() => undefined).finally(() => this.pending.delete(codec));
     }
-    // The wire buffer may be reused by the socket layer: keep a copy.
-    this.jb.put({ kind: 'voice', durationMs, data: { codec, payload: payload.slice() } }, timestamp, now);
+    // Kept without a copy: received datagrams are never reused (ports.ts UdpSocketPort).
+    this.jb.put({ kind: 'voice', durationMs, data: { codec, payload } }, timestamp, now);
   }
 
   receiveComfortNoise(timestamp: number, levelDbov: number, now: number): void {

@@ -5,12 +5,13 @@ export type EventMap = { [name: string]: unknown };
 export type Listener<T> = (payload: T) => void;
 
 export class TypedEmitter<E extends EventMap> {
-  private readonly listeners = new Map<keyof E, Set<Listener<never>>>();
+  // Copy on write: on/off replace the array, emit walks the one it found, so a listener added or removed during an
+  // emit takes effect from the next one, and emitting (every voice frame) allocates nothing.
+  private readonly listeners = new Map<keyof E, readonly Listener<never>[]>();
 
   on<K extends keyof E>(name: K, listener: Listener<E[K]>): () => void {
-    let set = this.listeners.get(name);
-    if (!set) { set = new Set(); this.listeners.set(name, set); }
-    set.add(listener as Listener<never>);
+    const list = this.listeners.get(name) ?? [];
+    if (!list.includes(listener as Listener<never>)) this.listeners.set(name, [...list, listener as Listener<never>]);
     return () => this.off(name, listener);
   }
 
@@ -20,15 +21,19 @@ export class TypedEmitter<E extends EventMap> {
   }
 
   off<K extends keyof E>(name: K, listener: Listener<E[K]>): void {
-    this.listeners.get(name)?.delete(listener as Listener<never>);
+    const list = this.listeners.get(name);
+    if (!list?.includes(listener as Listener<never>)) return;
+    const rest = list.filter((l) => l !== listener);
+    if (rest.length > 0) this.listeners.set(name, rest);
+    else this.listeners.delete(name);
   }
 
   /** Listener exceptions are isolated: one broken listener must not stop the protocol engine. */
   protected emit<K extends keyof E>(name: K, payload: E[K]): void {
-    const set = this.listeners.get(name);
-    if (!set) return;
-    for (const l of [...set]) {
-      try { (l as Listener<E[K]>)(payload); } catch (err) { this.onListenerError(err, String(name)); }
+    const list = this.listeners.get(name);
+    if (!list) return;
+    for (let i = 0; i < list.length; i++) {
+      try { (list[i] as Listener<E[K]>)(payload); } catch (err) { this.onListenerError(err, String(name)); }
     }
   }
 
@@ -36,6 +41,8 @@ export class TypedEmitter<E extends EventMap> {
     // Surfaced but never rethrown into the emitter's caller.
     queueMicrotask(() => { throw Object.assign(new Error(`listener for '${event}' threw`), { cause: err }); });
   }
+
+  listenerCount(name: keyof E): number { return this.listeners.get(name)?.length ?? 0; }
 
   removeAllListeners(): void { this.listeners.clear(); }
 }

@@ -29,7 +29,7 @@ class FakeBackend extends TypedEmitter<Events> implements RedialApi {
     return Promise.resolve(responseSamples[name] as never);
   }
   fire<K extends EventName>(name: K, payload: Events[K]): void { this.emit(name, payload); }
-  count(name: EventName): number { return (this as unknown as { listeners: Map<string, Set<unknown>> }).listeners.get(name)?.size ?? 0; }
+  count(name: EventName): number { return this.listenerCount(name); }
 }
 
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));

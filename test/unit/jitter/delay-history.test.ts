@@ -26,6 +26,31 @@ describe('DelayHistory', () => {
     expect(before.jitter).toBe(4);
   });
 
+  it('gives exactly what a sorted copy of the window gives, over random delays and wrap-arounds', () => {
+    let x = 12345;
+    const rnd = (): number => { x = (x * 1103515245 + 12345) & 0x7fffffff; return x / 0x7fffffff; };
+    for (const [capacity, pct] of [[500, 3], [7, 0], [50, 10]] as const) {
+      const h = new DelayHistory(capacity, pct);
+      const window: number[] = [];
+      for (let i = 0; i < 2000; i++) {
+        const v = Math.round(rnd() * 200) + (i % 3 === 0 ? 0.5 : 0); // duplicates and fractions both occur
+        h.add(v);
+        window.push(v);
+        if (window.length > capacity) window.shift();
+        const sorted = [...window].sort((a, b) => a - b);
+        const trim = Math.floor((sorted.length * pct) / 100);
+        expect(h.estimate()).toEqual({ min: sorted[trim], jitter: sorted[sorted.length - 1 - trim] - sorted[trim], count: sorted.length });
+      }
+    }
+  });
+
+  it('ignores a delay that is not a number', () => {
+    const h = new DelayHistory(10, 0);
+    h.add(5);
+    h.add(Number.NaN);
+    expect(h.estimate()).toEqual({ min: 5, jitter: 0, count: 1 });
+  });
+
   it('is empty after clear', () => {
     const h = new DelayHistory(10, 3);
     h.add(5);

@@ -377,8 +377,8 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
     this.rx.record(this.host.clock.now(), timestamp, duration);
     const s = this.machine.state;
     if (this.direction === 'outgoing' && (s === 'proceeding' || s === 'ringing')) this.setState('early-media', 'voice before ANSWER');
-    // The payload may be a view into the datagram buffer (wire/frame-codec.ts): listeners get their own copy.
-    this.emit('voice', { codec, timestamp, payload: v.payload.slice() });
+    // The payload is a view into the datagram, which is never reused (ports.ts UdpSocketPort): no copy needed.
+    this.emit('voice', { codec, timestamp, payload: v.payload });
   }
 
   private onRemoteHangup(ies: IeReader): void {

@@ -12,18 +12,35 @@ export interface DelayEstimate {
 
 export class DelayHistory {
   private readonly ring: Float64Array;
+  /** The same values, kept in ascending order as they come and go: the estimate reads two of them. */
+  private readonly sorted: Float64Array;
   private next = 0;
   private size = 0;
   private cached: DelayEstimate | undefined;
 
   constructor(private readonly capacity: number, private readonly outlierPercent: number) {
     this.ring = new Float64Array(capacity);
+    this.sorted = new Float64Array(capacity);
   }
 
+  /**
+   * O(capacity) memory moves, no sort and no allocation: this runs for every received frame of every call, and a
+   * sorted copy per frame was the largest single cost of a call's receive side (docs/scenarios.md "Engine
+   * efficiency").
+   */
   add(delay: number): void {
+    if (!Number.isFinite(delay)) return;
+    if (this.size === this.capacity) {
+      const i = this.lowerBound(this.ring[this.next]);
+      this.sorted.copyWithin(i, i + 1, this.size);
+      this.size--;
+    }
     this.ring[this.next] = delay;
     this.next = (this.next + 1) % this.capacity;
-    if (this.size < this.capacity) this.size++;
+    const at = this.lowerBound(delay);
+    this.sorted.copyWithin(at + 1, at, this.size);
+    this.sorted[at] = delay;
+    this.size++;
     this.cached = undefined;
   }
 
@@ -37,15 +54,26 @@ export class DelayHistory {
     return this.size;
   }
 
-  /** Sorted-copy percentile; N is a few hundred and the result is cached until the next add. */
+  /** Trimmed minimum and spread; cached until the next add. */
   estimate(): DelayEstimate {
     if (this.cached) return this.cached;
     if (this.size === 0) return (this.cached = { min: 0, jitter: 0, count: 0 });
-    const sorted = this.ring.slice(0, this.size).sort();
     const trim = Math.floor((this.size * this.outlierPercent) / 100);
-    const min = sorted[trim];
-    const max = sorted[this.size - 1 - trim];
+    const min = this.sorted[trim];
+    const max = this.sorted[this.size - 1 - trim];
     this.cached = { min, jitter: Math.max(0, max - min), count: this.size };
     return this.cached;
+  }
+
+  /** First index in the sorted values whose value is ≥ v. */
+  private lowerBound(v: number): number {
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.sorted[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 }
