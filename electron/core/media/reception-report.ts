@@ -3,9 +3,14 @@
 // buffer dropped, and out-of-order frames. Asterisk shows them in `iax2 show netstats`.
 import type { ReceptionReport } from '../iax2/engine-api.js';
 import type { CallMediaStats } from './call-media-types.js';
+import type { JitterStats } from './jitter/types.js';
 
 export function receptionReportFrom(stats: CallMediaStats): ReceptionReport {
-  const j = stats.jitter;
+  return receptionReportFromJitter(stats.jitter);
+}
+
+/** The same from the jitter buffer's figures alone (media without a full CallMedia, e.g. bulk-phone-media.ts). */
+export function receptionReportFromJitter(j: JitterStats): ReceptionReport {
   return {
     jitterMs: j.jitterMs,
     lossPercent: j.lossPercent,
