@@ -76,6 +76,17 @@ describeWithPeer('Asterisk 22 (../shared/asterisk)', asteriskAvailable(), 'outgo
     }
   });
 
+  it('carol is not registered: 611 and 614 say she cannot be reached, not "nobody answered" or "all circuits busy"', async () => {
+    for (const [number, code, words] of [
+      ['611', 'no-answer', /cannot be reached right now/], // HANGUP cause 20 (subscriber absent)
+      ['614', 'congestion', /could not connect the call.*before anything rang/s], // CONGESTION a few ms after ACCEPT
+    ] as const) {
+      const call = await dial(number);
+      const end = await ended(call);
+      expect(end.end.error).toMatchObject({ code, message: expect.stringMatching(words) });
+    }
+  });
+
   it('607: the server\'s TEXT arrives, and ours reaches ReceiveText()', async () => {
     const call = await dial('607');
     await up(call);

@@ -40,14 +40,24 @@ describe('cause mapping (spec §5.2, §5.5)', () => {
   });
   it('an Opus call the server ends at once, before anything rang, is a far leg that could not be bridged', () => {
     // Asterisk 22 without codec_opus: ACCEPT(opus), then HANGUP 16 two milliseconds later (or CONGESTION).
-    const e = errorForUnbridgedCall({ codec: 'opus', msSinceAccept: 2, rang: false, heardVoice: false }, { causeCode: 16 });
+    const e = errorForUnbridgedCall({ how: 'hangup', codec: 'opus', msSinceAccept: 2, rang: false, heardVoice: false }, { causeCode: 16 });
     expect(e).toMatchObject({ code: 'no-common-codec', causeCode: 16 });
     expect(e?.message).toMatch(/could not connect it to the other party.*2 ms later.*codec_opus.*µ-law/s);
     // Anything else is not that: a codec Asterisk converts, a far end that rang or sent audio, a later end.
-    expect(errorForUnbridgedCall({ codec: 'ulaw', msSinceAccept: 2, rang: false, heardVoice: false })).toBeUndefined();
-    expect(errorForUnbridgedCall({ codec: 'opus', msSinceAccept: 2, rang: true, heardVoice: false })).toBeUndefined();
-    expect(errorForUnbridgedCall({ codec: 'opus', msSinceAccept: 2, rang: false, heardVoice: true })).toBeUndefined();
-    expect(errorForUnbridgedCall({ codec: 'opus', msSinceAccept: 5000, rang: false, heardVoice: false })).toBeUndefined();
-    expect(errorForUnbridgedCall({ codec: undefined, msSinceAccept: 2, rang: false, heardVoice: false })).toBeUndefined();
+    expect(errorForUnbridgedCall({ how: 'hangup', codec: 'ulaw', msSinceAccept: 2, rang: false, heardVoice: false })).toBeUndefined();
+    expect(errorForUnbridgedCall({ how: 'hangup', codec: 'opus', msSinceAccept: 2, rang: true, heardVoice: false })).toBeUndefined();
+    expect(errorForUnbridgedCall({ how: 'hangup', codec: 'opus', msSinceAccept: 2, rang: false, heardVoice: true })).toBeUndefined();
+    expect(errorForUnbridgedCall({ how: 'hangup', codec: 'opus', msSinceAccept: 5000, rang: false, heardVoice: false })).toBeUndefined();
+    expect(errorForUnbridgedCall({ how: 'hangup', codec: undefined, msSinceAccept: 2, rang: false, heardVoice: false })).toBeUndefined();
+  });
+  it('an immediate CONGESTION before anything rang says the other party could not be connected, not "all circuits busy"', () => {
+    // Asterisk's fall-through after Dial() found the peer unavailable: CONGESTION 3 ms after ACCEPT.
+    const e = errorForUnbridgedCall({ how: 'congestion', codec: 'ulaw', msSinceAccept: 3, rang: false, heardVoice: false }, { causeCode: 34 });
+    expect(e).toMatchObject({ code: 'congestion', causeCode: 34 });
+    expect(e?.message).toMatch(/could not connect the call.*3 ms.*other party unavailable/s);
+    expect(errorForUnbridgedCall({ how: 'congestion', codec: 'ulaw', msSinceAccept: 3, rang: true, heardVoice: false })).toBeUndefined();
+  });
+  it('cause 20 (subscriber absent) says the other party cannot be reached, not that nobody answered', () => {
+    expect(errorForCause({ causeCode: 20 })).toMatchObject({ code: 'no-answer', message: expect.stringMatching(/cannot be reached/) });
   });
 });

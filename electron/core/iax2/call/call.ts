@@ -326,7 +326,7 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
       case ControlSubclass.BUSY:
       case ControlSubclass.CONGESTION: {
         // Asterisk sets cause 17 / 34 (spec §2.3). Our side is done: release the leg ourselves.
-        const error = (subclass === ControlSubclass.CONGESTION ? this.unbridgedError({ causeCode: Q850.NORMAL_CIRCUIT_CONGESTION }) : undefined)
+        const error = (subclass === ControlSubclass.CONGESTION ? this.unbridgedError('congestion', { causeCode: Q850.NORMAL_CIRCUIT_CONGESTION }) : undefined)
           ?? errorForControl(subclass === ControlSubclass.BUSY ? 'busy' : 'congestion');
         this.finish({ by: 'remote', ...(error.causeCode !== undefined ? { causeCode: error.causeCode } : {}), error });
         this.sendHangup(Q850.NORMAL_CLEARING);
@@ -389,7 +389,7 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
     if (!error && this.direction === 'incoming' && this.machine.state === 'ringing') {
       error = { code: 'cancelled', message: 'The caller hung up before the call was answered.', ...rc };
     }
-    if (!error && this.direction === 'outgoing' && this.isBeforeAnswer()) error = this.unbridgedError(rc) ?? this.unansweredHangupError(rc);
+    if (!error && this.direction === 'outgoing' && this.isBeforeAnswer()) error = this.unbridgedError('hangup', rc) ?? this.unansweredHangupError(rc);
     this.finish({ by: 'remote', ...rc, ...(error ? { error } : {}) });
     this.dialog?.close('remote'); // the transport still ACKs the HANGUP after we return (spec §4.8, C-7)
   }
@@ -407,10 +407,10 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
   }
 
   /** Outgoing: the server ended the call at once because it could not bridge the far leg (hangup-causes.ts). */
-  private unbridgedError(rc: { readonly cause?: string; readonly causeCode?: number }): UserFacingError | undefined {
+  private unbridgedError(how: 'hangup' | 'congestion', rc: { readonly cause?: string; readonly causeCode?: number }): UserFacingError | undefined {
     if (this.direction !== 'outgoing' || this.acceptedAt === undefined) return undefined;
     return errorForUnbridgedCall({
-      codec: this.negotiated, rang: this.rang, heardVoice: this.heardVoice, msSinceAccept: this.host.clock.now() - this.acceptedAt,
+      how, codec: this.negotiated, rang: this.rang, heardVoice: this.heardVoice, msSinceAccept: this.host.clock.now() - this.acceptedAt,
     }, rc);
   }
 

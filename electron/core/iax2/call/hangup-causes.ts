@@ -92,8 +92,11 @@ export function errorForCause(rc: RemoteCause): UserFacingError | undefined {
         `with the codecs offered here${detail(rc)}.`, rc);
     case Q850.NO_USER_RESPONSE:
     case Q850.NO_ANSWER:
-    case Q850.SUBSCRIBER_ABSENT:
       return err('no-answer', `Nobody answered${detail(rc)}.`, rc);
+    case Q850.SUBSCRIBER_ABSENT:
+      // Asterisk's Dial() passes this on when the peer it should ring is not registered or unreachable
+      // (iax2_request(): "Subscriber absent"): nothing rang.
+      return err('no-answer', `The other party cannot be reached right now (not registered, or their phone is off or unreachable)${detail(rc)}.`, rc);
     case Q850.DESTINATION_OUT_OF_ORDER:
       return err('network', `The far end stopped responding (destination out of order)${detail(rc)}.`, rc);
     case Q850.CALL_REJECTED:
@@ -135,6 +138,7 @@ export const FAR_LEG_FAILURE_MS = 1500;
 
 /** What an outgoing call had seen when the server ended it (HANGUP, or CONTROL CONGESTION). */
 export interface UnansweredEnd {
+  readonly how: 'hangup' | 'congestion';
   readonly codec: CodecName | undefined;
   /** Time from the server's ACCEPT to its hangup or congestion. */
   readonly msSinceAccept: number;
@@ -151,13 +155,20 @@ export interface UnansweredEnd {
  * CHANUNAVAIL. The caller sees nothing of that: within milliseconds of ACCEPT, without any RINGING or audio, the
  * dialplan's end sends CONTROL CONGESTION (Asterisk's fall-through after CHANUNAVAIL) or HANGUP with cause 16 (an
  * explicit Hangup()). Measured against Asterisk 22 (test/interop/cli-incoming.test.ts): ACCEPT(opus) → HANGUP 16 in
- * 2 ms, or → CONGESTION in 1 ms. The same signals also follow a far end that is merely unreachable, so the cause is
- * named only when the call's codec is one Asterisk cannot convert; the message says what the server did and what
- * to try. Returns undefined when the end does not look like that.
+ * 2 ms, or → CONGESTION in 1 ms. The same signals also follow a far end that is merely unavailable, so the codec is
+ * named only when the call's codec is one Asterisk cannot convert; otherwise an immediate CONGESTION is said to be
+ * what it is (the far end could not be connected), not "all circuits busy". Returns undefined when the end does not
+ * look like that.
  */
 export function errorForUnbridgedCall(end: UnansweredEnd, rc: RemoteCause = {}): UserFacingError | undefined {
-  if (end.codec === undefined || !PASS_THROUGH_ONLY.has(end.codec)) return undefined;
   if (end.rang || end.heardVoice || end.msSinceAccept > FAR_LEG_FAILURE_MS) return undefined;
+  if (end.codec === undefined || !PASS_THROUGH_ONLY.has(end.codec)) {
+    return end.how === 'congestion'
+      ? err('congestion', `The server could not connect the call: it signalled congestion ${Math.round(end.msSinceAccept)} ms ` +
+        'after accepting it, before anything rang (Asterisk does this when Dial() finds the other party unavailable: ' +
+        'not registered, unreachable, or no channel could be made).', rc)
+      : undefined;
+  }
   return err('no-common-codec',
     `The server accepted the call in ${end.codec === 'opus' ? 'Opus' : end.codec} but could not connect it to the ` +
     `other party: it ended the call ${Math.round(end.msSinceAccept)} ms later, before anything rang. Asterisk ` +
