@@ -72,6 +72,8 @@ export interface ComposeOverrides {
   readonly files?: FileSink;
   /** Settings while none are stored (the `redial` command's flags). */
   readonly initialSettings?: Settings;
+  /** Calls do not hold each other (PhoneServiceDeps.independentCalls): `redial load`, `test`, `listen --echo`. */
+  readonly independentCalls?: boolean;
   /**
    * Opens a capture of every trace entry the engine produces, raw bytes included (the `redial` command's --pcap
    * file), once the socket is bound: `local` is its endpoint, `epochMs` turns the entries' Clock times into wall
@@ -134,6 +136,7 @@ export async function composePhone(config: PhoneHostConfig, overrides: ComposeOv
     engine, clock, secrets, media, stores,
     ...(files ? { files } : {}),
     ...(overrides.initialSettings ? { initialSettings: overrides.initialSettings } : {}),
+    ...(overrides.independentCalls ? { independentCalls: true } : {}),
     formatTrace: formatTraceText,
     writePcap: (entries) => pcapFromTrace(entries, local, epochMs()),
     info: { name: 'Redial', version: config.version, host: config.host, platform: process.platform, secretStorage: config.secretStorage },

@@ -248,8 +248,9 @@ export class Iax2EngineImpl extends TypedEmitter<EngineEvents> implements Iax2En
 
   private trace(direction: 'tx' | 'rx', bytes: Uint8Array, peer: UdpEndpoint, retry: boolean, crypt?: TraceCrypt): void {
     if (this.traceListeners === 0) return;
-    this.emit('trace', traceEntryFrom(direction, Uint8Array.from(bytes), peer, this.clock.now(), direction === 'tx' ? retry : undefined,
-      crypt));
+    // No copy: a received datagram is never reused (ports.ts UdpSocketPort), and every frame we send, retransmissions
+    // included, is encoded (and sealed) into a buffer of its own.
+    this.emit('trace', traceEntryFrom(direction, bytes, peer, this.clock.now(), direction === 'tx' ? retry : undefined, crypt));
   }
 
   async shutdown(): Promise<void> {

@@ -54,6 +54,12 @@ export interface PhoneServiceDeps {
   readonly logger?: Logger;
   /** Settings used when none are stored (the CLI passes its flags here). */
   readonly initialSettings?: Settings;
+  /**
+   * Every call stands on its own: starting, answering or resuming one holds no other. For phones that carry many
+   * calls at once on purpose — `redial load`, `redial test --calls N`, the echo peer (docs/scenarios.md) — where
+   * the one-active-call policy (docs/decisions.md D-27) would put all but the newest call on hold.
+   */
+  readonly independentCalls?: boolean;
 }
 
 interface LiveCall {
@@ -556,6 +562,7 @@ export class PhoneService implements RedialApi {
    * puts every other answered call on hold first (docs/decisions.md D-27). `except` is the call being made active.
    */
   private holdOthers(except: LiveCall | undefined): void {
+    if (this.deps.independentCalls) return;
     for (const other of this.calls.values()) if (other !== except && other.handle.state === 'up') other.handle.hold();
   }
 

@@ -355,6 +355,19 @@ describe('PhoneService: calls', () => {
     expect([c.state, d.state]).toEqual(['held', 'up']);
   });
 
+  it('with independentCalls (redial load, the echo peer), no call holds another', async () => {
+    const t = await withAccount({ independentCalls: true });
+    const a = t.engine.ring({ number: '201' });
+    await t.phone.request('call:answer', { callId: a.id });
+    const b = t.engine.ring({ number: '202' });
+    await t.phone.request('call:answer', { callId: b.id });
+    await t.phone.request('call:dial', { number: '600' });
+    const c = t.engine.lastCall();
+    c.go('up');
+    expect([a.state, b.state, c.state]).toEqual(['up', 'up', 'up']);
+    expect(a.actions).toEqual(['answer']);
+  });
+
   it('holds only an answered call: call:hold on a ringing or dialing call is refused and shows nothing held', async () => {
     const t = await withAccount();
     const ringing = t.engine.ring({ number: '201' });
