@@ -76,6 +76,9 @@ const config = {
     entitlementsInherit: 'build/entitlements.mac.inherit.plist',
     extendInfo: {
       NSMicrophoneUsageDescription: 'Redial uses the microphone for your voice during calls.',
+      // Notifications that stay and carry buttons (Answer / Decline on an incoming call): macOS shows a signed
+      // app's notification actions only in the "alert" style (Electron docs, NotificationAction).
+      NSUserNotificationAlertStyle: 'alert',
     },
   },
   dmg: { sign: false },

@@ -1,6 +1,8 @@
 // Electron entry point (package.json "main": dist/electron/main/index.js). All the logic is in
 // redial-main.ts; this file only hands it the real Electron modules and the engine worker.
-import { app, BrowserWindow, ipcMain, Notification, powerMonitor, protocol, safeStorage, session, systemPreferences } from 'electron';
+import {
+  app, BrowserWindow, ipcMain, Menu, nativeImage, Notification, powerMonitor, protocol, safeStorage, session, systemPreferences, Tray,
+} from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEngineWorker } from '../host/engine-client.js';
@@ -15,9 +17,10 @@ const here = dirname(fileURLToPath(import.meta.url)); // dist/electron/main
 const dist = join(here, '../..');
 
 void startRedialMain({
-  electron: { app, BrowserWindow, ipcMain, protocol, session, safeStorage, Notification, powerMonitor, systemPreferences },
+  electron: { app, BrowserWindow, ipcMain, protocol, session, safeStorage, Notification, Tray, Menu, nativeImage, powerMonitor, systemPreferences },
   preloadPath: join(dist, 'preload/preload.cjs'),
   rendererDir: join(dist, 'renderer'),
+  assetsDir: join(dist, 'assets'),
   argv: process.argv,
   startEngine: (secrets, dataDir) => startEngineWorker({
     // The unpacked copy in a packaged app (worker threads and asar: see worker-location.ts).

@@ -20,6 +20,8 @@ export interface IpcRelayOptions {
   readonly isTrustedSender: (frame: WebFrameMain | null, contents: WebContents) => boolean;
   /** Told about refused IPC (tests, logs). */
   readonly onRefused?: (why: string) => void;
+  /** Told when a request from the page was answered (the self-test's proof that the page reaches the engine). */
+  readonly onServed?: (name: string) => void;
 }
 
 export interface IpcRelay {
@@ -54,6 +56,7 @@ export function installIpcRelay(options: IpcRelayOptions): IpcRelay {
     try {
       const call = api.request as (n: string, p: unknown) => Promise<unknown>;
       const result = await call.call(api, checked.name, payload === undefined ? {} : payload);
+      options.onServed?.(checked.name);
       return { ok: true, result: result === undefined ? null : result };
     } catch (err) {
       return { ok: false, error: toWireError(err) };

@@ -28,9 +28,13 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
   };
 }
 
-export function createMainWindow(Ctor: BrowserWindowCtor, preloadPath: string): BrowserWindow {
+/**
+ * Opens the window on the app page; `show: false` keeps it hidden (Redial started at login, in the tray). `loaded`
+ * settles when the page has loaded (or failed to).
+ */
+export function createMainWindow(Ctor: BrowserWindowCtor, preloadPath: string, options: { show: boolean } = { show: true }):
+  { window: BrowserWindow; loaded: Promise<void> } {
   const win = new Ctor(mainWindowOptions(preloadPath));
-  win.once('ready-to-show', () => win.show());
-  void win.loadURL(APP_URL);
-  return win;
+  if (options.show) win.once('ready-to-show', () => win.show());
+  return { window: win, loaded: win.loadURL(APP_URL) };
 }

@@ -5,7 +5,7 @@ import {
   AUTH_METHODS, CALL_OUTCOMES, CODEC_NAMES, ENCRYPTION_MODES,
   type AccountInput, type AccountView, type AppInfo, type AudioDevicesView, type AudioDeviceView,
   type AudioSelection, type CallEndView, type CallStatsView, type CallView, type DialRequest, type DirectTarget, type EngineStatus, type ErrorView,
-  type EventName, type Events, type Gains, type HistoryEntry, type LevelsView, type Notice,
+  type EventName, type Events, type Gains, type HistoryEntry, type LevelsView, type MissedCalls, type Notice,
   type RegistrationView, type RequestName, type Requests, type Settings, type SettingsPatch, type TraceIeView,
   type TraceView, type AuthMethod, type CodecName, type EncryptionMode,
 } from './api.js';
@@ -124,11 +124,13 @@ const jitterMs = integerIn(0, 1000);
 const jitterSettings = shape<Settings['jitter']>({ targetExtraMs: jitterMs, maxMs: integerIn(20, 2000) });
 const dspSettings = shape<Settings['dsp']>({ echoCancellation: isBoolean, noiseSuppression: isBoolean, autoGain: isBoolean });
 const debugSettings = shape<Settings['debug']>({ trace: isBoolean, traceBufferSize: integerIn(100, 100_000) });
+const desktopSettings = shape<Settings['desktop']>({ closeToTray: isBoolean, startAtLogin: isBoolean });
+const missedCalls = shape<MissedCalls>({ unseen: count });
 
 export const settings: Guard<Settings> = shape<Settings>({
   dnd: isBoolean, autoAnswer: oneOf('off', 'when-requested', 'always'), ringTimeoutSeconds: integerIn(0, 600),
   jitter: jitterSettings, dsp: dspSettings, gains, audio: audioSelection, localPort: port,
-  acceptDirectCalls: isBoolean, directCallCodecs: nonEmptyCodecList, debug: debugSettings,
+  acceptDirectCalls: isBoolean, directCallCodecs: nonEmptyCodecList, debug: debugSettings, desktop: desktopSettings,
 });
 
 export const settingsPatch: Guard<SettingsPatch> = shape<SettingsPatch>({
@@ -140,6 +142,7 @@ export const settingsPatch: Guard<SettingsPatch> = shape<SettingsPatch>({
   gains: optional(shape<NonNullable<SettingsPatch['gains']>>({ inputDb: optional(gainDb), outputDb: optional(gainDb) })),
   localPort: optional(port), acceptDirectCalls: optional(isBoolean), directCallCodecs: optional(nonEmptyCodecList),
   debug: optional(shape<NonNullable<SettingsPatch['debug']>>({ trace: optional(isBoolean), traceBufferSize: optional(integerIn(100, 100_000)) })),
+  desktop: optional(shape<NonNullable<SettingsPatch['desktop']>>({ closeToTray: optional(isBoolean), startAtLogin: optional(isBoolean) })),
 });
 
 // type -1: the engine's 'ENCRYPTED' pseudo-IE (ENCRYPTED_IE_NAME).
@@ -204,6 +207,8 @@ export const requestGuards: { readonly [K in RequestName]: Guard<Requests[K]['re
   'call:stats': callRef,
   'history:list': shape<{ limit?: number }>({ limit }),
   'history:clear': isEmpty,
+  'history:missed': isEmpty,
+  'history:seen': isEmpty,
   'audio:devices': shape<{ refresh?: boolean }>({ refresh: optional(isBoolean) }),
   'audio:select': shape<Partial<AudioSelection>>({
     input: optional(nullable(deviceKey)), output: optional(nullable(deviceKey)), ring: optional(nullable(deviceKey)),
@@ -242,6 +247,8 @@ export const responseGuards: { readonly [K in RequestName]: Guard<Requests[K]['r
   'call:stats': callStatsView,
   'history:list': arrayOf(historyEntry, 100_000),
   'history:clear': isNull,
+  'history:missed': missedCalls,
+  'history:seen': missedCalls,
   'audio:devices': audioDevicesView,
   'audio:select': audioSelection,
   'audio:gains': gains,
@@ -271,6 +278,7 @@ export const eventGuards: { readonly [K in EventName]: Guard<Events[K]> } = {
   'notice': notice,
   'dial-request': dialRequest,
   'engine': shape<EngineStatus>({ running: isBoolean, message: optional(boundedString(1024)) }),
+  'history:missed': missedCalls,
 };
 
 /** Validation of an incoming request: the payload when valid, otherwise a readable reason. */

@@ -204,6 +204,12 @@ export interface HistoryEntry {
   readonly encrypted?: boolean;
 }
 
+/** Missed calls the user has not looked at yet: the tray, the dock/taskbar badge, the window title and the Phone tab show it. */
+export interface MissedCalls {
+  /** Incoming calls that ended unanswered (outcome 'missed') since the history was last seen ('history:seen'). */
+  readonly unseen: number;
+}
+
 // ----------------------------------------------------------------------------------------------- audio
 
 export interface AudioDeviceView {
@@ -268,6 +274,15 @@ export interface Settings {
   /** The codecs a direct call may use, best first (a direct call has no account to take them from). */
   readonly directCallCodecs: readonly CodecName[];
   readonly debug: { readonly trace: boolean; readonly traceBufferSize: number };
+  /** The desktop app's life beside the phone (the Electron main process acts on them; other hosts keep them only). */
+  readonly desktop: DesktopSettings;
+}
+
+export interface DesktopSettings {
+  /** Closing the window leaves Redial running in the tray / menu bar, so calls still reach you (default on). */
+  readonly closeToTray: boolean;
+  /** Start Redial, in the tray, when the user logs in (default off). */
+  readonly startAtLogin: boolean;
 }
 
 /** Partial update; nested objects are merged one level deep. */
@@ -282,6 +297,7 @@ export interface SettingsPatch {
   readonly acceptDirectCalls?: boolean;
   readonly directCallCodecs?: readonly CodecName[];
   readonly debug?: { readonly trace?: boolean; readonly traceBufferSize?: number };
+  readonly desktop?: { readonly closeToTray?: boolean; readonly startAtLogin?: boolean };
 }
 
 // ---------------------------------------------------------------------------------------------- trace
@@ -441,6 +457,10 @@ export type Requests = {
 
   'history:list': Req<{ readonly limit?: number }, HistoryEntry[]>;
   'history:clear': Req<Empty, null>;
+  /** How many missed calls are unseen. */
+  'history:missed': Req<Empty, MissedCalls>;
+  /** The user has seen the history: no missed call is unseen any more. */
+  'history:seen': Req<Empty, MissedCalls>;
 
   /** `refresh: true` re-enumerates (only possible while no stream is open; otherwise the cached list). */
   'audio:devices': Req<{ readonly refresh?: boolean }, AudioDevicesView>;
@@ -492,6 +512,8 @@ export type Events = {
   'dial-request': DialRequest;
   /** The engine stopped or came back (raised by the host that supervises it, electron/host/engine-supervisor.ts). */
   'engine': EngineStatus;
+  /** The count of unseen missed calls changed. */
+  'history:missed': MissedCalls;
 };
 
 export type EventName = keyof Events;
@@ -523,7 +545,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'registration:list', 'registration:refresh',
   'call:dial', 'call:answer', 'call:reject', 'call:hangup', 'call:dtmf', 'call:text', 'call:hold', 'call:mute',
   'call:transfer', 'call:transfer-to-call', 'call:record', 'call:list', 'call:stats',
-  'history:list', 'history:clear',
+  'history:list', 'history:clear', 'history:missed', 'history:seen',
   'audio:devices', 'audio:select', 'audio:gains', 'audio:test-tone',
   'settings:get', 'settings:update',
   'trace:subscribe', 'trace:recent', 'trace:clear', 'trace:export-pcap', 'trace:export-text',
@@ -531,7 +553,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
 
 export const EVENT_NAMES: readonly EventName[] = [
   'registration', 'accounts:changed', 'call:incoming', 'call:updated', 'call:ended', 'call:dtmf', 'call:text',
-  'call:stats', 'levels', 'audio:devices', 'settings:changed', 'trace', 'notice', 'dial-request', 'engine',
+  'call:stats', 'levels', 'audio:devices', 'settings:changed', 'trace', 'notice', 'dial-request', 'engine', 'history:missed',
 ];
 
 export function isRequestName(v: unknown): v is RequestName {

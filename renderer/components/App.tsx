@@ -18,6 +18,7 @@ import { DebugConsole } from './DebugConsole.js';
 import { isDialKey } from './DialPad.js';
 import { DialRequestCard } from './LinkOffer.js';
 import { NoticeCentre } from './NoticeCentre.js';
+import { party } from './CallCard.js';
 import { PhoneView } from './PhoneView.js';
 import { StatusSummary } from './RegistrationStatus.js';
 
@@ -42,6 +43,7 @@ export function App() {
   const calls = useStore((s) => s.calls);
   const dialRequest = useStore((s) => s.dialRequest);
   const dnd = useStore((s) => s.settings?.dnd ?? false);
+  const missed = useStore((s) => s.missed);
   const [page, setPageNow] = useState<Page>('phone');
   const [consoleOpen, setConsoleOpen] = useState(false);
   const [number, setNumber] = useState('');
@@ -106,8 +108,25 @@ export function App() {
   }, [phone]);
 
   // A new incoming call brings the Phone page forward.
-  const ringing = calls.some((c) => c.direction === 'incoming' && c.state === 'ringing');
+  const ringingCall = calls.find((c) => c.direction === 'incoming' && c.state === 'ringing');
+  const ringing = ringingCall !== undefined;
   useEffect(() => { if (ringing) setPageNow('phone'); }, [ringing]);
+
+  // The window's title (the taskbar, the browser tab) says a call is ringing, or how many missed calls are unseen.
+  const caller = ringingCall ? party(ringingCall).title : undefined;
+  useEffect(() => {
+    document.title = caller !== undefined ? `Incoming call from ${caller} — Redial` : missed > 0 ? `(${missed}) Redial` : 'Redial';
+  }, [caller, missed]);
+
+  // Missed calls are seen once the Phone page, with its history, is in front of the user.
+  useEffect(() => {
+    if (page !== 'phone' || missed === 0 || !online) return;
+    const look = (): void => { if (document.visibilityState === 'visible' && document.hasFocus()) void phone.markHistorySeen(); };
+    look();
+    window.addEventListener('focus', look);
+    document.addEventListener('visibilitychange', look);
+    return () => { window.removeEventListener('focus', look); document.removeEventListener('visibilitychange', look); };
+  }, [page, missed, online, phone]);
 
   const openAccount = (id: string | null, fill?: AccountPrefill): void => {
     if (page === 'accounts' && leaveGuard.current && !leaveGuard.current()) return;
@@ -131,7 +150,11 @@ export function App() {
         }}>
           {PAGES.map(([id, label]) => (
             <button type="button" role="tab" key={id} class="tab" aria-selected={page === id} aria-controls="page" tabIndex={page === id ? 0 : -1}
-              id={`tab-${id}`} onClick={() => setPage(id)} data-testid={`tab-${id}`}>{label}</button>
+              id={`tab-${id}`} onClick={() => setPage(id)} data-testid={`tab-${id}`}>
+              {label}
+              {id === 'phone' && ringing && <span class="ring-dot" role="img" aria-label="a call is ringing" data-testid="tab-ringing" />}
+              {id === 'phone' && missed > 0 && <span class="badge" aria-label={`${missed} missed call${missed === 1 ? '' : 's'}`} data-testid="tab-missed">{missed}</span>}
+            </button>
           ))}
         </nav>
         <span class="spacer" />

@@ -85,12 +85,32 @@ function CallHandling(props: { settings: Settings; update: (p: SettingsPatch) =>
   );
 }
 
+/** The desktop app's own life (the Electron main process acts on these; a browser page has none, so it hides them). */
+function DesktopCard(props: { settings: Settings; update: (p: SettingsPatch) => void }) {
+  const d = props.settings.desktop;
+  return (
+    <section class="card" aria-labelledby="desktop-title">
+      <h2 id="desktop-title">Desktop</h2>
+      <div class="form">
+        <span />
+        <label class="row" title="Redial stays in the tray (menu bar on macOS): calls still ring, and the tray brings the window back">
+          <input type="checkbox" checked={d.closeToTray} data-testid="close-to-tray"
+            onChange={() => props.update({ desktop: { closeToTray: !d.closeToTray } })} /> Keep running in the tray when the window is closed</label>
+        <span />
+        <label class="row"><input type="checkbox" checked={d.startAtLogin} data-testid="start-at-login"
+          onChange={() => props.update({ desktop: { startAtLogin: !d.startAtLogin } })} /> Start Redial when I log in (in the tray)</label>
+      </div>
+    </section>
+  );
+}
+
 export function AudioView() {
   const phone = usePhone();
   const audio = useStore((s) => s.audio);
   const gains = useStore((s) => s.gains);
   const settings = useStore((s) => s.settings);
   const levels = useStore((s) => s.levels);
+  const desktop = useStore((s) => s.info?.host === 'electron');
   const inputs = audio?.devices.filter((d) => d.input) ?? [];
   const outputs = audio?.devices.filter((d) => d.output) ?? [];
   const sel = audio?.selection;
@@ -147,6 +167,7 @@ export function AudioView() {
         </div>
       </section>
       {settings && <CallHandling settings={settings} update={(p) => void phone.updateSettings(p)} />}
+      {settings && desktop && <DesktopCard settings={settings} update={(p) => void phone.updateSettings(p)} />}
     </div>
   );
 }

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_LINK_LENGTH, MAX_NUMBER_LENGTH, normaliseNumber, parseDialInput } from '../lib/dial-input.js';
 import { notesText, planLink } from '../lib/link-plan.js';
-import { regShort } from '../lib/registration-words.js';
+import { regShort } from '../../electron/shared/registration-words.js';
 import { usePhone, useStore } from '../state/context.js';
 import { DialPad } from './DialPad.js';
 import { LinkOffer, type AccountPrefillRequest } from './LinkOffer.js';

@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AccountView, RegistrationView } from '../../electron/shared/api.js';
 import { useNow } from '../state/context.js';
-import { registrationSummary, regShort, regSummary } from '../lib/registration-words.js';
+import { registrationSummary, regShort, regSummary } from '../../electron/shared/registration-words.js';
 
 export { regShort, regSummary };
 

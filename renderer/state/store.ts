@@ -37,6 +37,8 @@ export interface PhoneState {
   readonly sentDtmf: Readonly<Record<string, string>>;
   /** Most recent first. */
   readonly history: readonly HistoryEntry[];
+  /** Missed calls not seen yet (the phone counts them: the tray, the badges and this window agree). */
+  readonly missed: number;
   readonly audio?: AudioDevicesView;
   readonly gains?: Gains;
   readonly settings?: Settings;
@@ -58,7 +60,7 @@ export const NOTICE_MS = { info: 6000, warning: 12000, error: 20000 } as const;
 
 const initialState: PhoneState = {
   connection: 'connecting', accounts: [], registrations: {}, calls: [], ended: [], stats: {}, receivedDtmf: {}, sentDtmf: {},
-  history: [], levels: NO_LEVELS, notices: [],
+  history: [], missed: 0, levels: NO_LEVELS, notices: [],
 };
 
 type Listener = () => void;
@@ -156,6 +158,7 @@ export class PhoneStore {
     on('settings:changed', (settings) => this.set({ settings, gains: settings.gains }));
     on('notice', (n) => this.pushNotice(n));
     on('dial-request', (dialRequest) => this.set({ dialRequest }));
+    on('history:missed', (m) => this.set({ missed: m.unseen }));
   }
 
   /** Loads the snapshot (after subscribing, so nothing between the two is missed). */
@@ -163,19 +166,20 @@ export class PhoneStore {
     const api = this.api;
     this.set({ connection: 'connecting' });
     try {
-      const [info, accounts, registrations, calls, history, settings] = await Promise.all([
+      const [info, accounts, registrations, calls, history, settings, missed] = await Promise.all([
         api.request('app:info'),
         api.request('accounts:list'),
         api.request('registration:list'),
         api.request('call:list'),
         api.request('history:list', { limit: HISTORY_LIMIT }),
         api.request('settings:get'),
+        api.request('history:missed'),
       ]);
       const regs: Record<string, RegistrationView> = {};
       for (const r of registrations) regs[r.accountId] = r;
       this.set({
         connection: 'open', lostReason: undefined, info, accounts, registrations: { ...regs, ...this.state.registrations },
-        calls: mergeCalls(calls, this.state.calls), history, settings, gains: settings.gains,
+        calls: mergeCalls(calls, this.state.calls), history, settings, gains: settings.gains, missed: missed.unseen,
       });
     } catch (err) {
       this.markConnectionLost(`Cannot reach the phone engine: ${messageOf(err)}`);
@@ -349,6 +353,13 @@ export class PhoneStore {
   }
 
   clearDialRequest(): void { this.set({ dialRequest: undefined }); }
+
+  /** The user has the history in front of them: the missed calls are seen (everywhere: tray, badges, title). */
+  async markHistorySeen(): Promise<void> {
+    if (this.state.missed === 0) return;
+    const res = await this.run(() => this.api.request('history:seen'));
+    if (res) this.set({ missed: res.unseen });
+  }
 
   async clearHistory(): Promise<void> {
     if ((await this.run(() => this.api.request('history:clear'))) !== undefined) this.set({ history: [] });

@@ -12,7 +12,8 @@ import type { StoredHistory } from '../../electron/core/phone/call-history.js';
 import { IeWriter } from '../../electron/core/iax2/wire/ies.js';
 import { ControlSubclass, FrameType, IaxSubclass, IeType } from '../../electron/core/iax2/wire/types.js';
 import { MemorySecretStore } from '../../electron/adapters/secret-memory-store.js';
-import { notifyIncomingCalls, type NotificationCtor } from '../../electron/main/incoming-notification.js';
+import { notifyCalls, type NotificationCtor } from '../../electron/main/incoming-notification.js';
+import { watchPhoneStatus } from '../../electron/main/phone-status.js';
 import type { Events, Settings } from '../../electron/shared/api.js';
 import { displayText, terminalSafeJson } from '../../electron/shared/display-text.js';
 import { ensureBuilt } from '../support/cli.js';
@@ -118,8 +119,11 @@ describe('remote text in the app (views, notices, notifications, history)', () =
       constructor(o: { body?: string; title?: string }) { bodies.push(`${o.title ?? ''}|${o.body ?? ''}`); }
       on(): void { /* clicks not needed */ }
       show(): void { /* shown */ }
+      close(): void { /* gone */ }
     }
-    notifyIncomingCalls(phone, FakeNotification as unknown as NotificationCtor, () => undefined);
+    const watch = watchPhoneStatus(phone);
+    await watch.reload();
+    notifyCalls({ api: phone, Notification: FakeNotification as unknown as NotificationCtor, watch, windowInFront: () => false, show: () => undefined });
     const call = engine.ring({ name: NAME, number: NUMBER });
     call.fire('text', TEXT);
     call.end('remote', { cause: CAUSE, causeCode: 16, error: { code: 'rejected', message: `The other side said: "${CAUSE}"` } });

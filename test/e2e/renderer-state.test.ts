@@ -7,7 +7,7 @@ import { account, call, history } from './support/views.js';
 import type { AccountView, CallEndView, CallView, HistoryEntry, RegistrationView, TraceView } from '../../electron/shared/api.js';
 import { TraceLog } from '../../renderer/state/trace-log.js';
 import { endHeadline, endReason, type EndedCall } from '../../renderer/lib/call-end.js';
-import { regShort } from '../../renderer/lib/registration-words.js';
+import { regShort } from '../../electron/shared/registration-words.js';
 import { serverPort } from '../../renderer/lib/server-port.js';
 
 

@@ -41,6 +41,9 @@ export class BrowserWindow extends EventEmitter {
   shown = false;
   focused = false;
   minimized = false;
+  /** flashFrame() calls, in order. */
+  readonly flashes: boolean[] = [];
+  overlay: { image: unknown; description: string } | null = null;
   private destroyed = false;
   constructor(readonly options: Record<string, unknown> = {}) {
     super();
@@ -49,7 +52,20 @@ export class BrowserWindow extends EventEmitter {
   }
   loadURL(url: string): Promise<void> { this.loadedUrl = url; this.webContents.mainFrame.url = url; return Promise.resolve(); }
   show(): void { this.shown = true; }
+  hide(): void { this.shown = false; this.focused = false; }
+  isVisible(): boolean { return this.shown; }
   focus(): void { this.focused = true; }
+  flashFrame(on: boolean): void { this.flashes.push(on); }
+  setOverlayIcon(image: unknown, description: string): void { this.overlay = image === null ? null : { image, description }; }
+  /** Test helper: the user closes the window (the app may prevent it, as Electron lets it). Returns whether it closed. */
+  userClose(): boolean {
+    const e = new FakeEvent();
+    this.emit('close', e);
+    if (e.defaultPrevented) return false;
+    this.destroy();
+    if (BrowserWindow.getAllWindows().length === 0) app.emit('window-all-closed');
+    return true;
+  }
   isFocused(): boolean { return this.focused; }
   isMinimized(): boolean { return this.minimized; }
   restore(): void { this.minimized = false; }
@@ -62,11 +78,24 @@ class FakeApp extends EventEmitter {
   isPackaged = false;
   singleInstance = true;
   quitCalls = 0;
+  exitCode: number | undefined;
+  badgeCount = 0;
+  paths = new Map<string, string>();
+  loginItem: { openAtLogin: boolean; args?: string[] } = { openAtLogin: false };
+  wasOpenedAtLogin = false;
+  /** macOS only; tests set it to a recorder. */
+  dock: { bounce(type?: string): number; cancelBounce(id: number): void } | undefined;
   appUserModelId: string | undefined;
   protocolClients: string[] = [];
   private readyResolve: (() => void) | undefined;
   private ready = new Promise<void>((r) => { this.readyResolve = r; });
-  getPath(_name: string): string { return '/tmp'; }
+  getPath(name: string): string { return this.paths.get(name) ?? '/tmp'; }
+  setPath(name: string, path: string): void { this.paths.set(name, path); }
+  getAppPath(): string { return '/opt/redial-dev'; }
+  exit(code = 0): void { this.exitCode = code; }
+  setBadgeCount(n: number): boolean { this.badgeCount = n; return true; }
+  setLoginItemSettings(s: { openAtLogin: boolean; args?: string[] }): void { this.loginItem = s; }
+  getLoginItemSettings(): { openAtLogin: boolean; wasOpenedAtLogin: boolean } { return { openAtLogin: this.loginItem.openAtLogin, wasOpenedAtLogin: this.wasOpenedAtLogin }; }
   getVersion(): string { return '0.0.0-test'; }
   requestSingleInstanceLock(): boolean { return this.singleInstance; }
   quit(): void { this.quitCalls++; }
@@ -78,6 +107,8 @@ class FakeApp extends EventEmitter {
   reset(): void {
     this.removeAllListeners();
     this.isPackaged = false; this.singleInstance = true; this.quitCalls = 0; this.appUserModelId = undefined; this.protocolClients = [];
+    this.exitCode = undefined; this.badgeCount = 0; this.paths = new Map(); this.loginItem = { openAtLogin: false };
+    this.wasOpenedAtLogin = false; this.dock = undefined;
     this.ready = new Promise<void>((r) => { this.readyResolve = r; });
   }
 }
@@ -143,8 +174,38 @@ export class Notification extends EventEmitter {
   static readonly shown: Notification[] = [];
   static supported = true;
   static isSupported(): boolean { return Notification.supported; }
-  constructor(readonly options: { title?: string; body?: string }) { super(); }
+  closed = false;
+  constructor(readonly options: { title?: string; body?: string; actions?: { type: string; text?: string }[]; timeoutType?: string }) { super(); }
   show(): void { Notification.shown.push(this); }
+  close(): void { this.closed = true; }
+}
+
+/** A NativeImage stand-in: remembers where it came from and how it was sized. */
+export class FakeNativeImage {
+  constructor(readonly path: string, readonly size?: { width?: number; height?: number }) {}
+  isEmpty(): boolean { return false; }
+  resize(size: { width?: number; height?: number }): FakeNativeImage { return new FakeNativeImage(this.path, size); }
+}
+export const nativeImage = { createFromPath: (path: string): FakeNativeImage => new FakeNativeImage(path) };
+
+/** A built menu: the template as given, with its click handlers. */
+export class FakeMenu {
+  constructor(readonly items: { id?: string; label?: string; type?: string; checked?: boolean; enabled?: boolean; click?: () => void }[]) {}
+  item(id: string): FakeMenu['items'][number] | undefined { return this.items.find((i) => i.id === id); }
+}
+export const Menu = { buildFromTemplate: (template: FakeMenu['items']): FakeMenu => new FakeMenu(template) };
+
+export class Tray extends EventEmitter {
+  static readonly instances: Tray[] = [];
+  tooltip = '';
+  title = '';
+  menu: FakeMenu | undefined;
+  destroyed = false;
+  constructor(readonly image: FakeNativeImage) { super(); Tray.instances.push(this); }
+  setToolTip(t: string): void { this.tooltip = t; }
+  setTitle(t: string): void { this.title = t; }
+  setContextMenu(m: FakeMenu): void { this.menu = m; }
+  destroy(): void { this.destroyed = true; }
 }
 
 export const powerMonitor = new EventEmitter();
@@ -171,6 +232,7 @@ export function resetElectronFake(): void {
   ipcMain.reset();
   protocol.reset();
   BrowserWindow.instances.length = 0;
+  Tray.instances.length = 0;
   Notification.shown.length = 0;
   Notification.supported = true;
   powerMonitor.removeAllListeners();
@@ -185,4 +247,4 @@ export function resetElectronFake(): void {
   ipcRenderer.sentMessages.length = 0;
 }
 
-export default { app, BrowserWindow, ipcMain, protocol, session, safeStorage, Notification, powerMonitor, contextBridge, ipcRenderer, shell };
+export default { app, BrowserWindow, ipcMain, protocol, session, safeStorage, Notification, Tray, Menu, nativeImage, powerMonitor, contextBridge, ipcRenderer, shell };

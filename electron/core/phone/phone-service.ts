@@ -320,7 +320,14 @@ export class PhoneService implements RedialApi {
     'call:stats': ({ callId }) => this.statsOf(this.live(callId)),
 
     'history:list': ({ limit }) => this.history.list(limit),
-    'history:clear': async () => { await this.history.clear(); return null; },
+    'history:clear': async () => { await this.history.clear(); this.missedChanged(); return null; },
+    'history:missed': () => ({ unseen: this.history.unseenMissed() }),
+    'history:seen': async () => {
+      const before = this.history.unseenMissed();
+      await this.history.markSeen(this.deps.clock.wallTime().getTime());
+      if (before !== 0) this.missedChanged();
+      return { unseen: this.history.unseenMissed() };
+    },
 
     'audio:devices': ({ refresh }) => this.devicesNow(refresh === true),
     'audio:select': async (sel) => {
@@ -508,6 +515,12 @@ export class PhoneService implements RedialApi {
     try { await this.history.add(entry); } catch (err) {
       this.deps.logger?.log('warn', 'could not save the call history', { error: String(err) });
     }
+    if (entry.direction === 'incoming' && entry.outcome === 'missed') this.missedChanged();
+  }
+
+  /** The tray, the badges and the window title count unseen missed calls: tell them. */
+  private missedChanged(): void {
+    this.events.fire('history:missed', { unseen: this.history.unseenMissed() });
   }
 
   private outcome(c: LiveCall, info: CallEndInfo): CallOutcome {

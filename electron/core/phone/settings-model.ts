@@ -19,6 +19,8 @@ export const DEFAULT_SETTINGS: Settings = {
   // What the engine offered direct calls before this was a setting (RFC 5456 peer to peer: G.711 is what peers share).
   directCallCodecs: ['ulaw', 'alaw'],
   debug: { trace: false, traceBufferSize: 5000 },
+  // A phone that quits when its window closes misses the calls that follow; starting at login is the user's choice.
+  desktop: { closeToTray: true, startAtLogin: false },
 };
 
 export function mergeSettings(current: Settings, patch: SettingsPatch): Settings {
@@ -34,6 +36,7 @@ export function mergeSettings(current: Settings, patch: SettingsPatch): Settings
     dsp: { ...current.dsp, ...definedOnly(patch.dsp) },
     gains: { ...current.gains, ...definedOnly(patch.gains) },
     debug: { ...current.debug, ...definedOnly(patch.debug) },
+    desktop: { ...current.desktop, ...definedOnly(patch.desktop) },
   };
 }
 

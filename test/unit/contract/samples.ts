@@ -28,7 +28,7 @@ const settings: Settings = {
   dnd: true, autoAnswer: 'when-requested', ringTimeoutSeconds: 45, jitter: { targetExtraMs: 40, maxMs: 200 },
   dsp: { echoCancellation: true, noiseSuppression: false, autoGain: false }, gains: { inputDb: 3, outputDb: -2 },
   audio: selection, localPort: 0, acceptDirectCalls: false, directCallCodecs: ['ulaw', 'alaw'],
-  debug: { trace: true, traceBufferSize: 5000 },
+  debug: { trace: true, traceBufferSize: 5000 }, desktop: { closeToTray: true, startAtLogin: false },
 };
 const trace: TraceView = {
   seq: 7, direction: 'tx', at: 1_764_000_000_000, retry: false, peer: { address: '127.0.0.1', port: 4569 },
@@ -65,6 +65,8 @@ export const requestSamples: { [K in keyof Requests]: Requests[K]['req'] } = {
   'call:stats': { callId: 'call-1' },
   'history:list': { limit: 50 },
   'history:clear': {},
+  'history:missed': {},
+  'history:seen': {},
   'audio:devices': { refresh: true },
   'audio:select': { input: 'ALSA::USB Headset', ringAll: false },
   'audio:gains': { inputDb: -3 },
@@ -100,6 +102,8 @@ export const responseSamples: { [K in keyof Requests]: Requests[K]['res'] } = {
   'call:stats': stats,
   'history:list': [history, transferred, refusedByDnd],
   'history:clear': null,
+  'history:missed': { unseen: 2 },
+  'history:seen': { unseen: 0 },
   'audio:devices': devices,
   'audio:select': selection,
   'audio:gains': { inputDb: 0, outputDb: 6 },
@@ -133,4 +137,5 @@ export const eventSamples: Events = {
   'notice': { id: 'n1', level: 'warning', code: 'secret-storage-weak', message: 'No keyring found', at: 1_764_000_000_000 },
   'dial-request': { uri: 'iax:alice@pbx.example.org/600', number: '600', host: 'pbx.example.org', user: 'alice' },
   'engine': { running: false, message: 'The phone engine stopped (exit code 1). Redial is restarting it.' },
+  'history:missed': { unseen: 3 },
 };

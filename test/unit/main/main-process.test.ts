@@ -2,78 +2,16 @@
 // permission denial, blocked navigation, IPC sender and payload checks, events, iax: links, notifications,
 // secret-storage warning, shutdown on quit. The engine behind it is the real PhoneService over a FakeEngine.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as electron from 'electron';
 import type { SafeStorage } from 'electron';
-import { startRedialMain, type ElectronParts, type MainEngine, type RunningMain } from '../../../electron/main/redial-main.js';
+import { startRedialMain, type ElectronParts } from '../../../electron/main/redial-main.js';
 import { CONTENT_SECURITY_POLICY } from '../../../electron/main/app-protocol.js';
-import { IPC_CHANNELS, type IpcResult } from '../../../electron/main/ipc-relay.js';
-import { PhoneService } from '../../../electron/core/phone/phone-service.js';
-import { MemorySecretStore } from '../../../electron/adapters/secret-memory-store.js';
-import type { Settings } from '../../../electron/shared/api.js';
-import type { StoredAccounts } from '../../../electron/core/phone/account-book.js';
-import type { StoredHistory } from '../../../electron/core/phone/call-history.js';
-import { FakeEngine } from '../phone/fake-engine.js';
-import { MemoryDocumentStore } from '../../../electron/adapters/memory-document-store.js';
-import { FakeClock } from '../../support/fake-clock.js';
-import { tempDirs } from '../../support/temp-dirs.js';
+import { IPC_CHANNELS } from '../../../electron/main/ipc-relay.js';
 import {
-  BrowserWindow, FakeEvent, FakeWebContents, FakeWebFrame, Notification, app, ipcMain, powerMonitor, protocol,
+  BrowserWindow, FakeEvent, FakeWebFrame, Notification, app, ipcMain, powerMonitor, protocol,
   resetElectronFake, safeStorage, session,
 } from '../../fakes/electron.js';
-
-const flush = async (): Promise<void> => { for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r)); };
-
-/** The phone main started, over a FakeEngine; `crash()` makes it stop by itself, as a dying engine worker does. */
-interface BootedPhone { engine: FakeEngine; phone: PhoneService & { shutDownCalls: number }; crash(reason: string): void }
-interface Harness { running: RunningMain; engine: FakeEngine; phone: BootedPhone['phone']; phones: BootedPhone[]; win: BrowserWindow; rendererDir: string }
-
-function bootPhone(): BootedPhone & { main: MainEngine } {
-  const engine = new FakeEngine();
-  const phone = Object.assign(new PhoneService({
-    engine, clock: new FakeClock(), secrets: new MemorySecretStore(),
-    stores: { accounts: new MemoryDocumentStore<StoredAccounts>(), history: new MemoryDocumentStore<StoredHistory>(), settings: new MemoryDocumentStore<Settings>() },
-    info: { name: 'Redial', version: 't', host: 'electron', platform: 'linux', secretStorage: 'os-keychain' },
-  }), { shutDownCalls: 0 });
-  const stopped: ((reason: string) => void)[] = [];
-  const main: MainEngine = Object.assign(phone, {
-    shutdown: async () => { phone.shutDownCalls++; await PhoneService.prototype.shutdown.call(phone); },
-    onStopped: (l: (reason: string) => void) => { stopped.push(l); },
-  });
-  return { engine, phone, main, crash: (reason) => { for (const l of stopped.splice(0)) l(reason); } };
-}
-
-const tempDir = tempDirs();
-
-async function boot(argv: string[] = ['/opt/Redial/redial'], before?: () => void): Promise<Harness> {
-  // <tmp>/renderer is served; <tmp>/redial-secret-outside.txt sits just outside it, for the escape attempt.
-  const base = await tempDir('redial-main-');
-  const rendererDir = join(base, 'renderer');
-  await mkdir(rendererDir);
-  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Redial</title>');
-  await writeFile(join(base, 'redial-secret-outside.txt'), 'outside');
-  const phones: BootedPhone[] = [];
-  before?.();
-  const started = startRedialMain({
-    electron: electron as unknown as ElectronParts,
-    // A new phone each time: after a crash the supervisor starts another one.
-    startEngine: async () => { const p = bootPhone(); phones.push(p); await p.phone.start(); return p.main; },
-    preloadPath: '/dist/preload/preload.cjs', rendererDir, argv, platform: 'linux', restartDelaysMs: [0],
-  });
-  app.makeReady();
-  const running = await started;
-  if (!running) throw new Error('main did not start');
-  const win = BrowserWindow.instances[0];
-  return { running, engine: phones[0].engine, phone: phones[0].phone, phones, win, rendererDir };
-}
-
-/** The app page's main frame in our window (a trusted sender). */
-const appFrame = (win: BrowserWindow): FakeWebFrame => win.webContents.mainFrame;
-const invoke = (win: BrowserWindow, frame: FakeWebFrame | null, name: string, payload?: unknown, contents?: FakeWebContents): Promise<IpcResult> =>
-  ipcMain.invoke(contents ?? win.webContents, frame, IPC_CHANNELS.request, name, payload) as Promise<IpcResult>;
-const eventsSent = (win: BrowserWindow, name?: string): unknown[] =>
-  win.webContents.sent.filter((s) => s.channel === IPC_CHANNELS.event && (name === undefined || s.args[0] === name)).map((s) => s.args[1]);
+import { appFrame, boot, eventsSent, flush, invoke } from './boot-main.js';
 
 describe('Electron main process', () => {
   beforeEach(() => resetElectronFake());
@@ -82,7 +20,7 @@ describe('Electron main process', () => {
     app.singleInstance = false;
     const r = await startRedialMain({
       electron: electron as unknown as ElectronParts, startEngine: () => Promise.reject(new Error('must not start')),
-      preloadPath: '', rendererDir: '', argv: [], platform: 'linux',
+      preloadPath: '', rendererDir: '', assetsDir: '', argv: [], platform: 'linux',
     });
     expect(r).toBeUndefined();
     expect(app.quitCalls).toBe(1);
@@ -179,7 +117,7 @@ describe('Electron main process', () => {
   });
 
   it('turns an iax: link into a dial-request for the UI to confirm (never dials by itself)', async () => {
-    const { win, engine, running } = await boot(['/opt/Redial/redial', 'iax:alice@pbx.example.org/600']);
+    const { win, engine, running } = await boot({ argv: ['/opt/Redial/redial', 'iax:alice@pbx.example.org/600'] });
     // Queued until the renderer listens.
     expect(eventsSent(win, 'dial-request')).toEqual([]);
     ipcMain.sendFrom(win.webContents, appFrame(win), IPC_CHANNELS.listen, 'dial-request', true);
@@ -199,25 +137,55 @@ describe('Electron main process', () => {
   });
 
   it('warns when secrets would only be obfuscated (Linux basic_text)', async () => {
-    const { win } = await boot(undefined, () => { safeStorage.available = true; safeStorage.backend = 'basic_text'; });
+    const { win } = await boot({ before: () => { safeStorage.available = true; safeStorage.backend = 'basic_text'; } });
     ipcMain.sendFrom(win.webContents, appFrame(win), IPC_CHANNELS.listen, 'notice', true);
     expect(eventsSent(win, 'notice')).toEqual([expect.objectContaining({ code: 'secret-storage-weak', level: 'warning' })]);
   });
 
   it('does not warn with a real keyring', async () => {
-    const { win } = await boot(undefined, () => { safeStorage.available = true; safeStorage.backend = 'gnome_libsecret'; });
+    const { win } = await boot({ before: () => { safeStorage.available = true; safeStorage.backend = 'gnome_libsecret'; } });
     ipcMain.sendFrom(win.webContents, appFrame(win), IPC_CHANNELS.listen, 'notice', true);
     expect(eventsSent(win, 'notice')).toEqual([]);
   });
 
-  it('notifies an incoming call when the window is in the background, not when it is in front', async () => {
-    const { win, engine } = await boot();
+  it('notifies a ringing call in the background with Answer / Decline, and closes it once the ring stops anywhere', async () => {
+    const { win, engine, phone } = await boot();
+    await phone.request('accounts:save', { server: 'pbx', username: 'alice' });
+    win.shown = true; win.focused = false;
+    const bob = engine.ring({ number: '201', name: 'Bob' });
+    await flush();
+    expect(Notification.shown.map((n) => n.options)).toEqual([expect.objectContaining({
+      title: 'Incoming call', body: 'Bob (201)', timeoutType: 'never',
+      actions: [{ type: 'button', text: 'Answer' }, { type: 'button', text: 'Decline' }],
+    })]);
+    // Answer from the notification: the call is answered and the window comes forward; the notification goes.
+    Notification.shown[0].emit('action', new FakeEvent(), 0);
+    await flush();
+    expect(bob.actions).toEqual(['answer']);
+    expect(win.focused).toBe(true);
+    expect(Notification.shown[0].closed).toBe(true);
+    // Declined from the notification.
     win.focused = false;
-    engine.ring({ number: '201', name: 'Bob' });
-    expect(Notification.shown.map((n) => n.options)).toEqual([expect.objectContaining({ title: 'Incoming call', body: 'Bob (201)' })]);
+    const carol = engine.ring({ number: '202', name: 'Carol' });
+    await flush();
+    Notification.shown[1].emit('action', new FakeEvent(), 1);
+    await flush();
+    expect(carol.actions).toEqual(['reject:declined']);
+    expect(Notification.shown[1].closed).toBe(true);
+    // Answered in the window (or the caller gave up): the notification goes too, and a missed call leaves one.
+    const dave = engine.ring({ number: '203' });
+    await flush();
+    expect(Notification.shown).toHaveLength(3);
+    dave.end('remote');
+    await flush();
+    expect(Notification.shown[2].closed).toBe(true);
+    expect(Notification.shown.at(-1)?.options).toEqual(expect.objectContaining({ title: 'Missed call', body: '203' }));
+    // In front, the window's own card says it all.
     win.focused = true;
-    engine.ring({ number: '202' });
-    expect(Notification.shown).toHaveLength(1);
+    const count = Notification.shown.length;
+    engine.ring({ number: '204' });
+    await flush();
+    expect(Notification.shown).toHaveLength(count);
   });
 
   it('says when the engine dies, restarts it, and moves the renderer\'s events over to the new one', async () => {

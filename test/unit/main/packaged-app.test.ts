@@ -106,7 +106,7 @@ async function bootMain(p: MediaAccess, platform = 'darwin'): Promise<{ win: Bro
   const started = startRedialMain({
     electron: { ...(electron as unknown as ElectronParts), systemPreferences: tracked },
     startEngine: async () => { order.push('engine'); await phone.start(); return Object.assign(phone, { shutdown: () => phone.shutdown(), onStopped: () => undefined }) as MainEngine; },
-    preloadPath: '/dist/preload/preload.cjs', rendererDir: join(base, 'renderer'), argv: [], platform,
+    preloadPath: '/dist/preload/preload.cjs', rendererDir: join(base, 'renderer'), assetsDir: '/dist/assets', argv: [], platform,
   });
   app.makeReady();
   if (!(await started)) throw new Error('main did not start');

@@ -55,6 +55,7 @@ describe('electron-builder config', () => {
     expect(config.mac.target).toEqual(['dmg']);
     expect(config.mac.hardenedRuntime).toBe(true);
     expect(config.mac.extendInfo.NSMicrophoneUsageDescription).toMatch(/microphone/);
+    expect(config.mac.extendInfo.NSUserNotificationAlertStyle).toBe('alert'); // Answer / Decline on the notification
     expect(config.win.target).toEqual(['nsis']);
   });
 

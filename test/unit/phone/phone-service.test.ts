@@ -316,6 +316,37 @@ describe('PhoneService: calls', () => {
     expect(t.of('call:incoming').at(-1)?.remoteAddress).toBeUndefined();
   });
 
+  it('counts missed calls until the history is seen, and keeps the count across a restart', async () => {
+    const t = await withAccount();
+    const counts: number[] = [];
+    t.phone.on('history:missed', (m) => counts.push(m.unseen));
+    t.engine.ring({ number: '201' }).end('remote'); // missed
+    await flush();
+    const answered = t.engine.ring({ number: '202' });
+    await t.phone.request('call:answer', { callId: answered.id });
+    answered.end('remote');
+    const declined = t.engine.ring({ number: '203' });
+    await t.phone.request('call:reject', { callId: declined.id });
+    t.engine.ring({ number: '204' }).end('remote'); // missed
+    await flush();
+    expect(counts).toEqual([1, 2]);
+    expect(await t.phone.request('history:missed')).toEqual({ unseen: 2 });
+    // A restart keeps what was unseen.
+    const again = new PhoneService({ engine: t.engine, clock: t.clock, secrets: t.secrets, stores: t.stores,
+      info: { name: 'Redial', version: '0.1.0', host: 'headless', platform: 'linux', secretStorage: 'memory' } });
+    await again.start();
+    expect(await again.request('history:missed')).toEqual({ unseen: 2 });
+    t.clock.advance(1000);
+    expect(await t.phone.request('history:seen')).toEqual({ unseen: 0 });
+    expect(counts.at(-1)).toBe(0);
+    t.clock.advance(1000);
+    t.engine.ring({ number: '205' }).end('remote');
+    await flush();
+    expect(counts.at(-1)).toBe(1);
+    await t.phone.request('history:clear');
+    expect(counts.at(-1)).toBe(0);
+  });
+
   it('answers and rejects incoming calls on request', async () => {
     const t = await withAccount();
     const a = t.engine.ring({ number: '201' });

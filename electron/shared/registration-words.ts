@@ -1,6 +1,7 @@
-// Registration status in words: one word for pickers, a few for the top-bar chip, the full sentence for the
-// Accounts page (the engine's explanation of a failure, e.g. which password the server refused).
-import type { AccountView, RegistrationView } from '../../electron/shared/api.js';
+// Registration status in words: one word for pickers, a few for the status list, one line for all accounts (the
+// window's top bar and the tray), the full sentence for the Accounts page (the engine's explanation of a failure,
+// e.g. which password the server refused). Shared: the renderer and the Electron main process (tray) say it alike.
+import type { AccountView, RegistrationView } from './api.js';
 
 export function statusWord(status: string | undefined): string {
   switch (status) {

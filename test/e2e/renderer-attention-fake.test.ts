@@ -1,0 +1,49 @@
+// Incoming and missed calls reach the user through the window too (against the fake contract in Chromium): the
+// title (what the taskbar and a browser tab show) and the Phone tab's badge say a call rings or how many missed
+// calls are unseen; looking at the Phone page sees them, which the phone then tells the tray and the badges; the
+// desktop settings (close to tray, start at login) appear for the Electron host only.
+
+import { describe, expect, it } from 'vitest';
+import { fakeApiPages } from './support/fake-api-pages.js';
+import { addAccount, fakeRequests, type PageGlobals } from './support/fake-ui.js';
+
+const pages = fakeApiPages();
+
+describe('calls reach the user through the window', () => {
+  it('puts a ringing call and unseen missed calls in the title and on the Phone tab, until the Phone page is seen', async () => {
+    const page = await pages.open();
+    await addAccount(page, { server: 'pbx.example.org', username: 'alice', secret: 'x', label: 'Office' });
+    expect(await page.title()).toBe('Redial');
+    // On another page: the call rings, the window says who.
+    const id = await page.evaluate(() => (globalThis as unknown as PageGlobals).__fake.incomingCall('2125550100', 'Carol'));
+    await expect.poll(() => page.title()).toBe('Incoming call from Carol — Redial');
+    expect(await page.getByTestId('tab-ringing').count()).toBe(1);
+    // It brought the Phone page forward; go away again, and let the caller give up.
+    await page.getByTestId('tab-accounts').click();
+    await page.evaluate((c) => (globalThis as unknown as PageGlobals).__fake.callerHangsUp(c), id);
+    await expect.poll(() => page.title()).toBe('(1) Redial');
+    expect(await page.getByTestId('tab-missed').textContent()).toBe('1');
+    expect(await page.getByTestId('tab-ringing').count()).toBe(0);
+    expect(await fakeRequests(page, 'history:seen')).toEqual([]);
+    // Looking at the Phone page (its history) sees them: the phone is told, the count goes everywhere.
+    await page.getByTestId('tab-phone').click();
+    await expect.poll(() => page.title()).toBe('Redial');
+    expect(await page.getByTestId('tab-missed').count()).toBe(0);
+    expect(await fakeRequests(page, 'history:seen')).toEqual([{}]);
+  });
+
+  it('offers "keep running in the tray" and "start at login" in the desktop app only', async () => {
+    const page = await pages.open();
+    await page.getByTestId('tab-audio').click();
+    await expect.poll(() => page.getByLabel('Microphone', { exact: true }).count()).toBe(1);
+    expect(await page.getByTestId('close-to-tray').count()).toBe(0); // a browser page has no tray
+    // The same renderer in Electron (the host says so when its engine (re)starts).
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).__fake.restartEngine({ host: 'electron' }));
+    await expect.poll(() => page.getByTestId('close-to-tray').count()).toBe(1);
+    expect(await page.getByTestId('close-to-tray').isChecked()).toBe(true);
+    expect(await page.getByTestId('start-at-login').isChecked()).toBe(false);
+    await page.getByTestId('start-at-login').check();
+    await page.getByTestId('close-to-tray').uncheck();
+    await expect.poll(() => fakeRequests(page, 'settings:update')).toEqual([{ desktop: { startAtLogin: true } }, { desktop: { closeToTray: false } }]);
+  });
+});
