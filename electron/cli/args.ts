@@ -62,7 +62,35 @@ export type Command =
       readonly hangupAfterSeconds?: number; readonly maxCalls?: number; readonly dtmf?: string;
       /** Let the call ring this long before answering (auto mode). */
       readonly answerAfterSeconds: number;
-    };
+      /** Reflect every call's audio back (an echo peer), answering any number of calls at once. */
+      readonly echo: boolean;
+    }
+  | LoadCommand;
+
+/** Who the calls of `redial load` go to: accounts on a server (cycled), or a peer directly. */
+export type LoadTarget =
+  | { readonly kind: 'accounts'; readonly accounts: readonly ServerAccount[] }
+  | { readonly kind: 'direct'; readonly server: string };
+
+/** What every call of `redial load` sends. */
+export type LoadSound =
+  | { readonly kind: 'tone'; readonly hz: readonly number[] }
+  | { readonly kind: 'file'; readonly path: string };
+
+export interface LoadCommand {
+  readonly kind: 'load';
+  readonly common: CommonOptions;
+  readonly target: LoadTarget;
+  readonly dial: string;
+  readonly calls: number;
+  readonly ratePerS: number;
+  readonly durationS: number;
+  readonly holdForS?: number;
+  readonly answerTimeoutS: number;
+  readonly maxFailures?: number;
+  readonly maxSetupMs?: number;
+  readonly sound: LoadSound;
+}
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -80,6 +108,9 @@ export const OPTIONS = {
   'pcap-keep-secrets': { type: 'boolean' }, 'pcap-limit': { type: 'string' },
   'input-device': { type: 'string' }, 'output-device': { type: 'string' }, dsp: { type: 'string' }, help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
+  echo: { type: 'boolean' }, calls: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' },
+  dial: { type: 'string' }, tone: { type: 'string' }, 'hold-for': { type: 'string' }, 'max-failures': { type: 'string' },
+  'max-setup-ms': { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>['values'];
@@ -151,11 +182,56 @@ export function parseCommand(argv: readonly string[], env: Readonly<Record<strin
         ...(values['max-calls'] !== undefined ? { maxCalls: positiveInt(values['max-calls'], '--max-calls') } : {}),
         ...(dtmf !== undefined ? { dtmf } : {}),
         answerAfterSeconds: seconds(values['answer-after'], '--answer-after', 0),
+        echo: values.echo === true,
       };
     }
+    case 'load':
+      noPositionals(verb, rest);
+      return loadCommand(values, env, common);
     default:
-      throw new UsageError(`unknown command '${verb}' (try: register, call, listen, devices, help)`);
+      throw new UsageError(`unknown command '${verb}' (try: register, call, listen, load, devices, help)`);
   }
+}
+
+function loadCommand(values: Values, env: Readonly<Record<string, string | undefined>>, common: CommonOptions): LoadCommand {
+  if (values.dial === undefined) throw new UsageError('load needs --dial EXTENSION (the number every call dials)');
+  validateNumber(values.dial);
+  let target: LoadTarget;
+  if (values.user === undefined) {
+    if (values.server === undefined) throw new UsageError('load needs --server HOST[:PORT], and --user NAME[,NAME…] to call through accounts there');
+    const hp = splitHostPort(values.server);
+    if (!hp.ok) throw new UsageError(`--server: ${hp.error}`);
+    target = { kind: 'direct', server: values.server };
+  } else {
+    const users = values.user.split(',').map((u) => u.trim());
+    if (users.some((u) => u === '')) throw new UsageError('--user: an empty name in the list');
+    const base = serverAccount(values, env, undefined, true);
+    if (!base) throw new UsageError('load needs --server with --user');
+    target = { kind: 'accounts', accounts: users.map((username) => ({ ...base, username })) };
+  }
+  if (values.play !== undefined && values.tone !== undefined) throw new UsageError('--play and --tone: choose one');
+  const sound: LoadSound = values.play !== undefined ? { kind: 'file', path: values.play }
+    : { kind: 'tone', hz: values.tone === undefined ? [1004] : toneList(values.tone) };
+  const rate = values.rate?.replace(/\/s$/, '');
+  return {
+    kind: 'load', common, target, dial: values.dial, sound,
+    calls: positiveInt(values.calls ?? '10', '--calls'),
+    ratePerS: positiveNumber(rate ?? '5', '--rate'),
+    durationS: positiveNumber(values.duration ?? '30', '--duration'),
+    ...(values['hold-for'] !== undefined ? { holdForS: positiveNumber(values['hold-for'], '--hold-for') } : {}),
+    answerTimeoutS: positiveNumber(values['answer-timeout'] ?? '30', '--answer-timeout'),
+    ...(values['max-failures'] !== undefined ? { maxFailures: wholeNumber(values['max-failures'], '--max-failures') } : {}),
+    ...(values['max-setup-ms'] !== undefined ? { maxSetupMs: positiveNumber(values['max-setup-ms'], '--max-setup-ms') } : {}),
+  };
+}
+
+/** "1004" or "350,440": tone frequencies in Hz. */
+function toneList(text: string): number[] {
+  const hz = text.split(',').map((f) => Number(f.trim()));
+  if (hz.length === 0 || hz.some((f) => !Number.isFinite(f) || f < 20 || f > 20_000)) {
+    throw new UsageError(`--tone needs frequencies in Hz between 20 and 20000, comma-separated (got '${text}')`);
+  }
+  return hz;
 }
 
 function commonOptions(values: Values): CommonOptions {
@@ -271,6 +347,17 @@ function seconds(text: string | undefined, name: string, fallback: number): numb
 
 function positiveInt(text: string, name: string): number {
   if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${name} must be a whole number ≥ 1 (got '${text}')`);
+  return Number(text);
+}
+
+function positiveNumber(text: string, name: string): number {
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || v <= 0) throw new UsageError(`${name} must be a number > 0 (got '${text}')`);
+  return v;
+}
+
+function wholeNumber(text: string, name: string): number {
+  if (!/^\d+$/.test(text)) throw new UsageError(`${name} must be a whole number ≥ 0 (got '${text}')`);
   return Number(text);
 }
 

@@ -4,7 +4,7 @@
 // local port, the notices the user should see, the --debug trace, and the --pcap capture. Network text in the
 // phone's views is escaped for display; the command prints the text itself (rawText), which its output escapes
 // for humans or JSON-encodes (output.ts).
-import { NullPhoneMedia } from '../core/phone/media-port.js';
+import { NullPhoneMedia, type PhoneMedia } from '../core/phone/media-port.js';
 import { DEFAULT_SETTINGS } from '../core/phone/settings-model.js';
 import { rawText } from '../shared/display-text.js';
 import { ApiError, type AccountInput, type AccountView, type CodecName, type RedialApi, type Settings } from '../shared/api.js';
@@ -29,6 +29,10 @@ export interface CliPhoneOptions {
   readonly audio?: CliAudio;
   /** Direct calls (`listen` without a server): accepted from any address, with the --codec list. */
   readonly acceptDirectCalls?: boolean;
+  /** Media without sound devices for many calls (`load`, `test`, `listen --echo`): used instead of `audio`'s. */
+  readonly media?: PhoneMedia;
+  /** Calls do not hold each other (PhoneServiceDeps.independentCalls). */
+  readonly independentCalls?: boolean;
 }
 
 /**
@@ -55,7 +59,8 @@ export async function startCliPhone(o: CliPhoneOptions): Promise<CliPhone> {
   const composed = await composePhone(
     { host: 'headless', version: version(), localPort: common.localPort, audio: 'none', secrets: 'memory', secretStorage: 'memory' },
     {
-      createMedia: () => audio?.media ?? new NullPhoneMedia(),
+      createMedia: () => o.media ?? audio?.media ?? new NullPhoneMedia(),
+      ...(o.independentCalls ? { independentCalls: true } : {}),
       initialSettings: settings,
       ...(audio?.files ? { files: audio.files } : {}),
       ...(common.pcap !== undefined ? { captureTrace: (where: { local: { address: string; port: number }; epochMs: number }) => pcapFile(common, where, out) } : {}),

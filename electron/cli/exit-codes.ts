@@ -22,10 +22,16 @@ export const ExitCode = {
   DNS_FAILURE: 10,
   /** Local network error (socket could not be bound, network unreachable). */
   NETWORK: 11,
+  /** `redial load`: a --max-failures or --max-setup-ms threshold was crossed. */
+  THRESHOLD: 12,
+  /** `redial test`: a scenario step failed. */
+  SCENARIO_FAILED: 13,
   /** Bad command line or input file. */
   USAGE: 64,
   /** A bug: an unexpected internal error. */
   INTERNAL: 70,
+  /** Ended at once by a second Ctrl-C, without waiting for calls to end (128 + SIGINT, as shells report it). */
+  INTERRUPTED: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -10,7 +10,10 @@ Usage:
                   [--caller-id "NAME <NUMBER>"] [--encryption off|on|required]
   redial listen [--server … --user … --secret …] [--port 4569] [--answer auto|reject|busy] [--answer-after S]
                   [--codec ulaw,alaw,…] [--play in.wav] [--record out.wav] [--record-both both.wav] [--hangup-after S]
-                  [--max-calls N] [--dtmf 123] [--encryption off|on|required]
+                  [--max-calls N] [--dtmf 123] [--encryption off|on|required] [--echo]
+  redial load --dial EXT --server HOST[:PORT] [--user NAME[,NAME…] --secret …] [--calls N] [--rate R] [--duration S]
+                  [--hold-for S] [--tone HZ[,HZ] | --play in.wav] [--codec …] [--answer-timeout S]
+                  [--max-failures N] [--max-setup-ms MS] [--json]
   redial devices
   redial help [COMMAND] | --help | --version
 
@@ -19,6 +22,16 @@ Usage:
 listen answers every call when --answer is auto (after --answer-after seconds of ringing, but at once when the
 server asks for auto-answer, e.g. Asterisk's Dial(IAX2/peer/exten/a)); reject answers 'declined' (cause 21) and busy
 answers 'busy' (cause 17), which Asterisk's Dial() reports as DIALSTATUS BUSY.
+
+load places many calls from one process (no sound devices): --calls at once (default 10), dialled at --rate per
+second (default 5), kept up for --duration seconds (default 30), each hung up after --hold-for seconds and replaced
+if given. Without --user the calls go directly to the peer at --server. Each call sends --tone (default 1004 Hz) or
+--play's WAV file. Several users are cycled; each user's secret comes from REDIAL_SECRET_<USER> if set. Ctrl-C hangs
+up every call and waits for the server; a second Ctrl-C ends at once. Exit code 12 when --max-failures or
+--max-setup-ms is crossed, or when no call was answered.
+
+listen --echo is an echo peer: it answers every call at once, as many at a time as come, and sends each caller's
+audio straight back (nothing decoded), like Asterisk's Echo(); a cheap reflector for redial load.
 
 --record keeps what you hear (the far end), mono; --record-both keeps both directions, stereo (left: what we sent,
 right: what we received).
@@ -45,5 +58,5 @@ from the terminal without echo.
 
 Exit codes: 0 ok (registered / call answered and ended), 3 busy, 4 congestion, 5 rejected, 6 authentication
 failed, 7 no answer / timeout, 8 call token refused, 9 no common codec, 10 DNS failure, 11 network error,
-64 usage error, 70 internal error.
+12 load threshold crossed, 13 scenario step failed, 64 usage error, 70 internal error, 130 stopped by a second Ctrl-C.
 `;

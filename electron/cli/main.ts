@@ -3,7 +3,7 @@
 // what it reports, and exits with its code (exit-codes.ts).
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseCommand, UsageError, type Command } from './args.js';
+import { parseCommand, UsageError, type Command, type ServerAccount } from './args.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { HELP } from './help.js';
 import { resolveSecret } from './secret.js';
@@ -24,14 +24,35 @@ export async function run(argv: readonly string[], env: Readonly<Record<string, 
   if (cmd.kind === 'help') { process.stdout.write(HELP); return ExitCode.OK; }
   if (cmd.kind === 'version') { process.stdout.write(`redial ${version()}\n`); return ExitCode.OK; }
   let secret: string | undefined;
+  let secrets: Record<string, string> | undefined;
   try {
-    const account = cmd.kind === 'devices' ? undefined : cmd.account;
-    secret = account ? await resolveSecret(account.secret, env) : undefined;
+    if (cmd.kind === 'load') {
+      secrets = cmd.target.kind === 'accounts' ? await accountSecrets(cmd.target.accounts, env) : {};
+    } else {
+      const account = cmd.kind === 'devices' ? undefined : cmd.account;
+      secret = account ? await resolveSecret(account.secret, env) : undefined;
+    }
   } catch (err) {
     process.stderr.write(`redial: ${err instanceof Error ? err.message : String(err)}\n`);
     return ExitCode.USAGE;
   }
-  return runSession({ kind: 'run', command: cmd, ...(secret !== undefined ? { secret } : {}) });
+  return runSession({ kind: 'run', command: cmd, ...(secret !== undefined ? { secret } : {}), ...(secrets ? { secrets } : {}) });
+}
+
+/**
+ * Secrets of several accounts (`redial load --user a,b,c`): each user's own environment variable
+ * REDIAL_SECRET_<USER> (upper case, other characters as _) when set, else the one secret given the usual way
+ * (--secret, REDIAL_SECRET, --secret-env, --secret-prompt), asked for at most once.
+ */
+export async function accountSecrets(accounts: readonly ServerAccount[], env: Readonly<Record<string, string | undefined>>): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  let shared: Promise<string | undefined> | undefined;
+  for (const a of accounts) {
+    const own = env[`REDIAL_SECRET_${a.username.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`];
+    const value = own ?? await (shared ??= resolveSecret(a.secret, env));
+    if (value !== undefined) out[a.username] = value;
+  }
+  return out;
 }
 
 /** Starts the session process, relays its output and stop requests, and resolves with its exit code. */
@@ -51,7 +72,18 @@ function runSession(start: Extract<FrontToSession, { kind: 'run' }>): Promise<Ex
     });
     // The secret travels over the private IPC channel, never in argv or the environment of the child.
     child.send(start);
-    const stop = (): void => { if (child.connected) child.send({ kind: 'stop' } satisfies FrontToSession); };
+    // The first Ctrl-C asks the command to end cleanly (hang up, wait for the ACKs, unregister); a second one ends
+    // the session at once, for when that takes longer than the user will wait (redial load with hundreds of calls).
+    let stops = 0;
+    const stop = (): void => {
+      stops++;
+      if (stops === 1) { if (child.connected) child.send({ kind: 'stop' } satisfies FrontToSession); return; }
+      if (stops === 2) {
+        process.stderr.write('redial: stopped at once (second Ctrl-C); calls still up are left to the server to clear\n');
+        reported ??= ExitCode.INTERRUPTED;
+        child.kill('SIGKILL');
+      }
+    };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
     child.on('exit', (code, signal) => {

@@ -4,6 +4,7 @@ import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { UsageError } from './args.js';
 import { CliOutput } from './output.js';
 import { isFrontToSession, type FrontToSession, type SessionToFront } from './session-protocol.js';
+import { listenForStop } from './stop-request.js';
 
 // naudiodon's blocking stream calls run on libuv's thread pool (created on first use, after this line): keep it
 // large enough for capture + playback + file I/O.
@@ -20,6 +21,7 @@ async function runCommand(m: Extract<FrontToSession, { kind: 'run' }>): Promise<
       case 'call': return await (await import('./commands/call.js')).runCall(cmd, m.secret, out);
       case 'listen': return await (await import('./commands/listen.js')).runListen(cmd, m.secret, out);
       case 'devices': return await (await import('./commands/devices.js')).runDevices(cmd, out);
+      case 'load': return await (await import('./commands/load.js')).runLoad(cmd, m.secrets ?? {}, out);
     }
   } catch (err) {
     if (err instanceof UsageError) {
@@ -44,7 +46,8 @@ if (!process.send) {
 // Orphaned (the front process was killed): the command gets its stop request and a few seconds to hang up and
 // unregister, then the process leaves regardless.
 process.on('disconnect', () => { setTimeout(() => process.exit(ExitCode.INTERNAL), 5000).unref(); });
-// Until the command has started, a Ctrl-C simply ends the process.
+// Stop requests are heard from now on, even while a command is still starting (stop-request.ts).
+listenForStop();
 process.once('message', (m: unknown) => {
   if (!isFrontToSession(m) || m.kind !== 'run') {
     process.exit(ExitCode.INTERNAL);

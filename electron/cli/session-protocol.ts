@@ -6,7 +6,11 @@
 import type { Command } from './args.js';
 
 export type FrontToSession =
-  | { readonly kind: 'run'; readonly command: Exclude<Command, { kind: 'help' } | { kind: 'version' }>; readonly secret?: string }
+  | {
+      readonly kind: 'run'; readonly command: Exclude<Command, { kind: 'help' } | { kind: 'version' }>; readonly secret?: string;
+      /** Several accounts' secrets by user name (`redial load --user a,b`). */
+      readonly secrets?: Readonly<Record<string, string>>;
+    }
   /** Ctrl-C / SIGTERM reached the front process: end the command cleanly (hang up, REGREL). */
   | { readonly kind: 'stop' };
 

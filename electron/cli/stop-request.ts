@@ -1,24 +1,32 @@
 // "Stop now" for a running command: SIGINT/SIGTERM, the front process's 'stop' message (session-protocol.ts), or
-// the front process going away (its IPC channel closes).
+// the front process going away (its IPC channel closes). The session process listens from its first moment
+// (listenForStop), so a Ctrl-C while a command is still starting is not lost; a command asks stopRequested() when
+// it is ready to act on it.
 import { isFrontToSession } from './session-protocol.js';
 
-/** Resolves once when the user asked the command to end. */
+let requested: string | undefined;
+const waiters: ((why: string) => void)[] = [];
+
+function request(why: string): void {
+  if (requested !== undefined) return;
+  requested = why;
+  for (const w of waiters.splice(0)) w(why);
+}
+
+/**
+ * Installs the listeners (the session process does, once). The SIGINT handler stays: a Ctrl-C at the terminal
+ * reaches the session too (same process group), and the front process decides what it means — a first one stops
+ * the command cleanly, a second one ends the session at once (main.ts) — so a SIGINT never kills the session itself.
+ */
+export function listenForStop(): void {
+  process.on('SIGINT', () => request('SIGINT'));
+  process.on('SIGTERM', () => request('SIGTERM'));
+  process.on('message', (m: unknown) => { if (isFrontToSession(m) && m.kind === 'stop') request('stop'); });
+  process.on('disconnect', () => request('disconnect'));
+}
+
+/** Resolves when the user asked the command to end (at once if that happened already). */
 export function stopRequested(): Promise<string> {
-  return new Promise((resolve) => {
-    const done = (why: string): void => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      process.off('message', onMessage);
-      process.off('disconnect', onDisconnect);
-      resolve(why);
-    };
-    const onInt = (): void => done('SIGINT');
-    const onTerm = (): void => done('SIGTERM');
-    const onMessage = (m: unknown): void => { if (isFrontToSession(m) && m.kind === 'stop') done('stop'); };
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-    const onDisconnect = (): void => done('disconnect');
-    process.on('message', onMessage);
-    process.on('disconnect', onDisconnect);
-  });
+  if (requested !== undefined) return Promise.resolve(requested);
+  return new Promise((resolve) => { waiters.push(resolve); });
 }

@@ -19,6 +19,9 @@ export interface LoadCallEvents {
   ringing(): void;
   answered(): void;
   ended(end: LoadCallEnd): void;
+  /** DTMF and TEXT received (scenarios listen for them; the load runner does not). */
+  dtmf?(digit: string): void;
+  text?(text: string): void;
 }
 
 export interface LoadCall {

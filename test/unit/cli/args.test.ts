@@ -88,3 +88,42 @@ describe('server addresses', () => {
     expect(splitHostPort('ho st').ok).toBe(false);
   });
 });
+
+describe('redial load and listen --echo', () => {
+  it('parses load through accounts, cycling the users, with defaults', () => {
+    const c = parseCommand(['load', '--server', 'pbx:4570', '--user', 'alice,bob', '--dial', '601'], { REDIAL_SECRET: 'x' });
+    expect(c).toMatchObject({
+      kind: 'load', dial: '601', calls: 10, ratePerS: 5, durationS: 30, answerTimeoutS: 30, sound: { kind: 'tone', hz: [1004] },
+      target: { kind: 'accounts', accounts: [{ server: 'pbx:4570', username: 'alice', secret: { kind: 'env', name: 'REDIAL_SECRET' } }, { username: 'bob' }] },
+    });
+    expect(c).not.toHaveProperty('holdForS');
+  });
+
+  it('parses load directly to a peer, with every option', () => {
+    const c = parseCommand(['load', '--server', '127.0.0.1:4599', '--dial', 'echo', '--calls', '500', '--rate', '50/s', '--duration', '60',
+      '--hold-for', '10.5', '--tone', '350,440', '--max-failures', '0', '--max-setup-ms', '250', '--answer-timeout', '5', '--codec', 'alaw']);
+    expect(c).toMatchObject({
+      kind: 'load', target: { kind: 'direct', server: '127.0.0.1:4599' }, calls: 500, ratePerS: 50, durationS: 60, holdForS: 10.5,
+      sound: { kind: 'tone', hz: [350, 440] }, maxFailures: 0, maxSetupMs: 250, answerTimeoutS: 5, common: { codecs: ['alaw'] },
+    });
+    expect(parseCommand(['load', '--server', 'h', '--dial', '1', '--play', 'a.wav'])).toMatchObject({ sound: { kind: 'file', path: 'a.wav' } });
+  });
+
+  it.each([
+    [['load', '--server', 'h'], 'load needs --dial EXTENSION (the number every call dials)'],
+    [['load', '--dial', '601'], 'load needs --server HOST[:PORT], and --user NAME[,NAME…] to call through accounts there'],
+    [['load', '--server', 'h', '--dial', '1', '--calls', '0'], '--calls must be a whole number ≥ 1 (got \'0\')'],
+    [['load', '--server', 'h', '--dial', '1', '--rate', 'fast'], '--rate must be a number > 0 (got \'fast\')'],
+    [['load', '--server', 'h', '--dial', '1', '--tone', '5'], '--tone needs frequencies in Hz between 20 and 20000, comma-separated (got \'5\')'],
+    [['load', '--server', 'h', '--dial', '1', '--tone', '440', '--play', 'x.wav'], '--play and --tone: choose one'],
+    [['load', '--server', 'h', '--user', 'a,,b', '--dial', '1'], '--user: an empty name in the list'],
+    [['load', '--server', 'h', '--dial', '1', '--max-failures', 'few'], '--max-failures must be a whole number ≥ 0 (got \'few\')'],
+  ])('rejects %j', (argv, message) => {
+    expect(() => parseCommand(argv)).toThrow(message);
+  });
+
+  it('parses listen --echo', () => {
+    expect(parseCommand(['listen', '--echo', '--port', '4600'])).toMatchObject({ kind: 'listen', echo: true, common: { localPort: 4600 } });
+    expect(parseCommand(['listen'])).toMatchObject({ echo: false });
+  });
+});
