@@ -57,6 +57,8 @@ const config = {
   },
   linux: {
     target: ['AppImage', 'deb'],
+    // The binary in linux-unpacked/ and the .desktop file's Exec (the release workflow's smoke test starts it).
+    executableName: 'redial',
     category: 'Network;Telephony',
     mimeTypes: ['x-scheme-handler/iax', 'x-scheme-handler/iax2'],
     synopsis: 'IAX2 softphone for Asterisk',
