@@ -54,6 +54,7 @@ export function App() {
   /** When an account was last opened from elsewhere (the status list, a link): the editor then focuses what it needs. */
   const [openedAt, setOpenedAt] = useState(0);
   const numberRef = useRef<HTMLInputElement | null>(null);
+  const mainRef = useRef<HTMLElement | null>(null);
   /** The account editor's "unsaved changes" question; false = stay. */
   const leaveGuard = useRef<LeaveGuard | null>(null);
   const state = useRef({ page, calls, number });
@@ -65,6 +66,9 @@ export function App() {
     if (page === 'accounts' && leaveGuard.current && !leaveGuard.current()) return;
     setPageNow(next);
   };
+
+  // Another page starts at its top, not where the last one was scrolled to.
+  useEffect(() => { if (mainRef.current) mainRef.current.scrollTop = 0; }, [page]);
 
   // First run: no account yet → open the account editor.
   const firstRunDone = useRef(false);
@@ -162,14 +166,14 @@ export function App() {
         <button type="button" class="btn dnd-toggle" aria-pressed={dnd} disabled={!online} onClick={() => void phone.setDnd(!dnd)}
           title={dnd ? 'Do Not Disturb is on: incoming calls are refused as busy. Click to turn it off.' : 'Turn on Do Not Disturb: refuse incoming calls as busy'}
           data-testid="toggle-dnd">
-          <span class="dnd-icon" aria-hidden="true" /><span class="dnd-label">Do not disturb</span>
+          <span class="dnd-icon" aria-hidden="true" /><span class="dnd-label">Do not disturb</span><span class="dnd-short" aria-hidden="true">DND</span>
         </button>
         <button type="button" class="btn" aria-pressed={consoleOpen} onClick={() => setConsoleOpen(!consoleOpen)}
           title="iax2 debug console (Ctrl+Shift+D)" aria-keyshortcuts="Control+Shift+D" data-testid="toggle-console">
           Debug
         </button>
       </header>
-      <main class="main">
+      <main class="main" ref={mainRef}>
         {connection === 'lost' && (
           <div class="connection-banner" role="alert" data-testid="connection-banner">
             {lostReason ?? 'The phone engine is not running.'} Nothing here is live until it is back; the page reconnects by itself.
