@@ -64,6 +64,8 @@ export type Command =
       readonly answerAfterSeconds: number;
       /** Reflect every call's audio back (an echo peer), answering any number of calls at once. */
       readonly echo: boolean;
+      /** Direct callers without call-token support: refused ('required', the default) or let in (docs/security.md §7.3). */
+      readonly callTokens: 'required' | 'optional';
     }
   | LoadCommand;
 
@@ -105,7 +107,7 @@ export const OPTIONS = {
   'dtmf-delay': { type: 'string' }, text: { type: 'string' }, 'hangup-after': { type: 'string' },
   'answer-timeout': { type: 'string' }, answer: { type: 'string' }, 'answer-after': { type: 'string' }, port: { type: 'string' },
   'max-calls': { type: 'string' }, json: { type: 'boolean' }, debug: { type: 'boolean' }, pcap: { type: 'string' },
-  'pcap-keep-secrets': { type: 'boolean' }, 'pcap-limit': { type: 'string' },
+  'pcap-keep-secrets': { type: 'boolean' }, 'pcap-limit': { type: 'string' }, calltoken: { type: 'string' },
   'input-device': { type: 'string' }, 'output-device': { type: 'string' }, dsp: { type: 'string' }, help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
   echo: { type: 'boolean' }, calls: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' },
@@ -183,6 +185,7 @@ export function parseCommand(argv: readonly string[], env: Readonly<Record<strin
         ...(dtmf !== undefined ? { dtmf } : {}),
         answerAfterSeconds: seconds(values['answer-after'], '--answer-after', 0),
         echo: values.echo === true,
+        callTokens: callTokenPolicy(values.calltoken),
       };
     }
     case 'load':
@@ -248,6 +251,13 @@ function commonOptions(values: Values): CommonOptions {
     ...(values['output-device'] !== undefined ? { outputDevice: values['output-device'] } : {}),
     ...(values.dsp !== undefined ? { dsp: parseDsp(values.dsp) } : {}),
   };
+}
+
+/** "--calltoken required|optional" (listen without a server). */
+function callTokenPolicy(text: string | undefined): 'required' | 'optional' {
+  if (text === undefined || text === 'required') return 'required';
+  if (text === 'optional') return 'optional';
+  throw new UsageError(`--calltoken must be required or optional (got '${text}')`);
 }
 
 /** "--dsp aec,ns,agc" (any subset) or "--dsp none". */

@@ -33,6 +33,8 @@ export interface CliPhoneOptions {
   readonly media?: PhoneMedia;
   /** Calls do not hold each other (PhoneServiceDeps.independentCalls). */
   readonly independentCalls?: boolean;
+  /** Direct callers without call-token support let in (--calltoken optional; docs/security.md §7.3). */
+  readonly directCallTokens?: 'required' | 'optional';
 }
 
 /**
@@ -54,6 +56,7 @@ export async function startCliPhone(o: CliPhoneOptions): Promise<CliPhone> {
     localPort: common.localPort,
     acceptDirectCalls: o.acceptDirectCalls === true,
     directCallCodecs: [...common.codecs],
+    directCallTokens: o.directCallTokens ?? 'required',
     ...(audio ? audio.settings : {}),
   };
   const composed = await composePhone(

@@ -11,6 +11,7 @@ Usage:
   redial listen [--server … --user … --secret …] [--port 4569] [--answer auto|reject|busy] [--answer-after S]
                   [--codec ulaw,alaw,…] [--play in.wav] [--record out.wav] [--record-both both.wav] [--hangup-after S]
                   [--max-calls N] [--dtmf 123] [--encryption off|on|required] [--echo]
+                  [--calltoken required|optional]
   redial load --dial EXT --server HOST[:PORT] [--user NAME[,NAME…] --secret …] [--calls N] [--rate R] [--duration S]
                   [--hold-for S] [--tone HZ[,HZ] | --play in.wav] [--codec …] [--answer-timeout S]
                   [--max-failures N] [--max-setup-ms MS] [--json]
@@ -18,6 +19,10 @@ Usage:
   redial help [COMMAND] | --help | --version
 
 --codec lists the codecs to offer (call) or accept (listen), in order of preference; default ulaw,alaw.
+
+Without --server, listen takes direct calls from anyone, and a caller must do the call-token round trip first (as
+Asterisk's requirecalltoken=yes demands). --calltoken optional also takes callers that cannot (libiax2: iaxmodem,
+old iaxclient phones), unverified: their address is not proven before we answer them.
 
 listen answers every call when --answer is auto (after --answer-after seconds of ringing, but at once when the
 server asks for auto-answer, e.g. Asterisk's Dial(IAX2/peer/exten/a)); reject answers 'declined' (cause 21) and busy

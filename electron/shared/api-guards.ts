@@ -130,7 +130,8 @@ const missedCalls = shape<MissedCalls>({ unseen: count });
 export const settings: Guard<Settings> = shape<Settings>({
   dnd: isBoolean, autoAnswer: oneOf('off', 'when-requested', 'always'), ringTimeoutSeconds: integerIn(0, 600),
   jitter: jitterSettings, dsp: dspSettings, gains, audio: audioSelection, localPort: port,
-  acceptDirectCalls: isBoolean, directCallCodecs: nonEmptyCodecList, debug: debugSettings, desktop: desktopSettings,
+  acceptDirectCalls: isBoolean, directCallCodecs: nonEmptyCodecList, directCallTokens: oneOf('required', 'optional'),
+  debug: debugSettings, desktop: desktopSettings,
 });
 
 export const settingsPatch: Guard<SettingsPatch> = shape<SettingsPatch>({
@@ -141,6 +142,7 @@ export const settingsPatch: Guard<SettingsPatch> = shape<SettingsPatch>({
   })),
   gains: optional(shape<NonNullable<SettingsPatch['gains']>>({ inputDb: optional(gainDb), outputDb: optional(gainDb) })),
   localPort: optional(port), acceptDirectCalls: optional(isBoolean), directCallCodecs: optional(nonEmptyCodecList),
+  directCallTokens: optional(oneOf('required', 'optional')),
   debug: optional(shape<NonNullable<SettingsPatch['debug']>>({ trace: optional(isBoolean), traceBufferSize: optional(integerIn(100, 100_000)) })),
   desktop: optional(shape<NonNullable<SettingsPatch['desktop']>>({ closeToTray: optional(isBoolean), startAtLogin: optional(isBoolean) })),
 });

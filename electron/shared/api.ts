@@ -273,6 +273,11 @@ export interface Settings {
   readonly acceptDirectCalls: boolean;
   /** The codecs a direct call may use, best first (a direct call has no account to take them from). */
   readonly directCallCodecs: readonly CodecName[];
+  /**
+   * Direct callers must do the call-token round trip ('required', the default), or callers that cannot (libiax2:
+   * iaxmodem) are let in unverified ('optional'): docs/security.md §7.3.
+   */
+  readonly directCallTokens: 'required' | 'optional';
   readonly debug: { readonly trace: boolean; readonly traceBufferSize: number };
   /** The desktop app's life beside the phone (the Electron main process acts on them; other hosts keep them only). */
   readonly desktop: DesktopSettings;
@@ -296,6 +301,7 @@ export interface SettingsPatch {
   readonly localPort?: number;
   readonly acceptDirectCalls?: boolean;
   readonly directCallCodecs?: readonly CodecName[];
+  readonly directCallTokens?: 'required' | 'optional';
   readonly debug?: { readonly trace?: boolean; readonly traceBufferSize?: number };
   readonly desktop?: { readonly closeToTray?: boolean; readonly startAtLogin?: boolean };
 }

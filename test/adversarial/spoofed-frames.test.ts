@@ -93,7 +93,8 @@ describe('forged frames on an established call (incoming)', () => {
   it('from call number 1 and without our number: ignored; the caller\'s own frames still work', async () => {
     const r = await rig({ acceptDirectCalls: true, account: null });
     r.peer.call({ address: '127.0.0.1', port: r.engine.localPort }, new IeWriter().u16(IeType.VERSION, 2)
-      .string(IeType.CALLED_NUMBER, '1001').string(IeType.CALLING_NUMBER, '6001').u32(IeType.FORMAT, 4)
+      .string(IeType.CALLED_NUMBER, '1001').string(IeType.CALLING_NUMBER, '6001').string(IeType.CALLING_NAME, 'Caller')
+      .u32(IeType.FORMAT, 4)
       .u32(IeType.CAPABILITY, 4).empty(IeType.CALLTOKEN));
     await r.peer.waitFrame(FrameType.CONTROL, ControlSubclass.RINGING);
     const call = r.incoming[0]!;

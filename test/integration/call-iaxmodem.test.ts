@@ -64,11 +64,32 @@ describe.skipIf(!available)('calls with iaxmodem (libiax2) through the engine', 
     await until('dialog released', () => engine!.stateSizes().dialogs === 0, 5000);
   }, 40_000);
 
-  it('takes a call from iaxmodem: ACCEPT, RINGING, answer, hears its CNG tone, hangs up', async () => {
+  it('refuses iaxmodem\'s call by default (no call-token support): one REJECT, no ringing (docs/security.md §7.3)', async () => {
     const modemPort = await freeUdpPort();
     socket = await LoopbackUdpPort.bind(0);
     engine = createIax2Engine({ socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver, keepaliveMs: 0 });
     engine.setAcceptDirectCalls(true);
+    const incoming: CallHandle[] = [];
+    engine.on('incoming', (c) => incoming.push(c));
+    const sent: string[] = [];
+    engine.on('trace', (t) => { if (t.direction === 'tx' && t.kind === 'full') sent.push(`${t.subclass ?? ''}/${t.sourceCall}`); });
+    modem = new IaxModem({ name: `rdc${process.pid}c`, port: modemPort, serverPort: socket.local.port });
+    await modem.start();
+    await modem.dial('600');
+    // libiax2 gives up at once on the REJECT: the modem reports it did not get through.
+    await modem.waitFor(/NO CARRIER|BUSY|NO ANSWER|NO DIALTONE/, 15_000);
+    expect(incoming).toEqual([]);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((s) => s === 'REJECT/1')).toBe(true);
+    expect(engine.stateSizes().dialogs).toBe(0);
+  }, 40_000);
+
+  it('takes a call from iaxmodem: ACCEPT, RINGING, answer, hears its CNG tone, hangs up', async () => {
+    const modemPort = await freeUdpPort();
+    socket = await LoopbackUdpPort.bind(0);
+    engine = createIax2Engine({ socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver, keepaliveMs: 0 });
+    // libiax2 has no call-token support: its calls need the listener's explicit opt-in (docs/security.md §7.3).
+    engine.setAcceptDirectCalls(true, undefined, 'optional');
     const incoming: CallHandle[] = [];
     engine.on('incoming', (c) => incoming.push(c));
     modem = new IaxModem({ name: `rdc${process.pid}b`, port: modemPort, serverPort: socket.local.port });

@@ -46,7 +46,8 @@ describe('incoming call from the scripted peer', () => {
     await peer.waitFrame(FrameType.CONTROL, ControlSubclass.ANSWER);
     expect(call.state).toBe('up');
 
-    for (let i = 0; i < 4; i++) { call.sendVoice(new Uint8Array(160).fill(0x55), 20); await sleep(20); }
+    // Voice flows once the caller has acknowledged us (docs/security.md §7.4): frames before its ACK are not sent.
+    for (let i = 0; i < 50 && peer.minis().length < 3; i++) { call.sendVoice(new Uint8Array(160).fill(0x55), 20); await sleep(20); }
     await peer.waitFor('3 minis', () => peer.minis().length >= 3);
     expect(peer.fulls(FrameType.VOICE)[0]!.subclass).toBe(8);
 

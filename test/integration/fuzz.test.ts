@@ -9,8 +9,9 @@
 //    dialog opened by a NEW that server sent — C-10 lets a configured server call us), INVAL in answer to a full frame for an unknown
 //    call number (never in answer to ACK, INVAL, TXCNT, TXACC, and never to source call number 0 or 1), and the
 //    stateless PONG/LAGRP to POKE/PING/LAGRQ.
-//  - With direct calls enabled (listen mode) anyone may call, so answers to anyone are allowed; only bounded state
-//    and no internal errors are asserted there.
+//  - With direct calls enabled (listen mode) anyone may call, but before the call-token round trip a stranger gets
+//    only the stateless CALLTOKEN or REJECT from call number 1, and never more bytes than it sent (docs/security.md
+//    §7.2); state stays bounded and nothing throws.
 // Also asserted: nothing throws (no 'error' log), the dialog table, tombstones and live timers stay bounded, and the
 // registration with the real server survives.
 import { createSocket, type Socket } from 'node:dgram';
@@ -56,14 +57,15 @@ class CountingSocket implements UdpSocketPort {
   close(): Promise<void> { return this.inner.close(); }
 }
 
-interface Fuzzer { socket: Socket; endpoint: UdpEndpoint; got: FullFrame[]; gotRaw: number }
+interface Fuzzer { socket: Socket; endpoint: UdpEndpoint; got: FullFrame[]; gotRaw: number; gotBytes: number; sentBytes: number }
 
 async function fuzzer(): Promise<Fuzzer> {
   const socket = createSocket('udp4');
   await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
-  const f: Fuzzer = { socket, endpoint: { address: '127.0.0.1', port: socket.address().port }, got: [], gotRaw: 0 };
+  const f: Fuzzer = { socket, endpoint: { address: '127.0.0.1', port: socket.address().port }, got: [], gotRaw: 0, gotBytes: 0, sentBytes: 0 };
   socket.on('message', (msg) => {
     f.gotRaw++;
+    f.gotBytes += msg.length;
     const d = decodeDatagram(new Uint8Array(msg));
     if (d.ok && d.value.kind === 'full') f.got.push(d.value);
   });
@@ -161,6 +163,7 @@ describe('fuzz: random and mutated datagrams', () => {
         const from = rng.pick(fuzzers);
         const dgram = rng.next() < 0.15 ? rng.pick(base) : mutate(rng, rng.pick(base));
         from.socket.send(dgram, socket.local.port, '127.0.0.1');
+        from.sentBytes += dgram.length;
         sent++;
         if (from === trusted) {
           const d = decodeDatagram(dgram);
@@ -207,11 +210,19 @@ describe('fuzz: random and mutated datagrams', () => {
     expect(trusted.got.filter((f) => f.subclass === IaxSubclass.INVAL).length).toBeGreaterThan(0);
   }, 60_000);
 
-  it('in listen mode (direct calls from anyone) stays bounded and never throws', async () => {
+  it('in listen mode (direct calls from anyone): strangers get only stateless CALLTOKEN/REJECT, never more bytes than they sent; bounded', async () => {
+    const strangers = fuzzers.slice(1);
+    const before = strangers.map((f) => ({ got: f.got.length, gotBytes: f.gotBytes, sentBytes: f.sentBytes }));
     engine.setAcceptDirectCalls(true);
     await blast(20_000, 2);
     engine.setAcceptDirectCalls(false);
     expect(errors).toEqual([]);
+    strangers.forEach((f, i) => {
+      const answers = f.got.slice(before[i]!.got);
+      expect(answers.filter((a) => !(a.sourceCall === 1 && a.frameType === FrameType.IAX
+        && (a.subclass === IaxSubclass.CALLTOKEN || a.subclass === IaxSubclass.REJECT))).slice(0, 3)).toEqual([]);
+      expect(f.gotBytes - before[i]!.gotBytes).toBeLessThanOrEqual(f.sentBytes - before[i]!.sentBytes);
+    });
     const sizes = engine.stateSizes();
     expect(sizes.dialogs).toBeLessThanOrEqual(256);
     expect(clock.live).toBeLessThanOrEqual(256 * 6 + 20);

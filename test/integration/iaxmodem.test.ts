@@ -83,7 +83,7 @@ describe.skipIf(!available)('redial against iaxmodem (libiax2)', () => {
     const rec = join(dir, 'out-b.wav');
     const pcap = join(dir, 'out-b.pcap');
     cli = startCli(['listen', '--port', String(ourPort), '--json', '--answer', 'auto', '--record', rec,
-      '--pcap', pcap, '--max-calls', '1', '--input-device', 'fake']);
+      '--pcap', pcap, '--max-calls', '1', '--input-device', 'fake', '--calltoken', 'optional']);
     await cli.waitForEvent((e) => e.event === 'started');
     modem = new IaxModem({ name: `rdm${process.pid}b`, port: modemPort, serverPort: ourPort });
     await modem.start();

@@ -249,10 +249,33 @@ export class ScriptedCallPeer {
     this.put(encodeFullFrame({ retransmit: false, payload: new Uint8Array(0), ...f }), to, clear || f.sourceCall === 1);
   }
 
-  /** Place a call to the engine (spec §5.3 from Asterisk's side): NEW with dcallno 0 and the given IEs. */
+  /**
+   * Place a call to the engine (spec §5.3 from Asterisk's side): NEW with dcallno 0 and the given IEs. If the engine
+   * answers CALLTOKEN (a direct call: docs/security.md §7), the NEW is sent again with the token, counters reset, as
+   * Asterisk's resend_with_token() does.
+   */
   call(engine: UdpEndpoint, ies: IeWriter): void {
     this.resetDialog(engine, 0);
+    this.newIesSent = ies.raw();
     this.send(FrameType.IAX, IaxSubclass.NEW, ies.finish());
+  }
+
+  /** The IEs of the NEW this peer placed last (resent with a token on CALLTOKEN). */
+  private newIesSent: readonly { readonly type: number; readonly data: Uint8Array }[] = [];
+  /** Tokens the engine gave this peer's NEWs, in order. */
+  readonly tokensReceived: string[] = [];
+  /** Apathetic REJECTs (call number 1) the engine answered this peer's NEWs with. */
+  apatheticRejects = 0;
+
+  private resendWithToken(token: Uint8Array): void {
+    for (const p of this.pending) clearTimeout(p.timer);
+    this.pending = [];
+    this.oseqno = 0;
+    this.iseqno = 0;
+    this.ackBase = 0;
+    const ies = new IeWriter();
+    for (const ie of this.newIesSent) if (ie.type !== IeType.CALLTOKEN) ies.bytes(ie.type, ie.data);
+    this.send(FrameType.IAX, IaxSubclass.NEW, ies.bytes(IeType.CALLTOKEN, token).finish());
   }
 
   private resetDialog(peer: UdpEndpoint, remote: number): void {
@@ -327,6 +350,19 @@ export class ScriptedCallPeer {
       return;
     }
     if (f.destCall !== this.local) return;
+    if (f.sourceCall === 1 && this.remote === 0 && isIax) {
+      // Apathetic replies to our NEW (spec §3.4): the token, or a refusal.
+      if (f.subclass === IaxSubclass.CALLTOKEN) {
+        const token = IeReader.fromPayload(f.payload);
+        const data = token.ok ? token.value.bytes(IeType.CALLTOKEN) : undefined;
+        if (data && data.length > 0) { this.tokensReceived.push(new TextDecoder().decode(data)); this.resendWithToken(data); }
+      } else if (f.subclass === IaxSubclass.REJECT) {
+        this.apatheticRejects++;
+        for (const p of this.pending) clearTimeout(p.timer);
+        this.pending = [];
+      }
+      return;
+    }
     if (this.remote === 0 && !isUnsequenced(f)) this.remote = f.sourceCall; // our NEW's answer locks the number
     if (f.sourceCall !== this.remote) return;
     this.implicitAck(f.iseqno);

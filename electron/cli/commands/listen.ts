@@ -16,7 +16,8 @@ export async function runListen(cmd: Extract<Command, { kind: 'listen' }>, secre
   const notice = (message: string): void => out.emit({ event: 'notice', message });
   const audio = await createCliAudio(cmd.common, { play: cmd.play, record: cmd.record, recordBoth: cmd.recordBoth }, notice);
   // No server: accept calls from any address on our port (RFC 5456 peer-to-peer use; spec C-10 otherwise).
-  const phone = await startCliPhone({ common: cmd.common, out, audio, acceptDirectCalls: cmd.account === undefined });
+  const phone = await startCliPhone({ common: cmd.common, out, audio, acceptDirectCalls: cmd.account === undefined,
+    directCallTokens: cmd.callTokens });
   const { api } = phone;
   let exit: ExitCodeValue = ExitCode.OK;
   let handled = 0;

@@ -3,6 +3,9 @@
 import type { CodecName } from '../media/codec.js';
 import type { TraceEntry } from './trace-types.js';
 
+/** Direct callers without call-token support: refused ('required', Asterisk's requirecalltoken=yes) or let in. */
+export type CallTokenPolicy = 'required' | 'optional';
+
 export type AuthMethodName = 'md5' | 'plaintext' | 'rsa';
 
 export interface AccountConfig {
@@ -196,9 +199,10 @@ export interface Iax2Engine {
   calls(): CallHandle[];
   /**
    * Listen for direct calls from any address (no server), as `redial listen --port` does, offering `codecs`
-   * (default µ-law, A-law) to them.
+   * (default µ-law, A-law) to them. A direct caller must pass the call-token round trip first (docs/security.md §7);
+   * `callTokens: 'optional'` also lets in callers that cannot do tokens (libiax2: iaxmodem), unverified.
    */
-  setAcceptDirectCalls(accept: boolean, codecs?: readonly CodecName[]): void;
+  setAcceptDirectCalls(accept: boolean, codecs?: readonly CodecName[], callTokens?: CallTokenPolicy): void;
   on<K extends keyof EngineEvents>(event: K, listener: (payload: EngineEvents[K]) => void): () => void;
   /** Hang up calls, REGREL every registration (spec A-5), then stop timers. The socket belongs to the caller. */
   shutdown(): Promise<void>;

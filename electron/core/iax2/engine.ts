@@ -16,6 +16,7 @@ import { IaxTransport, type TraceCrypt } from './transport/iax-transport.js';
 import type { RetransmitPolicy } from './transport/retransmit-policy.js';
 import type { FullFrame } from './wire/types.js';
 import type { CodecName } from '../media/codec.js';
+import type { CallTokenPolicy } from './engine-api.js';
 import { incomingAccount } from './incoming-account.js';
 
 export interface EngineOptions {
@@ -37,6 +38,8 @@ export interface EngineOptions {
   /** Bounds on state under floods (defaults: 2048 dialogs, 4096 tombstones). */
   readonly maxDialogs?: number;
   readonly maxTombstones?: number;
+  /** Voice stops to a peer that has answered none of our frames for this long (default 5 s; docs/security.md §7.4). */
+  readonly peerSilentMs?: number;
 }
 
 const sameEndpoint = (a: UdpEndpoint, b: UdpEndpoint): boolean => a.address === b.address && a.port === b.port;
@@ -77,8 +80,10 @@ export class Iax2EngineImpl extends TypedEmitter<EngineEvents> implements Iax2En
       ...(options.retransmit ? { policy: options.retransmit } : {}),
       ...(options.maxDialogs !== undefined ? { maxDialogs: options.maxDialogs } : {}),
       ...(options.maxTombstones !== undefined ? { maxTombstones: options.maxTombstones } : {}),
+      ...(options.peerSilentMs !== undefined ? { peerSilentMs: options.peerSilentMs } : {}),
       onDatagram: (direction, bytes, peer, retry, crypt) => this.trace(direction, bytes, peer, retry, crypt),
-      isKnownSource: (from) => this.acceptDirect || this.accountsAt(from).length > 0,
+      // Stateless answers go to our servers; direct callers earn them with a call token (docs/security.md §7).
+      isKnownSource: (from) => this.accountsAt(from).length > 0,
       onIncomingNew: (frame, from) => this.incomingNew(frame, from),
     });
     const host: CallHost = {
@@ -201,9 +206,10 @@ export class Iax2EngineImpl extends TypedEmitter<EngineEvents> implements Iax2En
     return this.manager.calls();
   }
 
-  setAcceptDirectCalls(accept: boolean, codecs?: readonly CodecName[]): void {
+  setAcceptDirectCalls(accept: boolean, codecs?: readonly CodecName[], callTokens: CallTokenPolicy = 'required'): void {
     this.acceptDirect = accept;
     this.directCodecs = codecs && codecs.length > 0 ? [...codecs] : undefined;
+    this.transport.setCallTokenPolicy(callTokens);
   }
 
   private openDialogForCall(peer: UdpEndpoint, alternates: readonly string[]): Dialog {
@@ -221,10 +227,14 @@ export class Iax2EngineImpl extends TypedEmitter<EngineEvents> implements Iax2En
       return;
     }
     const { account, codecs } = incomingAccount(accounts, frame, this.directCodecs);
-    this.transport.acceptIncoming(frame, from, (dialog, f) => {
+    const deliver = (dialog: Dialog, f: FullFrame): void => {
       const handle = this.manager.incoming(dialog, f, account, codecs);
       if (handle) this.emit('incoming', handle);
-    });
+    };
+    // A server we register with is known by its exact address (C-10); anyone else proves theirs with a call token
+    // first, within rate limits (docs/security.md §7).
+    if (accounts.length > 0) this.transport.acceptIncoming(frame, from, deliver);
+    else this.transport.admitDirect(frame, from, deliver);
   }
 
   /**
@@ -269,11 +279,12 @@ export class Iax2EngineImpl extends TypedEmitter<EngineEvents> implements Iax2En
   }
 
   /** Introspection for tests and diagnostics: sizes of the bounded tables. */
-  stateSizes(): { dialogs: number; tombstones: number; callNumbers: number } {
+  stateSizes(): { dialogs: number; tombstones: number; callNumbers: number; voiceWithheld: number } {
     return {
       dialogs: this.transport.dialogCount(),
       tombstones: this.transport.tombstoneCount(),
       callNumbers: this.transport.callNumbersHeld(),
+      voiceWithheld: this.transport.voiceWithheldCount(),
     };
   }
 

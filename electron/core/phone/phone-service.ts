@@ -677,7 +677,7 @@ export class PhoneService implements RedialApi {
 
   private applySettings(s: Settings): void {
     this.trace.setCapacity(s.debug.traceBufferSize);
-    this.deps.engine.setAcceptDirectCalls(s.acceptDirectCalls, s.directCallCodecs);
+    this.deps.engine.setAcceptDirectCalls(s.acceptDirectCalls, s.directCallCodecs, s.directCallTokens);
     this.media.configure({ selection: s.audio, gains: s.gains, dsp: s.dsp, jitter: s.jitter });
   }
 

@@ -18,6 +18,8 @@ export const DEFAULT_SETTINGS: Settings = {
   acceptDirectCalls: false,
   // What the engine offered direct calls before this was a setting (RFC 5456 peer to peer: G.711 is what peers share).
   directCallCodecs: ['ulaw', 'alaw'],
+  // As a stock Asterisk 22 (requirecalltoken=yes): a direct caller proves its address first (docs/security.md §7).
+  directCallTokens: 'required',
   debug: { trace: false, traceBufferSize: 5000 },
   // A phone that quits when its window closes misses the calls that follow; starting at login is the user's choice.
   desktop: { closeToTray: true, startAtLogin: false },
@@ -32,6 +34,7 @@ export function mergeSettings(current: Settings, patch: SettingsPatch): Settings
     ...(patch.localPort !== undefined ? { localPort: patch.localPort } : {}),
     ...(patch.acceptDirectCalls !== undefined ? { acceptDirectCalls: patch.acceptDirectCalls } : {}),
     ...(patch.directCallCodecs !== undefined ? { directCallCodecs: [...patch.directCallCodecs] } : {}),
+    ...(patch.directCallTokens !== undefined ? { directCallTokens: patch.directCallTokens } : {}),
     jitter: { ...current.jitter, ...definedOnly(patch.jitter) },
     dsp: { ...current.dsp, ...definedOnly(patch.dsp) },
     gains: { ...current.gains, ...definedOnly(patch.gains) },

@@ -27,7 +27,7 @@ const selection = { input: 'ALSA::USB Headset', output: null, ring: null, ringAl
 const settings: Settings = {
   dnd: true, autoAnswer: 'when-requested', ringTimeoutSeconds: 45, jitter: { targetExtraMs: 40, maxMs: 200 },
   dsp: { echoCancellation: true, noiseSuppression: false, autoGain: false }, gains: { inputDb: 3, outputDb: -2 },
-  audio: selection, localPort: 0, acceptDirectCalls: false, directCallCodecs: ['ulaw', 'alaw'],
+  audio: selection, localPort: 0, acceptDirectCalls: false, directCallCodecs: ['ulaw', 'alaw'], directCallTokens: 'required',
   debug: { trace: true, traceBufferSize: 5000 }, desktop: { closeToTray: true, startAtLogin: false },
 };
 const trace: TraceView = {

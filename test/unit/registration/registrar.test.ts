@@ -237,8 +237,12 @@ describe('incoming calls and odd frames (C-10, §2.2)', () => {
     expect(incoming[0].dialog.remoteCall).toBe(702);
     // The call layer sent nothing: the transport ACKed the NEW itself.
     expect(socket.fullFrames()).toMatchObject([{ subclass: IaxSubclass.ACK, destCall: 702, iseqno: 1 }]);
+    // Direct calls: a caller without call-token support only with the opt-in (docs/security.md §7.3).
     engine.setAcceptDirectCalls(true);
     socket.deliver(newFrame(703), OTHER);
+    expect(incoming).toHaveLength(1);
+    engine.setAcceptDirectCalls(true, undefined, 'optional');
+    socket.deliver(newFrame(704), OTHER);
     expect(incoming).toHaveLength(2);
   });
 

@@ -9,6 +9,8 @@ import { CallNumberAllocator } from './call-numbers.js';
 import type { DialogCloseReason } from './dialog.js';
 import { ReliableDialog, type DialogLink, type DialogSnapshot } from './reliable-dialog.js';
 import { ASTERISK_RETRANSMIT, type RetransmitPolicy } from './retransmit-policy.js';
+import type { CallTokenPolicy } from '../engine-api.js';
+import { IncomingAdmission } from './incoming-admission.js';
 import { classifyArrival } from './sequencing.js';
 import { TombstoneTable } from './tombstones.js';
 
@@ -30,15 +32,24 @@ export interface TransportOptions {
    */
   readonly onDatagram?: (direction: 'tx' | 'rx', bytes: Uint8Array, peer: UdpEndpoint, retry: boolean, crypt?: TraceCrypt) => void;
   /**
-   * Sources we may answer statelessly (INVAL, PONG, LAGRP): servers we register with, or anyone when direct calls
-   * are accepted. Peers of live dialogs and tombstones are always answerable.
+   * Sources we may answer statelessly (INVAL, PONG, LAGRP): the servers we register with. Peers of live dialogs and
+   * tombstones, and direct callers that passed the call-token check, are always answerable (docs/security.md §7).
    */
   readonly isKnownSource?: (from: UdpEndpoint) => boolean;
+  /** Voice stops to a peer that has answered none of our frames for this long (default {@link PEER_SILENT_MS}). */
+  readonly peerSilentMs?: number;
   /** A NEW with dcallno 0 that matches no dialog: the engine decides (C-10) and may call {@link IaxTransport.acceptIncoming}. */
   readonly onIncomingNew?: (frame: FullFrame, from: UdpEndpoint) => void;
 }
 
 const EMPTY = new Uint8Array(0);
+const FULL_HEADER_BYTES = 12;
+/** Table entries kept for our own calls, registrations and pokes: direct callers cannot take them. */
+const RESERVED_DIALOGS = 64;
+/** Incoming dialogs whose caller has not answered yet, per caller address. */
+export const MAX_HALF_OPEN_PER_ADDRESS = 16;
+/** A peer that has not answered any frame of ours for this long gets no more voice until it does (§7.4). */
+export const PEER_SILENT_MS = 5_000;
 
 /** How an encrypted datagram reached the trace (spec §7): shown decrypted, or dropped because it did not decrypt. */
 export type TraceCrypt = 'decrypted' | 'undecryptable';
@@ -58,6 +69,12 @@ function isApatheticReply(f: FullFrame): boolean {
     || f.subclass === IaxSubclass.REGREJ || f.subclass === IaxSubclass.PONG);
 }
 
+/** IAX subclasses that are never acknowledged (spec §4.3): sending them starts no wait for the peer. */
+function isUnsequencedSubclass(subclass: number): boolean {
+  return subclass === IaxSubclass.ACK || subclass === IaxSubclass.INVAL || subclass === IaxSubclass.VNAK
+    || subclass === IaxSubclass.TXCNT || subclass === IaxSubclass.TXACC;
+}
+
 const endpointKey = (e: UdpEndpoint, call: number): string => `${e.address}|${e.port}|${call}`;
 
 export class IaxTransport {
@@ -70,6 +87,13 @@ export class IaxTransport {
   private readonly byRemote = new Map<string, ReliableDialog>();
   /** Dialogs whose peer has sent us a frame carrying our call number: it knows both (docs/security.md §6). */
   private readonly peerKnowsUs = new WeakSet<ReliableDialog>();
+  /** Direct calls (docs/security.md §7): tokens, rate limits. */
+  private readonly admission: IncomingAdmission;
+  /** Incoming dialogs of direct callers that did not prove their address (no token), with when they opened. */
+  private readonly unverified = new Map<ReliableDialog, number>();
+  /** Per dialog: since when a reliable frame of ours has waited for the peer to answer anything. */
+  private readonly awaitingPeerSince = new WeakMap<ReliableDialog, number>();
+  private withheldVoice = 0;
   /** Dialogs already warned about replies from a foreign address (P16), so a flood logs once. */
   private readonly foreignWarned = new WeakSet<ReliableDialog>();
   private readonly tombstones: TombstoneTable;
@@ -85,6 +109,7 @@ export class IaxTransport {
     this.numbers = new CallNumberAllocator(options.clock, options.random, { quarantineMs: options.quarantineMs });
     this.tombstones = new TombstoneTable(options.tombstoneMs ?? 30_000, options.maxTombstones ?? 4096);
     this.maxDialogs = options.maxDialogs ?? 2048;
+    this.admission = new IncomingAdmission(options.clock, options.random);
     this.link = {
       clock: this.clock,
       policy: this.policy,
@@ -93,6 +118,7 @@ export class IaxTransport {
       send: (bytes, to, retry, clear) => this.sendRaw(bytes, to, retry, clear),
       remoteLocked: (d) => this.byRemote.set(endpointKey(d.peer, d.remoteCall), d),
       closed: (d, reason) => this.dialogClosed(d, reason),
+      mayCarryVoice: (d) => this.mayCarryVoice(d),
     };
     this.socket.onDatagram((data, from) => this.receive(data, from));
   }
@@ -126,6 +152,61 @@ export class IaxTransport {
     return d;
   }
 
+  /** Whether direct callers without call-token support are let in (docs/security.md §7.3). Default 'required'. */
+  setCallTokenPolicy(policy: CallTokenPolicy): void {
+    this.admission.policy = policy;
+  }
+
+  /**
+   * A NEW from a direct caller (no server we register with): the call-token check, rate limits and room in the table
+   * (docs/security.md §7) decide whether it opens a dialog through {@link acceptIncoming}, draws a stateless reply
+   * no larger than itself, or nothing.
+   */
+  admitDirect(frame: FullFrame, from: UdpEndpoint, deliver: (d: ReliableDialog, f: FullFrame) => void): ReliableDialog | undefined {
+    if (this.stopped) return undefined;
+    const a = this.admission.check(frame, from, FULL_HEADER_BYTES + frame.payload.length);
+    if (a.kind === 'reply') {
+      this.apatheticReply(frame, from, a.subclass, a.payload);
+      return undefined;
+    }
+    if (a.kind === 'drop') {
+      this.logger?.log('debug', 'direct NEW dropped', { from: `${from.address}:${from.port}`, reason: a.reason });
+      return undefined;
+    }
+    if (!this.roomForIncoming(from)) {
+      // A proven address gets told (REJECT from call number 1, header only); an unproven one gets nothing.
+      if (a.verified) this.apatheticReply(frame, from, IaxSubclass.REJECT, EMPTY);
+      return undefined;
+    }
+    const d = this.acceptIncoming(frame, from, deliver);
+    if (d && !a.verified && !d.closed) this.unverified.set(d, this.clock.now());
+    return d;
+  }
+
+  /**
+   * Room for one more incoming dialog of a direct caller: at most {@link MAX_HALF_OPEN_PER_ADDRESS} per address whose
+   * caller has not answered yet, and the last {@link RESERVED_DIALOGS} of the table kept for our own calls and
+   * registrations. When either is full, the oldest unverified half-open dialog goes first (closed without a word: its
+   * "caller" may be anyone).
+   */
+  private roomForIncoming(from: UdpEndpoint): boolean {
+    const halfOpenHere = [...this.dialogs.values()].filter((d) => d.direction === 'incoming' && !this.peerKnowsUs.has(d)
+      && d.peer.address === from.address);
+    const tableFull = this.dialogs.size >= this.maxDialogs - RESERVED_DIALOGS;
+    if (!tableFull && halfOpenHere.length < MAX_HALF_OPEN_PER_ADDRESS) return true;
+    const victims = tableFull ? [...this.unverified.keys()] : halfOpenHere.filter((d) => this.unverified.has(d));
+    const victim = victims.find((d) => !this.peerKnowsUs.has(d));
+    if (!victim) return false;
+    this.logger?.log('info', 'closed an unverified half-open call to make room', { from: `${victim.peer.address}:${victim.peer.port}` });
+    victim.close('local');
+    return true;
+  }
+
+  /** Voice frames not sent because the peer had not shown it receives us, or stopped answering (§7.4). */
+  voiceWithheldCount(): number {
+    return this.withheldVoice;
+  }
+
   dialogCount(): number {
     return this.dialogs.size;
   }
@@ -146,12 +227,34 @@ export class IaxTransport {
 
   /** Sends a raw datagram (trace included). Socket errors are logged, never thrown. */
   sendRaw(bytes: Uint8Array, to: UdpEndpoint, retry = false, clear?: Uint8Array): void {
+    this.noteSent(clear ?? bytes);
     try {
       this.options.onDatagram?.('tx', clear ?? bytes, to, retry, clear !== undefined ? 'decrypted' : undefined);
       this.socket.send(bytes, to);
     } catch (err) {
       this.logger?.log('warn', 'UDP send failed', { to: `${to.address}:${to.port}`, error: String(err) });
     }
+  }
+
+  /**
+   * Voice goes only to a peer that has shown it receives us (it sent a frame carrying our call
+   * number: for an incoming call, its ACK of our ACCEPT or ANSWER) and that still answers (no reliable frame of ours
+   * has waited more than {@link PEER_SILENT_MS} for any frame from it). So a call set up from a spoofed address, or
+   * one whose caller vanished, does not stream audio at someone who never asked for it (docs/security.md §7.4).
+   */
+  private mayCarryVoice(d: ReliableDialog): boolean {
+    const waiting = this.awaitingPeerSince.get(d);
+    const ok = this.peerKnowsUs.has(d) && (waiting === undefined || this.clock.now() - waiting <= (this.options.peerSilentMs ?? PEER_SILENT_MS));
+    if (!ok) this.withheldVoice++;
+    return ok;
+  }
+
+  /** A reliable full frame of ours (anything but ACK, INVAL, VNAK, TXCNT, TXACC) starts the wait for the peer. */
+  private noteSent(datagram: Uint8Array): void {
+    if (datagram.length < FULL_HEADER_BYTES || (datagram[0] & 0x80) === 0) return;
+    if (datagram[10] === FrameType.IAX && isUnsequencedSubclass(datagram[11])) return;
+    const d = this.dialogs.get(((datagram[0] << 8) | datagram[1]) & 0x7fff);
+    if (d && !this.awaitingPeerSince.has(d)) this.awaitingPeerSince.set(d, this.clock.now());
   }
 
   /** A keepalive POKE (spec §8.2 "Client-initiated POKE"): its own transient call number, no state kept. */
@@ -249,6 +352,7 @@ export class IaxTransport {
           return;
         }
         this.peerKnowsUs.add(d);
+        this.awaitingPeerSince.delete(d);
         d.receiveFull(f);
         return;
       }
@@ -326,12 +430,17 @@ export class IaxTransport {
 
   /** Stateless answers only to sources we have business with (see the fuzz rule in the engine docs). */
   private mayAnswer(from: UdpEndpoint): boolean {
-    if (this.options.isKnownSource?.(from)) return true;
+    if (this.options.isKnownSource?.(from) || this.admission.verified(from)) return true;
     for (const d of this.dialogs.values()) if (d.peer.address === from.address && d.peer.port === from.port) return true;
     return this.tombstones.hasPeer(from, this.clock.now());
   }
 
-  private apatheticReply(f: FullFrame, from: UdpEndpoint, subclass: number): void {
+  private apatheticReply(f: FullFrame, from: UdpEndpoint, subclass: number, payload?: Uint8Array): void {
+    if (payload !== undefined) {
+      // From the pseudo call number 1, as Asterisk's send_apathetic_reply() (CALLTOKEN, REJECT): nothing to remember.
+      this.sendRaw(this.statelessFrame(1, f.sourceCall, f.timestamp, 0, (f.oseqno + 1) & 0xff, subclass, payload), from);
+      return;
+    }
     const n = this.numbers.allocate();
     if (n === undefined) return;
     this.numbers.release(n); // a transient dialog: quarantined at once, the ACK that may follow is ignored
@@ -344,15 +453,17 @@ export class IaxTransport {
     this.sendRaw(this.statelessFrame(ours, theirs, 0, 0, 0, IaxSubclass.INVAL), to);
   }
 
-  private statelessFrame(source: number, dest: number, timestamp: number, oseqno: number, iseqno: number, subclass: number): Uint8Array {
+  private statelessFrame(source: number, dest: number, timestamp: number, oseqno: number, iseqno: number, subclass: number,
+    payload: Uint8Array = EMPTY): Uint8Array {
     return encodeFullFrame({
       sourceCall: source, destCall: dest & 0x7fff, retransmit: false, timestamp: timestamp >>> 0, oseqno, iseqno,
-      frameType: FrameType.IAX, subclass, payload: EMPTY,
+      frameType: FrameType.IAX, subclass, payload,
     });
   }
 
   private dialogClosed(d: ReliableDialog, _reason: DialogCloseReason): void {
     if (this.dialogs.get(d.localCall) === d) this.dialogs.delete(d.localCall);
+    this.unverified.delete(d);
     if (d.remoteCall !== 0) {
       const key = endpointKey(d.peer, d.remoteCall);
       if (this.byRemote.get(key) === d) this.byRemote.delete(key);

@@ -32,6 +32,8 @@ export interface DialogLink {
   remoteLocked(dialog: ReliableDialog): void;
   /** The dialog closed: release the number, keep a tombstone. */
   closed(dialog: ReliableDialog, reason: DialogCloseReason): void;
+  /** False while voice must not go to the peer (docs/security.md §7.4: it has not shown it receives us, or went silent). */
+  mayCarryVoice?(dialog: ReliableDialog): boolean;
 }
 
 /** The last state a closed dialog needs to re-ACK late retransmissions (spec §4.3 "Final frames"). */
@@ -240,6 +242,10 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   sendVoice(formatBit: number, payload: Uint8Array, durationMs: number): void {
     if (this.isClosed || this.finalQueued) return;
     const ts = this.outTs.forVoice(durationMs);
+    if (this.link.mayCarryVoice?.(this) === false) {
+      this.sendFormatBit = undefined; // the first voice frame that goes out again is a full one (T-2)
+      return;
+    }
     this.counters.voiceFramesSent++;
     // T-2: a full frame first, on a format change, and when the upper 16 timestamp bits move.
     if (formatBit !== this.sendFormatBit || voiceNeedsFullFrame(ts, this.lastFullVoiceTs)) {

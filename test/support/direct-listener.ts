@@ -1,0 +1,109 @@
+// A direct-call listener (the engine accepting calls from anyone, as `redial listen` without a server does) on a
+// loopback socket that counts every datagram and byte both ways, and a caller engine that places real direct calls
+// to it. For the adversarial tests and the security bench (docs/security.md §7): what a flood costs, what it draws
+// from us, and whether a real caller still gets through.
+import type { CallHandle, CallTokenPolicy } from '../../electron/core/iax2/engine-api.js';
+import { createIax2Engine, type Iax2EngineImpl } from '../../electron/core/iax2/engine.js';
+import type { UdpEndpoint, UdpSocketPort } from '../../electron/core/ports.js';
+import { LoopbackUdpPort, cryptoRandom, loopbackResolver, systemClock } from './scripted-peer-calls-net.js';
+import { until } from './wait.js';
+
+/** Datagrams and bytes, received and sent, per peer endpoint ("address:port"). */
+export class CountingSocket implements UdpSocketPort {
+  rxPackets = 0;
+  rxBytes = 0;
+  readonly txTo = new Map<string, { packets: number; bytes: number }>();
+
+  constructor(private readonly inner: LoopbackUdpPort) {}
+
+  get local(): UdpEndpoint { return this.inner.local; }
+
+  send(data: Uint8Array, to: UdpEndpoint): void {
+    const key = `${to.address}:${to.port}`;
+    const c = this.txTo.get(key) ?? { packets: 0, bytes: 0 };
+    c.packets++;
+    c.bytes += data.length;
+    this.txTo.set(key, c);
+    this.inner.send(data, to);
+  }
+
+  onDatagram(receive: (data: Uint8Array, from: UdpEndpoint) => void): void {
+    this.inner.onDatagram((data, from) => {
+      this.rxPackets++;
+      this.rxBytes += data.length;
+      receive(data, from);
+    });
+  }
+
+  /** Packets and bytes sent to everyone except `excluded` endpoints. */
+  sentExcept(excluded: readonly UdpEndpoint[]): { packets: number; bytes: number } {
+    const skip = new Set(excluded.map((e) => `${e.address}:${e.port}`));
+    let packets = 0;
+    let bytes = 0;
+    for (const [k, c] of this.txTo) if (!skip.has(k)) { packets += c.packets; bytes += c.bytes; }
+    return { packets, bytes };
+  }
+
+  close(): Promise<void> { return this.inner.close(); }
+}
+
+export interface DirectListener {
+  readonly engine: Iax2EngineImpl;
+  readonly socket: CountingSocket;
+  readonly incoming: CallHandle[];
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** The listener; `answer`: answer every call at once (auto-answer), else let it ring. */
+export async function startDirectListener(options: { callTokens?: CallTokenPolicy; answer?: boolean; peerSilentMs?: number } = {}): Promise<DirectListener> {
+  const socket = new CountingSocket(await LoopbackUdpPort.bind(0));
+  const engine = createIax2Engine({ socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver, keepaliveMs: 0,
+    ...(options.peerSilentMs !== undefined ? { peerSilentMs: options.peerSilentMs } : {}) });
+  engine.setAcceptDirectCalls(true, ['ulaw'], options.callTokens ?? 'required');
+  const incoming: CallHandle[] = [];
+  engine.on('incoming', (c) => {
+    incoming.push(c);
+    if (options.answer) c.answer();
+  });
+  return {
+    engine, socket, incoming, port: socket.local.port,
+    async close() { await engine.shutdown(); await socket.close(); },
+  };
+}
+
+export interface DirectCaller {
+  readonly engine: Iax2EngineImpl;
+  readonly endpoint: UdpEndpoint;
+  /** Dials the listener and resolves with the set-up time (NEW to answered) in ms, or rejects after `timeoutMs`. */
+  call(listenerPort: number, timeoutMs?: number): Promise<{ setupMs: number; call: CallHandle }>;
+  /** The caller's machine goes away: its socket stops receiving and sending, without a HANGUP. */
+  vanish(): void;
+  close(): Promise<void>;
+}
+
+/** Our own engine as a direct caller (a real IAX2 stack: call tokens, retransmissions). */
+export async function startDirectCaller(): Promise<DirectCaller> {
+  const real = await LoopbackUdpPort.bind(0);
+  let gone = false;
+  const socket: UdpSocketPort = {
+    local: real.local,
+    send: (data, to) => { if (!gone) real.send(data, to); },
+    onDatagram: (receive) => real.onDatagram((data, from) => { if (!gone) receive(data, from); }),
+    close: () => real.close(),
+  };
+  const engine = createIax2Engine({ socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver, keepaliveMs: 0 });
+  return {
+    vanish() { gone = true; },
+    engine, endpoint: socket.local,
+    async call(listenerPort, timeoutMs = 10_000) {
+      const started = performance.now();
+      const call = engine.dial({ account: { id: 'direct', server: `127.0.0.1:${listenerPort}`, username: 'caller', register: false,
+        callerIdName: 'Legitimate Caller', callerIdNumber: '6001' }, number: '1001', codecs: ['ulaw'] });
+      await until('answered', () => call.state === 'up' || call.state === 'ended', timeoutMs);
+      if (call.state !== 'up') throw new Error('the call ended before it was answered');
+      return { setupMs: performance.now() - started, call };
+    },
+    async close() { await engine.shutdown(); await socket.close(); },
+  };
+}
