@@ -6,7 +6,6 @@ import type { CallHandle, CallTokenPolicy } from '../../electron/core/iax2/engin
 import { createIax2Engine, type Iax2EngineImpl } from '../../electron/core/iax2/engine.js';
 import type { UdpEndpoint, UdpSocketPort } from '../../electron/core/ports.js';
 import { LoopbackUdpPort, cryptoRandom, loopbackResolver, systemClock } from './scripted-peer-calls-net.js';
-import { until } from './wait.js';
 
 /** Datagrams and bytes, received and sent, per peer endpoint ("address:port"). */
 export class CountingSocket implements UdpSocketPort {
@@ -77,6 +76,8 @@ export interface DirectCaller {
   readonly endpoint: UdpEndpoint;
   /** Dials the listener and resolves with the set-up time (NEW to answered) in ms, or rejects after `timeoutMs`. */
   call(listenerPort: number, timeoutMs?: number): Promise<{ setupMs: number; call: CallHandle }>;
+  /** The same towards any server (a PBX: with a user and secret). */
+  callTo(target: { server: string; number: string; username?: string; secret?: string }, timeoutMs?: number): Promise<{ setupMs: number; call: CallHandle }>;
   /** The caller's machine goes away: its socket stops receiving and sending, without a HANGUP. */
   vanish(): void;
   close(): Promise<void>;
@@ -93,17 +94,30 @@ export async function startDirectCaller(): Promise<DirectCaller> {
     close: () => real.close(),
   };
   const engine = createIax2Engine({ socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver, keepaliveMs: 0 });
-  return {
+  const caller: DirectCaller = {
     vanish() { gone = true; },
     engine, endpoint: socket.local,
-    async call(listenerPort, timeoutMs = 10_000) {
+    call(listenerPort, timeoutMs = 10_000) {
+      return caller.callTo({ server: `127.0.0.1:${listenerPort}`, number: '1001' }, timeoutMs);
+    },
+    async callTo(target, timeoutMs = 10_000) {
       const started = performance.now();
-      const call = engine.dial({ account: { id: 'direct', server: `127.0.0.1:${listenerPort}`, username: 'caller', register: false,
-        callerIdName: 'Legitimate Caller', callerIdNumber: '6001' }, number: '1001', codecs: ['ulaw'] });
-      await until('answered', () => call.state === 'up' || call.state === 'ended', timeoutMs);
-      if (call.state !== 'up') throw new Error('the call ended before it was answered');
-      return { setupMs: performance.now() - started, call };
+      const call = engine.dial({ account: { id: 'direct', server: target.server, username: target.username ?? 'caller', register: false,
+        ...(target.secret !== undefined ? { secret: target.secret } : {}), callerIdName: 'Legitimate Caller', callerIdNumber: '6001' },
+      number: target.number, codecs: ['ulaw'] });
+      const setupMs = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => { off(); call.hangup(); reject(new Error(`not answered within ${timeoutMs} ms`)); }, timeoutMs);
+        const off = call.on('state', (state) => {
+          if (state !== 'up' && state !== 'ended') return;
+          clearTimeout(timer);
+          off();
+          if (state === 'up') resolve(performance.now() - started);
+          else reject(new Error('the call ended before it was answered'));
+        });
+      });
+      return { setupMs, call };
     },
     async close() { await engine.shutdown(); await socket.close(); },
   };
+  return caller;
 }

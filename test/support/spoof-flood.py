@@ -6,6 +6,7 @@
 # not part of Redial.
 #
 #   spoof-flood.py --dst-port N --rate PER_S --seconds S [--src 127.0.0.1] [--dst 127.0.0.1] [--size BYTES]
+#                  [--src-ports P1,P2,...]   (forged source ports drawn from this list; default: any 1024-65535)
 #
 # Prints one JSON line when done: {"sent": packets, "bytes": UDP payload bytes, "seconds": elapsed}.
 import argparse
@@ -54,10 +55,12 @@ def main():
     p.add_argument('--seconds', type=float, required=True)
     p.add_argument('--size', type=int, default=80)
     p.add_argument('--seed', type=int, default=1)
+    p.add_argument('--src-ports', default='')
     a = p.parse_args()
     if a.seconds > 30 or a.rate > 20000:
         raise SystemExit('bounded: at most 30 s and 20000 packets/s')
     rng = random.Random(a.seed)
+    ports = [int(x) for x in a.src_ports.split(',') if x]
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
     sent = 0
     total = 0
@@ -70,7 +73,8 @@ def main():
         due = a.rate * now
         while sent < due:
             payload = new_frame(rng, a.size)
-            s.sendto(udp_packet(a.src, rng.randint(1024, 65535), a.dst, a.dst_port, payload), (a.dst, 0))
+            sport = rng.choice(ports) if ports else rng.randint(1024, 65535)
+            s.sendto(udp_packet(a.src, sport, a.dst, a.dst_port, payload), (a.dst, 0))
             sent += 1
             total += len(payload)
         time.sleep(tick)

@@ -43,6 +43,11 @@ export const ADMISSION_LIMITS = {
   repliesPerSource: { ratePerSecond: 5, burst: 10 },
   /** Stateless replies in all, per second: bounds what a flood from spoofed sources makes us send. */
   repliesTotal: { ratePerSecond: 10_000, burst: 10_000 },
+  /**
+   * REJECTs in all, per second: a refusal is a courtesy to a caller that got something wrong, so under a flood of
+   * forged tokens it is the first thing to go, leaving the CALLTOKEN replies real callers need (and our CPU) alone.
+   */
+  rejectsTotal: { ratePerSecond: 200, burst: 400 },
   /** Dialogs opened per source address (calls are people: a few per second is plenty). */
   dialogsPerAddress: { ratePerSecond: 2, burst: 8 },
 } as const;
@@ -53,6 +58,7 @@ export class IncomingAdmission {
   private readonly secret: Uint8Array;
   private readonly repliesPerSource = new RateBuckets(ADMISSION_LIMITS.repliesPerSource.ratePerSecond, ADMISSION_LIMITS.repliesPerSource.burst);
   private readonly repliesTotal = new RateBuckets(ADMISSION_LIMITS.repliesTotal.ratePerSecond, ADMISSION_LIMITS.repliesTotal.burst, 1);
+  private readonly rejectsTotal = new RateBuckets(ADMISSION_LIMITS.rejectsTotal.ratePerSecond, ADMISSION_LIMITS.rejectsTotal.burst, 1);
   private readonly dialogsPerAddress = new RateBuckets(ADMISSION_LIMITS.dialogsPerAddress.ratePerSecond, ADMISSION_LIMITS.dialogsPerAddress.burst);
   /** Sources that passed the token check, with when (insertion order = age; bounded). */
   private readonly verifiedAt = new Map<string, number>();
@@ -114,7 +120,7 @@ export class IncomingAdmission {
 
   /** Apathetic REJECT (header only: never larger than a request), within the rate limits. */
   private reject(from: UdpEndpoint, requestBytes: number, now: number): Admission {
-    if (requestBytes < HEADER_BYTES || !this.mayReply(from, now)) return { kind: 'drop', reason: 'rate limit' };
+    if (requestBytes < HEADER_BYTES || !this.rejectsTotal.take('', now) || !this.mayReply(from, now)) return { kind: 'drop', reason: 'rate limit' };
     return { kind: 'reply', subclass: IaxSubclass.REJECT, payload: new Uint8Array(0) };
   }
 
