@@ -82,18 +82,18 @@ describe('the dialog table under a tokenless flood from many addresses (call tok
   it('caps half-open calls per address and evicts unverified half-open dialogs first, so a verified caller gets in', () => {
     const clock = new FakeClock();
     const socket = new MemorySocket();
-    const t = new IaxTransport({ socket, clock, random: new SeededRandom(5), maxDialogs: 64 + 40 });
+    const t = new IaxTransport({ socket, clock, random: new SeededRandom(5), maxDialogs: 64 + 200 });
     t.setCallTokenPolicy('optional');
     const opened: number[] = [];
     const admit = (from: { address: string; port: number }, f: FullFrame): void => {
       t.admitDirect(f, from, (d) => opened.push(d.localCall));
     };
-    // One address: at most MAX_HALF_OPEN_PER_ADDRESS half-open (and its dialog rate limit: 8 at once).
-    for (let i = 0; i < 40; i++) { clock.advance(1000); admit({ address: '198.51.100.1', port: 2000 + i }, newOf(undefined, 100 + i)); }
+    // One address: at most MAX_HALF_OPEN_PER_ADDRESS half-open (and, tokenless, at most 2 new ones a second).
+    for (let i = 0; i < 100; i++) { clock.advance(1000); admit({ address: '198.51.100.1', port: 2000 + i }, newOf(undefined, 100 + i)); }
     expect(t.dialogCount()).toBe(MAX_HALF_OPEN_PER_ADDRESS);
-    // Many addresses: the table (40 entries for callers here) fills, then the oldest unverified dialogs give way.
-    for (let i = 0; i < 100; i++) admit({ address: `198.51.100.${10 + i}`, port: 3000 }, newOf(undefined, 200 + i));
-    expect(t.dialogCount()).toBe(40);
+    // Many addresses: the table (200 entries for callers here) fills, then the oldest unverified dialogs give way.
+    for (let i = 0; i < 300; i++) admit({ address: `198.51.${101 + (i >> 8)}.${i & 0xff}`, port: 3000 }, newOf(undefined, 200 + i));
+    expect(t.dialogCount()).toBe(200);
     // A verified caller still gets a dialog.
     t.setCallTokenPolicy('required');
     const from = { address: '203.0.113.5', port: 4569 };
@@ -105,6 +105,6 @@ describe('the dialog table under a tokenless flood from many addresses (call tok
     const before = opened.length;
     admit(from, newOf(token.ok ? token.value.string(IeType.CALLTOKEN) : ''));
     expect(opened.length).toBe(before + 1);
-    expect(t.dialogCount()).toBe(40);
+    expect(t.dialogCount()).toBe(200);
   });
 });

@@ -47,7 +47,7 @@ const FULL_HEADER_BYTES = 12;
 /** Table entries kept for our own calls, registrations and pokes: direct callers cannot take them. */
 const RESERVED_DIALOGS = 64;
 /** Incoming dialogs whose caller has not answered yet, per caller address. */
-export const MAX_HALF_OPEN_PER_ADDRESS = 16;
+export const MAX_HALF_OPEN_PER_ADDRESS = 64;
 /** A peer that has not answered any frame of ours for this long gets no more voice until it does (§7.4). */
 export const PEER_SILENT_MS = 5_000;
 

@@ -48,8 +48,13 @@ export const ADMISSION_LIMITS = {
    * forged tokens it is the first thing to go, leaving the CALLTOKEN replies real callers need (and our CPU) alone.
    */
   rejectsTotal: { ratePerSecond: 200, burst: 400 },
-  /** Dialogs opened per source address (calls are people: a few per second is plenty). */
-  dialogsPerAddress: { ratePerSecond: 2, burst: 8 },
+  /**
+   * Dialogs opened per source address by callers that proved it with a token: generous, so one host can run a load
+   * test (`redial load` against `redial listen`), yet bounded.
+   */
+  dialogsPerVerifiedAddress: { ratePerSecond: 100, burst: 200 },
+  /** The same for callers without tokens (§7.3): their address is not proven, so a few per second. */
+  dialogsPerUnverifiedAddress: { ratePerSecond: 2, burst: 8 },
 } as const;
 
 const TOKEN_PATTERN = /^([0-9a-z]{1,10})\?([A-Za-z0-9_-]{16})$/;
@@ -59,7 +64,10 @@ export class IncomingAdmission {
   private readonly repliesPerSource = new RateBuckets(ADMISSION_LIMITS.repliesPerSource.ratePerSecond, ADMISSION_LIMITS.repliesPerSource.burst);
   private readonly repliesTotal = new RateBuckets(ADMISSION_LIMITS.repliesTotal.ratePerSecond, ADMISSION_LIMITS.repliesTotal.burst, 1);
   private readonly rejectsTotal = new RateBuckets(ADMISSION_LIMITS.rejectsTotal.ratePerSecond, ADMISSION_LIMITS.rejectsTotal.burst, 1);
-  private readonly dialogsPerAddress = new RateBuckets(ADMISSION_LIMITS.dialogsPerAddress.ratePerSecond, ADMISSION_LIMITS.dialogsPerAddress.burst);
+  private readonly verifiedDialogs = new RateBuckets(ADMISSION_LIMITS.dialogsPerVerifiedAddress.ratePerSecond,
+    ADMISSION_LIMITS.dialogsPerVerifiedAddress.burst);
+  private readonly unverifiedDialogs = new RateBuckets(ADMISSION_LIMITS.dialogsPerUnverifiedAddress.ratePerSecond,
+    ADMISSION_LIMITS.dialogsPerUnverifiedAddress.burst);
   /** Sources that passed the token check, with when (insertion order = age; bounded). */
   private readonly verifiedAt = new Map<string, number>();
   policy: CallTokenPolicy = 'required';
@@ -125,7 +133,9 @@ export class IncomingAdmission {
   }
 
   private open(from: UdpEndpoint, verified: boolean, now: number): Admission {
-    if (!this.dialogsPerAddress.take(from.address, now)) return { kind: 'drop', reason: 'too many calls from this address' };
+    if (!(verified ? this.verifiedDialogs : this.unverifiedDialogs).take(from.address, now)) {
+      return { kind: 'drop', reason: 'too many calls from this address' };
+    }
     return { kind: 'open', verified };
   }
 
