@@ -79,7 +79,8 @@ async function runEcho(cmd: Extract<Command, { kind: 'listen' }>, secret: string
   }
   if (cmd.answer !== 'auto') throw new UsageError('--echo answers every call (--answer auto)');
   const echo = new EchoPhoneMedia();
-  const phone = await startCliPhone({ common: cmd.common, out, media: echo, independentCalls: true, acceptDirectCalls: cmd.account === undefined });
+  const phone = await startCliPhone({ common: cmd.common, out, media: echo, independentCalls: true, acceptDirectCalls: cmd.account === undefined,
+    directCallTokens: cmd.callTokens });
   const { api } = phone;
   let exit: ExitCodeValue = ExitCode.OK;
   let ended = 0;
