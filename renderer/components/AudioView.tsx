@@ -24,15 +24,20 @@ function DeviceSelect(props: { id: string; label: string; devices: readonly Audi
   );
 }
 
+/** A gain slider: its label follows the thumb while it is dragged; the phone gets the value when it is let go. */
 function Gain(props: { id: string; label: string; value: number; onChange: (v: number) => void }) {
+  const [dragging, setDragging] = useState<number | null>(null);
+  const shown = dragging ?? props.value;
+  const text = `${shown > 0 ? '+' : ''}${shown} dB`;
   return (
     <>
       <label for={props.id}>{props.label}</label>
       <div class="range-row">
-        <input id={props.id} type="range" min={-20} max={20} step={1} value={props.value}
-          onChange={(e) => props.onChange(Number((e.currentTarget as HTMLInputElement).value))}
-          aria-valuetext={`${props.value} dB`} />
-        <span class="muted">{props.value > 0 ? '+' : ''}{props.value} dB</span>
+        <input id={props.id} type="range" min={-20} max={20} step={1} value={shown}
+          onInput={(e) => setDragging(Number((e.currentTarget as HTMLInputElement).value))}
+          onChange={(e) => { const v = Number((e.currentTarget as HTMLInputElement).value); setDragging(null); props.onChange(v); }}
+          aria-valuetext={text} />
+        <span class="muted" data-testid={`${props.id}-value`}>{text}</span>
       </div>
     </>
   );
@@ -111,6 +116,7 @@ export function AudioView() {
   const settings = useStore((s) => s.settings);
   const levels = useStore((s) => s.levels);
   const desktop = useStore((s) => s.info?.host === 'electron');
+  const testing = useStore((s) => s.testing);
   const inputs = audio?.devices.filter((d) => d.input) ?? [];
   const outputs = audio?.devices.filter((d) => d.output) ?? [];
   const sel = audio?.selection;
@@ -130,8 +136,11 @@ export function AudioView() {
             <label class="row"><input type="checkbox" checked={sel?.ringAll ?? false} onChange={() => void phone.selectAudio({ ringAll: !(sel?.ringAll ?? false) })} /> Ring on all outputs</label>
             <span />
             <div class="row">
-              <button type="button" class="btn" onClick={() => phone.testTone('output')}>Test speaker</button>
-              <button type="button" class="btn" onClick={() => phone.testTone('ring')}>Test ringer</button>
+              {/* While the tone plays the button says so (and the speaker meter moves with it). */}
+              <button type="button" class="btn" aria-pressed={testing === 'output'} disabled={testing !== undefined}
+                onClick={() => void phone.testTone('output')} data-testid="test-speaker">{testing === 'output' ? '♪ Playing a 440 Hz tone…' : 'Test speaker'}</button>
+              <button type="button" class="btn" aria-pressed={testing === 'ring'} disabled={testing !== undefined}
+                onClick={() => void phone.testTone('ring')} data-testid="test-ringer">{testing === 'ring' ? '♪ Ringing…' : 'Test ringer'}</button>
               <button type="button" class="btn" onClick={() => void phone.refreshDevices()} title="Look for newly connected devices (not possible during a call)">Rescan devices</button>
             </div>
           </div>

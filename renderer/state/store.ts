@@ -39,6 +39,8 @@ export interface PhoneState {
   readonly history: readonly HistoryEntry[];
   /** Missed calls not seen yet (the phone counts them: the tray, the badges and this window agree). */
   readonly missed: number;
+  /** A test tone is playing on the speaker ('output') or the ring device ('ring'). */
+  readonly testing?: 'ring' | 'output';
   readonly audio?: AudioDevicesView;
   readonly gains?: Gains;
   readonly settings?: Settings;
@@ -382,7 +384,12 @@ export class PhoneStore {
     if (gains) this.set({ gains });
   }
 
-  testTone(target: 'ring' | 'output'): void { void this.run(() => this.api.request('audio:test-tone', { target })); }
+  /** Plays the test tone; `testing` says which is playing until it has finished (the phone answers then). */
+  async testTone(target: 'ring' | 'output'): Promise<void> {
+    if (this.state.testing) return;
+    this.set({ testing: target });
+    try { await this.run(() => this.api.request('audio:test-tone', { target })); } finally { this.set({ testing: undefined }); }
+  }
 
   /** Do Not Disturb on/off (incoming calls are refused busy while on). */
   setDnd(dnd: boolean): Promise<void> { return this.updateSettings({ dnd }); }

@@ -1,0 +1,48 @@
+// The Audio page against the fake contract in Chromium: "Test speaker" says it is playing (and the speaker meter
+// moves) until the tone ends, the meters are at rest when nothing is open, and a gain's label follows the slider
+// while it is dragged, the phone getting the value once it is let go.
+
+import { describe, expect, it } from 'vitest';
+import { fakeApiPages } from './support/fake-api-pages.js';
+import { fakeRequests } from './support/fake-ui.js';
+
+const pages = fakeApiPages();
+
+describe('Audio page', () => {
+  it('shows the speaker test playing, with its meter, and the meters at rest otherwise', async () => {
+    const page = await pages.open();
+    await page.getByTestId('tab-audio').click();
+    const speaker = page.getByTestId('test-speaker');
+    const spk = page.getByRole('meter', { name: 'Spk level' });
+    await expect.poll(() => speaker.count()).toBe(1);
+    expect(await spk.getAttribute('aria-valuetext')).toBe('≤ -60 dBFS');
+    await speaker.click();
+    await expect.poll(() => speaker.textContent()).toBe('♪ Playing a 440 Hz tone…');
+    expect(await speaker.isDisabled()).toBe(true);
+    expect(await page.getByTestId('test-ringer').isDisabled()).toBe(true);
+    await expect.poll(() => spk.getAttribute('aria-valuetext')).toBe('-12.0 dBFS');
+    // Done: the button is a button again and the meter rests.
+    await expect.poll(() => speaker.textContent(), { timeout: 5000 }).toBe('Test speaker');
+    await expect.poll(() => spk.getAttribute('aria-valuetext')).toBe('≤ -60 dBFS');
+    expect(await fakeRequests(page, 'audio:test-tone')).toEqual([{ target: 'output' }]);
+  });
+
+  it('updates a gain\'s label while its slider is dragged, and sends the value when it is let go', async () => {
+    const page = await pages.open();
+    await page.getByTestId('tab-audio').click();
+    const slider = page.getByLabel('Microphone gain');
+    await expect.poll(() => slider.count()).toBe(1);
+    const box = (await slider.boundingBox())!;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width / 2, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.8, y, { steps: 5 });
+    const dragging = await page.getByTestId('gain-in-value').textContent();
+    expect(dragging).toMatch(/^\+\d+ dB$/);
+    expect(dragging).not.toBe('+0 dB');
+    expect(await fakeRequests(page, 'audio:gains')).toEqual([]); // nothing sent mid-drag
+    await page.mouse.up();
+    await expect.poll(() => fakeRequests(page, 'audio:gains')).toEqual([{ inputDb: Number(dragging!.replace(/[^0-9-]/g, '')) }]);
+    expect(await page.getByTestId('gain-in-value').textContent()).toBe(dragging);
+  });
+});
