@@ -36,7 +36,27 @@ export async function run(argv: readonly string[], env: Readonly<Record<string, 
     process.stderr.write(`redial: ${err instanceof Error ? err.message : String(err)}\n`);
     return ExitCode.USAGE;
   }
-  return runSession({ kind: 'run', command: cmd, ...(secret !== undefined ? { secret } : {}), ...(secrets ? { secrets } : {}) });
+  return runSession({ kind: 'run', command: cmd, ...(secret !== undefined ? { secret } : {}), ...(secrets ? { secrets } : {}) },
+    sessionEnvironment(env, cmd));
+}
+
+/**
+ * The session process's environment: ours without any variable that may hold a secret (REDIAL_SECRET,
+ * REDIAL_SECRET_<USER>, REDIAL_SECRETS_PASSPHRASE, the one --secret-env names). The secret reaches the session over
+ * the private IPC channel only; an environment is readable in /proc by the same user and is inherited by whatever
+ * the session starts (docs/security.md §5).
+ */
+export function sessionEnvironment(env: Readonly<Record<string, string | undefined>>, cmd: Command): NodeJS.ProcessEnv {
+  const named = new Set<string>();
+  const accounts = cmd.kind === 'load' ? (cmd.target.kind === 'accounts' ? cmd.target.accounts : [])
+    : cmd.kind === 'devices' || cmd.kind === 'help' || cmd.kind === 'version' || cmd.account === undefined ? [] : [cmd.account];
+  for (const a of accounts) if (a.secret.kind === 'env') named.add(a.secret.name);
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined || named.has(k) || /^REDIAL_SECRET/.test(k)) continue;
+    out[k] = v;
+  }
+  return out;
 }
 
 /**
@@ -56,9 +76,13 @@ export async function accountSecrets(accounts: readonly ServerAccount[], env: Re
 }
 
 /** Starts the session process, relays its output and stop requests, and resolves with its exit code. */
-function runSession(start: Extract<FrontToSession, { kind: 'run' }>): Promise<ExitCodeValue> {
+function runSession(start: Extract<FrontToSession, { kind: 'run' }>, env: NodeJS.ProcessEnv): Promise<ExitCodeValue> {
+  // Closing the terminal (SIGHUP) leaves nowhere to print: writes then fail with EIO/EPIPE, which must not end this
+  // process before the session has hung up and unregistered.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   return new Promise((resolve) => {
     const child = fork(fileURLToPath(new URL('./session-process.js', import.meta.url)), [], {
+      env,
       // The session's stdout carries only what native libraries print: it goes to our stderr. Its stderr (the
       // --debug trace, diagnostics) is ours. Events come over the IPC channel.
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
@@ -70,7 +94,7 @@ function runSession(start: Extract<FrontToSession, { kind: 'run' }>): Promise<Ex
       if (m.kind === 'stdout') process.stdout.write(m.text);
       else reported = m.code;
     });
-    // The secret travels over the private IPC channel, never in argv or the environment of the child.
+    // The secret travels over the private IPC channel, never in argv or the environment of the child (stripped above).
     child.send(start);
     // The first Ctrl-C asks the command to end cleanly (hang up, wait for the ACKs, unregister); a second one ends
     // the session at once, for when that takes longer than the user will wait (redial load with hundreds of calls).
@@ -84,11 +108,15 @@ function runSession(start: Extract<FrontToSession, { kind: 'run' }>): Promise<Ex
         child.kill('SIGKILL');
       }
     };
+    // SIGHUP: the terminal closed. Like SIGTERM, the command ends cleanly (HANGUP, REGREL) before we leave.
+    const hangup = (): void => { if (stops === 0) stop(); };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    process.on('SIGHUP', hangup);
     child.on('exit', (code, signal) => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      process.off('SIGHUP', hangup);
       if (reported !== undefined) resolve(reported as ExitCodeValue);
       else {
         process.stderr.write(`redial: the session process ended unexpectedly (${signal ?? `exit ${code}`})\n`);

@@ -43,6 +43,11 @@ if (!process.send) {
   process.stderr.write('redial: session-process.js is started by the redial command, not directly\n');
   process.exit(ExitCode.USAGE);
 }
+// The terminal closed: SIGHUP reaches the whole process group, this process too. It never ends the session
+// outright (the command's stop request handles it: HANGUP, REGREL), and the writes to a terminal that is gone fail
+// quietly instead of ending the process.
+process.on('SIGHUP', () => undefined);
+process.stderr.on('error', () => undefined);
 // Orphaned (the front process was killed): the command gets its stop request and a few seconds to hang up and
 // unregister, then the process leaves regardless.
 process.on('disconnect', () => { setTimeout(() => process.exit(ExitCode.INTERNAL), 5000).unref(); });

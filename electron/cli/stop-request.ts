@@ -1,5 +1,5 @@
-// "Stop now" for a running command: SIGINT/SIGTERM, the front process's 'stop' message (session-protocol.ts), or
-// the front process going away (its IPC channel closes). The session process listens from its first moment
+// "Stop now" for a running command: SIGINT/SIGTERM/SIGHUP (the terminal closed: the whole process group gets it),
+// the front process's 'stop' message (session-protocol.ts), or the front process going away (its IPC channel closes). The session process listens from its first moment
 // (listenForStop), so a Ctrl-C while a command is still starting is not lost; a command asks stopRequested() when
 // it is ready to act on it.
 import { isFrontToSession } from './session-protocol.js';

@@ -106,8 +106,12 @@ async function main(): Promise<void> {
     await engine.shutdown();
     process.exit(0);
   };
+  // SIGHUP: the terminal it ran in closed. Every way of being asked to stop hangs up the calls and unregisters
+  // (engine.shutdown), and output to a terminal that is gone must not end the process first.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   process.on('SIGINT', () => { void stop(); });
   process.on('SIGTERM', () => { void stop(); });
+  process.on('SIGHUP', () => { void stop(); });
   console.log(`Redial headless engine on UDP port ${localPort} (data: ${dataDir}, audio: ${audio}${toneHz ? `, microphone tone ${toneHz} Hz` : ''})`);
   if (serveRenderer) console.log(`Open ${host.pageUrl}`);
   else console.log('No built renderer found (run `npm run build`); API only.');
