@@ -2,14 +2,10 @@
 // dance, MD5 authentication, ACCEPT and ANSWER must still complete, and so must the HANGUP (spec §3.4, §4.3-§4.5).
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallEndInfo } from '../../electron/core/iax2/engine-api.js';
-import type { RetransmitPolicy } from '../../electron/core/iax2/transport/retransmit-policy.js';
 import { ControlSubclass, FrameType, IaxSubclass } from '../../electron/core/iax2/wire/types.js';
 import { callRigs } from '../support/call-rig.js';
 import { startImpairProxy, type ImpairProxy } from '../support/impair-proxy.js';
 import { until } from '../support/wait.js';
-
-// Asterisk's timers (2 s ×10) would make a lossy test take minutes; the same algorithm with loopback-sized numbers.
-const FAST: RetransmitPolicy = { initialRttMs: 60, minRtoMs: 100, maxRtoMs: 400, backoff: 2, maxTransmissions: 15, openingMinRtoMs: 150 };
 
 const newRig = callRigs();
 // The proxies; the rigs (engine, socket, peer) are torn down by callRigs' own afterEach.
@@ -19,7 +15,8 @@ afterEach(async () => { for (const p of proxies.splice(0)) await p.close(); });
 describe('outgoing call through 20% loss + reordering + duplicates', () => {
   for (const seed of [7, 21, 1234]) {
     it(`completes setup and teardown (seed ${seed})`, async () => {
-      const { peer, engine } = await newRig({ account: null, engine: { retransmit: FAST } });
+      // The product's own timers (RTT-based, retransmit-policy.ts): no scaled-down policy is needed any more.
+      const { peer, engine } = await newRig({ account: null });
       peer.serve = { secret: 'pw', outcome: { accept: 0x4n } };
       peer.rto = 120;
       const proxy = await startImpairProxy({ target: peer.endpoint, seed, lossRate: 0.2, reorderRate: 0.15, duplicateRate: 0.15, jitterMs: 5 });

@@ -140,7 +140,12 @@ describe('registration cycle on a virtual clock', () => {
     expect(states.at(-1)?.error?.code).toBe('no-answer');
     expect(states.at(-1)?.error?.message).toContain('10.0.0.1:4569');
     expect(clock.now() - t0).toBe(32_000);
-    expect(socket.fullFrames().filter((f) => f.subclass === IaxSubclass.REGREQ)).toHaveLength(4);
+    // No token ever came, so no restart: every REGREQ is the probe, from one call number, at growing intervals.
+    const probes = socket.fullFrames().filter((f) => f.subclass === IaxSubclass.REGREQ);
+    expect(new Set(probes.map((f) => f.sourceCall)).size).toBe(1);
+    const gaps = probes.slice(1).map((f, i) => f.timestamp - probes[i].timestamp);
+    expect(gaps.every((g, i) => i === 0 || g >= gaps[i - 1])).toBe(true);
+    expect(probes.length).toBeGreaterThan(4);
   });
 
   it('waits for a delayed REGREJ (delayreject=yes: ~1 s late) instead of timing out (spec P23)', async () => {

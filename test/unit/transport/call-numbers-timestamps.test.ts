@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CallNumberAllocator, MAX_CALL_NUMBER, MIN_CALL_NUMBER } from '../../../electron/core/iax2/transport/call-numbers.js';
 import { classifyArrival, inSeqRange, isUnsequenced } from '../../../electron/core/iax2/transport/sequencing.js';
 import { IncomingTimestamps, OutgoingTimestamps, voiceNeedsFullFrame } from '../../../electron/core/iax2/transport/timestamps.js';
-import { initialRto, nextRto, ASTERISK_RETRANSMIT } from '../../../electron/core/iax2/transport/retransmit-policy.js';
+import { addRttSample, initialRto, nextRto, DEFAULT_RETRANSMIT } from '../../../electron/core/iax2/transport/retransmit-policy.js';
 import { FrameType, IaxSubclass } from '../../../electron/core/iax2/wire/types.js';
 import type { RandomSource } from '../../../electron/core/ports.js';
 import { FakeClock } from '../../support/fake-clock.js';
@@ -117,11 +117,16 @@ describe('sequence helpers (spec §4.2-§4.5)', () => {
     for (let s = 1; s <= 40; s++) expect(isUnsequenced(FrameType.IAX, s)).toBe(un.includes(s));
     expect(isUnsequenced(FrameType.CONTROL, IaxSubclass.ACK)).toBe(false);
   });
-  it('RTO: 2 s first (≥1.5 s for opening frames), ×10 capped at 10 s', () => {
-    expect(initialRto(ASTERISK_RETRANSMIT, undefined, true)).toBe(2000);
-    expect(initialRto(ASTERISK_RETRANSMIT, 20, true)).toBe(1500);
-    expect(initialRto(ASTERISK_RETRANSMIT, 20, false)).toBe(100);
-    expect(nextRto(ASTERISK_RETRANSMIT, 2000)).toBe(10_000);
-    expect(nextRto(ASTERISK_RETRANSMIT, 10_000)).toBe(10_000);
+  it('RTO (RFC 6298 §2): 300 ms until measured, then SRTT + 4 × RTTVAR within [200 ms, 4 s], ×2 per retry', () => {
+    expect(initialRto(DEFAULT_RETRANSMIT, undefined)).toBe(300);
+    const one = addRttSample(undefined, 100);
+    expect(one).toEqual({ srtt: 100, rttvar: 50 });
+    expect(initialRto(DEFAULT_RETRANSMIT, one)).toBe(300);
+    const two = addRttSample(one, 20);
+    expect(two).toEqual({ srtt: 90, rttvar: 57.5 });
+    expect(initialRto(DEFAULT_RETRANSMIT, addRttSample(undefined, 10))).toBe(200);
+    expect(initialRto(DEFAULT_RETRANSMIT, addRttSample(undefined, 5_000))).toBe(4_000);
+    expect(nextRto(DEFAULT_RETRANSMIT, 300)).toBe(600);
+    expect(nextRto(DEFAULT_RETRANSMIT, 3_000)).toBe(4_000);
   });
 });

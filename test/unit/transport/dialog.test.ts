@@ -6,6 +6,7 @@ import type { DialogCloseReason } from '../../../electron/core/iax2/transport/di
 import { encodeIes, IeReader } from '../../../electron/core/iax2/wire/ies.js';
 import { encodeTrunkFrame } from '../../../electron/core/iax2/wire/frame-codec.js';
 import { ControlSubclass, FrameType, IaxSubclass, IeType, type FullFrame } from '../../../electron/core/iax2/wire/types.js';
+import { DEFAULT_RETRANSMIT } from '../../../electron/core/iax2/transport/retransmit-policy.js';
 import { FakeClock } from '../../support/fake-clock.js';
 import { frame, MemorySocket, SeededRandom } from './helpers.js';
 
@@ -71,10 +72,11 @@ describe('sequence numbers and implicit ACK (spec §4.2, §4.3)', () => {
     expect(sent[0]).toMatchObject({ destCall: 77, oseqno: 1, iseqno: 1 });
     expect(d.remoteCall).toBe(77);
 
-    // The first REGREQ was implicitly acknowledged: only the second one is ever retransmitted.
+    // The first REGREQ was implicitly acknowledged: only the second one is ever retransmitted (after the RTO used
+    // before any round trip is measured).
     socket.clear();
-    clock.advance(2_100);
-    const retries = socket.fullFrames();
+    clock.advance(DEFAULT_RETRANSMIT.unmeasuredRtoMs);
+    const retries = socket.fullFrames().filter((f) => f.subclass === IaxSubclass.REGREQ);
     expect(retries).toHaveLength(1);
     expect(retries[0]).toMatchObject({ oseqno: 1, retransmit: true });
   });
@@ -125,30 +127,54 @@ describe('sequence numbers and implicit ACK (spec §4.2, §4.3)', () => {
   });
 });
 
-describe('retransmission schedule (spec §4.4, R-6)', () => {
-  it('retries at 2 s, then every 10 s, 4 transmissions, and gives up ≈32 s after the first send', () => {
+describe('retransmission schedule (spec §4.4, R-6; docs/decisions.md "Set-up under loss")', () => {
+  it('a reliable frame: RTO from the measured round trip, doubled per retry, and the dialog fails 32 s after it was first sent', () => {
+    const { d } = establish();
+    const closed: DialogCloseReason[] = [];
+    let failed = 0;
+    d.on('closed', (r) => closed.push(r));
+    // One round trip measured: 60 ms (the ACK of a PING echoes its timestamp).
+    d.sendReliable({ frameType: FrameType.IAX, subclass: IaxSubclass.PING });
+    const ping = socket.fullFrames().at(-1)!;
+    clock.advance(60);
+    socket.deliver(frame({ sourceCall: 77, destCall: d.localCall, timestamp: ping.timestamp, oseqno: 1, iseqno: ping.oseqno + 1,
+      frameType: FrameType.IAX, subclass: IaxSubclass.ACK }), SERVER);
+    expect(d.stats().rttMs).toBeGreaterThan(50); // 60 ms less the 3 ms our timestamps may run ahead (T-1)
+    d.sendReliable({ frameType: FrameType.TEXT, subclass: 0, payload: text('x') }, { onFail: () => failed++ });
+    const t0 = clock.now();
+    const sendTimes: number[] = [];
+    let seen = socket.sent.length;
+    while (clock.step()) {
+      for (const f of socket.fullFrames(seen).filter((x) => x.frameType === FrameType.TEXT)) {
+        sendTimes.push(clock.now() - t0);
+        expect(f.retransmit).toBe(true);
+      }
+      seen = socket.sent.length;
+    }
+    // RFC 6298: SRTT 60 + 4 × RTTVAR 30 = 180 → the 200 ms floor; then ×2 up to 4 s.
+    expect(sendTimes.slice(0, 6)).toEqual([200, 600, 1_400, 3_000, 6_200, 10_200]);
+    expect(sendTimes.at(-1)).toBeLessThan(32_000);
+    expect(failed).toBe(1);
+    expect(closed).toEqual(['max-retries']);
+    expect(clock.now() - t0).toBe(32_000);
+    expect(transport.dialogCount()).toBe(0);
+  });
+
+  it('an opening nobody answers: probes with fresh timestamps at gently growing intervals, one call number, failure at 32 s', () => {
     const d = open();
     const closed: DialogCloseReason[] = [];
     let failed = 0;
     d.on('closed', (r) => closed.push(r));
     const t0 = clock.now();
     d.sendOpening(IaxSubclass.REGREQ, USER_IES, { onFail: () => failed++ });
-    const sendTimes: number[] = [];
-    let seen = socket.sent.length;
-    while (clock.step()) {
-      const frames = socket.fullFrames(seen);
-      seen = socket.sent.length;
-      for (const f of frames) {
-        sendTimes.push(clock.now() - t0);
-        expect(f.retransmit).toBe(true);
-      }
-    }
-    expect(sendTimes).toEqual([2_000, 12_000, 22_000]);
-    expect(socket.fullFrames()).toHaveLength(4);
+    while (clock.step()) { /* run every timer */ }
+    const probes = socket.fullFrames();
+    expect(new Set(probes.map((f) => f.sourceCall))).toEqual(new Set([d.localCall]));
+    expect(probes.map((f) => f.timestamp).slice(0, 4)).toEqual([probes[0].timestamp, 300, 675, 1_143]);
+    expect(probes.slice(1).every((f) => f.retransmit)).toBe(true);
     expect(failed).toBe(1);
     expect(closed).toEqual(['max-retries']);
     expect(clock.now() - t0).toBe(32_000);
-    expect(transport.dialogCount()).toBe(0);
   });
 
   it('refreshes iseqno on a retransmission', () => {
@@ -158,7 +184,7 @@ describe('retransmission schedule (spec §4.4, R-6)', () => {
     socket.deliver(frame({ sourceCall: 77, destCall: d.localCall, timestamp: 2, oseqno: 1, iseqno: 1,
       frameType: FrameType.CONTROL, subclass: ControlSubclass.PROGRESS }), SERVER);
     socket.clear();
-    clock.advance(2_000);
+    clock.advance(DEFAULT_RETRANSMIT.unmeasuredRtoMs);
     const retry = socket.fullFrames()[0];
     expect(retry.oseqno).toBe(before?.oseqno);
     expect(retry.iseqno).toBe((before?.iseqno ?? 0) + 1);
@@ -269,7 +295,7 @@ describe('tombstones and apathetic replies', () => {
 });
 
 describe('call tokens (spec §3.4, K-2, K-3)', () => {
-  it('resends the same IEs with the token, counters reset, and stops retransmitting the first copy', () => {
+  it('sends the same IEs with the token, counters reset, and stops retransmitting the probe', () => {
     const d = open();
     d.sendOpening(IaxSubclass.REGREQ, USER_IES);
     clock.advance(300);
@@ -286,13 +312,42 @@ describe('call tokens (spec §3.4, K-2, K-3)', () => {
     expect(ies.value.ies.slice(0, 2)).toEqual(USER_IES);
     expect(ies.value.ies.at(-1)).toEqual({ type: IeType.CALLTOKEN, data: token });
     expect(d.remoteCall).toBe(0);
-    // Only the tokenised copy is retransmitted.
+    // A second CALLTOKEN (the answer to an earlier probe copy, or a duplicate) does not send the tokenised frame again.
+    socket.deliver(frame({ sourceCall: 1, destCall: d.localCall, timestamp: 0, oseqno: 0, iseqno: 1,
+      frameType: FrameType.IAX, subclass: IaxSubclass.CALLTOKEN, payload: encodeIes([{ type: IeType.CALLTOKEN, data: token }]) }), SERVER);
+    expect(socket.fullFrames()).toHaveLength(1);
+  });
+
+  it('never resends a tokenised opening: unanswered, it restarts from a fresh call number with the same token', () => {
+    const d = open();
+    d.sendOpening(IaxSubclass.NEW, USER_IES);
+    const first = d.localCall;
+    clock.advance(40);
+    const token = text('1716000000?0123456789abcdef0123456789abcdef01234567');
+    socket.deliver(frame({ sourceCall: 1, destCall: first, timestamp: 0, oseqno: 0, iseqno: 1,
+      frameType: FrameType.IAX, subclass: IaxSubclass.CALLTOKEN, payload: encodeIes([{ type: IeType.CALLTOKEN, data: token }]) }), SERVER);
     socket.clear();
-    clock.advance(2_000);
-    const retry = socket.fullFrames();
-    expect(retry).toHaveLength(1);
-    expect(IeReader.fromPayload(retry[0].payload).ok && retry[0].retransmit).toBe(true);
-    expect(new TextDecoder().decode(retry[0].payload)).toContain('1716000000?');
+    clock.advance(DEFAULT_RETRANSMIT.minRtoMs); // RTT 40 ms measured from the CALLTOKEN: the 200 ms floor
+    const [inval, again] = socket.fullFrames();
+    // Whatever Asterisk opened for the old number is told INVAL from it, with dcallno 0 (it matches on our number).
+    expect(inval).toMatchObject({ subclass: IaxSubclass.INVAL, sourceCall: first, destCall: 0 });
+    expect(again).toMatchObject({ subclass: IaxSubclass.NEW, destCall: 0, oseqno: 0, retransmit: false });
+    expect(again.sourceCall).not.toBe(first);
+    expect(d.localCall).toBe(again.sourceCall);
+    expect(new TextDecoder().decode(again.payload)).toContain('1716000000?');
+    // The old number is abandoned: a late AUTHREQ for it gets INVAL, and our dialog never sees it.
+    const frames: FullFrame[] = [];
+    d.on('frame', (f) => frames.push(f));
+    socket.clear();
+    socket.deliver(frame({ sourceCall: 500, destCall: first, timestamp: 3, oseqno: 0, iseqno: 1,
+      frameType: FrameType.IAX, subclass: IaxSubclass.AUTHREQ }), SERVER);
+    expect(socket.fullFrames()).toMatchObject([{ subclass: IaxSubclass.INVAL, sourceCall: first, destCall: 500 }]);
+    expect(frames).toEqual([]);
+    // The new number's answer is ours.
+    socket.deliver(frame({ sourceCall: 501, destCall: d.localCall, timestamp: 3, oseqno: 0, iseqno: 1,
+      frameType: FrameType.IAX, subclass: IaxSubclass.AUTHREQ }), SERVER);
+    expect(frames).toHaveLength(1);
+    expect(d.remoteCall).toBe(501);
   });
 
   it('delivers a stateless REJECT (source call 1, no IEs) to the dialog', () => {

@@ -321,7 +321,11 @@ export class Call extends TypedEmitter<CallEvents> implements CallHandle {
       case ControlSubclass.PROCEEDING:
         return; // informational (spec §2.3)
       case ControlSubclass.ANSWER:
-        if (outgoingPreAnswer) { this.setState('up', 'CONTROL ANSWER'); this.emit('stop-tones', null); }
+        if (outgoingPreAnswer) {
+          this.setState('up', 'CONTROL ANSWER');
+          this.emit('stop-tones', null);
+          this.dialog?.established?.(); // set-up over: the transport stops pulling with VNAK (spec §4.5)
+        }
         return;
       case ControlSubclass.BUSY:
       case ControlSubclass.CONGESTION: {

@@ -8,7 +8,8 @@ import type { FullFrame, RawIe } from '../wire/types.js';
 /**
  * Why a dialog ended.
  *  - 'inval': the peer sent INVAL (it no longer knows the dialog; spec §4.8, R-7).
- *  - 'max-retries': a reliable frame went unacknowledged through every retransmission (spec §4.4, ≈32 s).
+ *  - 'max-retries': a reliable frame went unacknowledged through every retransmission, or an outgoing set-up got no
+ *    answer through every restart (spec §4.4, ≈32 s).
  *  - 'local': {@link Dialog.close} with 'local', or a `final` frame we sent was acknowledged (or gave up).
  *  - 'remote': the owner closed it after the peer's final frame (HANGUP, REJECT, REGACK, REGREJ).
  */
@@ -94,7 +95,10 @@ export type DialogEvents = {
 };
 
 export interface Dialog {
-  /** Our 15-bit call number (2-32767). */
+  /**
+   * Our 15-bit call number (2-32767). An outgoing dialog may change it while its set-up restarts (docs/decisions.md
+   * "Set-up under loss"); it is fixed once the peer's number is known.
+   */
   readonly localCall: number;
   /** The peer's call number once known (locked on the first non-apathetic frame, R-8), else 0. */
   readonly remoteCall: number;
@@ -107,11 +111,18 @@ export interface Dialog {
 
   /**
    * The first frame of an outgoing dialog (NEW, REGREQ, REGREL) with the call-token dance (spec §3.4, K-1..K-3):
-   * an empty CALLTOKEN IE is appended last; if the server answers CALLTOKEN, the same IEs are resent with the
-   * token (counters reset, dcallno 0, fresh timestamp); a server that skips tokens is simply answered normally.
-   * `onAck`/`onFail`/`final` apply to whichever copy is finally acknowledged.
+   * an empty CALLTOKEN IE is appended last; if the server answers CALLTOKEN, the same IEs are sent with the token
+   * (counters reset, dcallno 0, fresh timestamp); a server that skips tokens is simply answered normally. The
+   * tokenised copy is sent once per call number: unanswered, the set-up restarts from a fresh number
+   * (docs/decisions.md "Set-up under loss"). `onAck`/`onFail`/`final` apply to whichever copy is answered.
    */
   sendOpening(subclass: number, ies: readonly RawIe[], options?: SendOptions): void;
+
+  /**
+   * An outgoing call's set-up is over (answered): the dialog stops pulling the server's unacknowledged frames with
+   * VNAK (spec §4.5). Optional so that test doubles need not implement it.
+   */
+  established?(): void;
 
   /** Any other reliable full frame: stamped, queued for retransmission until ACKed (spec §4.2-§4.5). */
   sendReliable(frame: OutgoingFrame, options?: SendOptions): void;

@@ -8,7 +8,7 @@ import { plausibleFullFrame } from '../crypto/frame-cipher.js';
 import { CallNumberAllocator } from './call-numbers.js';
 import type { DialogCloseReason } from './dialog.js';
 import { ReliableDialog, type DialogLink, type DialogSnapshot } from './reliable-dialog.js';
-import { ASTERISK_RETRANSMIT, type RetransmitPolicy } from './retransmit-policy.js';
+import { DEFAULT_RETRANSMIT, type RetransmitPolicy, type RttEstimate } from './retransmit-policy.js';
 import type { CallTokenPolicy } from '../engine-api.js';
 import { IncomingAdmission } from './incoming-admission.js';
 import { classifyArrival } from './sequencing.js';
@@ -76,6 +76,11 @@ function isUnsequencedSubclass(subclass: number): boolean {
 }
 
 const endpointKey = (e: UdpEndpoint, call: number): string => `${e.address}|${e.port}|${call}`;
+const peerKey = (e: UdpEndpoint): string => `${e.address}|${e.port}`;
+/** Peers whose round-trip estimate is remembered for the next dialog (most recent first out when full). */
+const MAX_RTT_PEERS = 256;
+/** An estimate older than this is not trusted for a new dialog (the path may have changed). */
+const RTT_MEMORY_MS = 10 * 60_000;
 
 export class IaxTransport {
   readonly clock: Clock;
@@ -99,13 +104,15 @@ export class IaxTransport {
   private readonly tombstones: TombstoneTable;
   private readonly maxDialogs: number;
   private readonly link: DialogLink;
+  /** The last round-trip estimate per peer, so a dialog's first timers need not guess (retransmit-policy.ts). */
+  private readonly rtts = new Map<string, { estimate: RttEstimate; at: number }>();
   private stopped = false;
 
   constructor(private readonly options: TransportOptions) {
     this.socket = options.socket;
     this.clock = options.clock;
     this.logger = options.logger;
-    this.policy = options.policy ?? ASTERISK_RETRANSMIT;
+    this.policy = options.policy ?? DEFAULT_RETRANSMIT;
     this.numbers = new CallNumberAllocator(options.clock, options.random, { quarantineMs: options.quarantineMs });
     this.tombstones = new TombstoneTable(options.tombstoneMs ?? 30_000, options.maxTombstones ?? 4096);
     this.maxDialogs = options.maxDialogs ?? 2048;
@@ -119,6 +126,17 @@ export class IaxTransport {
       remoteLocked: (d) => this.byRemote.set(endpointKey(d.peer, d.remoteCall), d),
       closed: (d, reason) => this.dialogClosed(d, reason),
       mayCarryVoice: (d) => this.mayCarryVoice(d),
+      renumber: (d, abandoned) => this.renumber(d, abandoned),
+      rttOf: (peer) => {
+        const known = this.rtts.get(peerKey(peer));
+        return known && this.clock.now() - known.at < RTT_MEMORY_MS ? known.estimate : undefined;
+      },
+      noteRtt: (peer, estimate) => {
+        const key = peerKey(peer);
+        this.rtts.delete(key);
+        this.rtts.set(key, { estimate, at: this.clock.now() });
+        if (this.rtts.size > MAX_RTT_PEERS) this.rtts.delete(this.rtts.keys().next().value ?? key);
+      },
     };
     this.socket.onDatagram((data, from) => this.receive(data, from));
   }
@@ -347,8 +365,9 @@ export class IaxTransport {
           if (f.sourceCall === 0) return;
           d.lockRemote(f.sourceCall, from);
         } else if (f.sourceCall !== d.remoteCall) {
-          // R-8 / spec §3.4 duplicate-dialog hazard: a second server dialog for our number gets INVAL.
-          if (!isInvalExempt(f)) this.sendInval(from, d.localCall, f.sourceCall);
+          // R-8 / spec §3.4 duplicate-dialog hazard: a second server dialog for our number gets INVAL (rate-limited,
+          // see ReliableDialog.shouldInvalStray()).
+          if (!isInvalExempt(f) && d.shouldInvalStray(f.sourceCall)) this.sendInval(from, d.localCall, f.sourceCall);
           return;
         }
         this.peerKnowsUs.add(d);
@@ -459,6 +478,26 @@ export class IaxTransport {
       sourceCall: source, destCall: dest & 0x7fff, retransmit: false, timestamp: timestamp >>> 0, oseqno, iseqno,
       frameType: FrameType.IAX, subclass, payload,
     });
+  }
+
+  /**
+   * An outgoing set-up restarts (reliable-dialog.ts restart()): the dialog moves to a fresh number and the old one
+   * is abandoned. Asterisk may hold a dialog for it that answered nothing we saw; an INVAL from the old number with
+   * dcallno 0 reaches that dialog and no other (Asterisk matches it on our source number alone, and no other
+   * dialog of ours ever used that number), so it is destroyed now instead of holding one of the user's `maxauthreq`
+   * unanswered challenges until its retransmissions run out. Anything it still sends meets the tombstone: INVAL.
+   */
+  private renumber(d: ReliableDialog, abandoned: number): number | undefined {
+    const n = this.numbers.allocate();
+    if (n === undefined) return undefined;
+    if (this.dialogs.get(abandoned) === d) this.dialogs.delete(abandoned);
+    this.dialogs.set(n, d);
+    this.sendRaw(this.statelessFrame(abandoned, 0, 0, 0, 0, IaxSubclass.INVAL), d.peer);
+    this.numbers.release(abandoned);
+    const now = this.clock.now();
+    this.tombstones.prune(now);
+    this.tombstones.add({ localCall: abandoned, remoteCall: 0, peer: d.peer, oseqno: 0, iseqno: 0 }, now);
+    return n;
   }
 
   private dialogClosed(d: ReliableDialog, _reason: DialogCloseReason): void {

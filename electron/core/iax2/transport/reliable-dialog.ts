@@ -1,6 +1,14 @@
-// The Dialog implementation: sequencing, ACKs, retransmission, VNAK, call-token resend and timestamps for one
+// The Dialog implementation: sequencing, ACKs, retransmission, VNAK, the call-token set-up and timestamps for one
 // call-number pair (spec §3.4, §4.2-§4.7; RFC 5456 §7). The transport (iax-transport.ts) demultiplexes datagrams
 // to it and owns the socket; this class never sees addresses other than its own peer.
+//
+// Set-up (docs/decisions.md "Set-up under loss"): Asterisk opens a new server dialog for *every* NEW, REGREQ or
+// REGREL that carries a valid call token (__find_callno() with NEW_ALLOW_CALLTOKEN_VALIDATED), and matches a frame
+// whose dcallno it does not know — and every mini frame — on our source call number alone (match() without the
+// dcallno check). Two server dialogs for one of our numbers therefore misroute our voice and let a stale frame
+// (an INVAL above all) land on the live one. So a tokenised opening frame is sent exactly once per call number:
+// when it goes unanswered, the dialog takes a fresh number and sends it again from there (restart()), and the old
+// number is abandoned, so whatever Asterisk opened for it can only ever hear from, and be INVALed by, that number.
 import { randomBytes } from 'node:crypto';
 import type { CancelTimer, Clock, Logger, RandomSource, UdpEndpoint } from '../../ports.js';
 import { AES_KEY_BYTES } from '../crypto/aes-frame.js';
@@ -12,7 +20,7 @@ import { FrameType, IaxSubclass, IeType, type FullFrame, type MiniFrame, type Ra
 import type {
   Dialog, DialogCloseReason, DialogEvents, DialogStats, OutgoingFrame, SendOptions,
 } from './dialog.js';
-import { initialRto, nextRto, type RetransmitPolicy } from './retransmit-policy.js';
+import { addRttSample, initialRto, nextRto, type RetransmitPolicy, type RttEstimate } from './retransmit-policy.js';
 import { classifyArrival, inSeqRange, isUnsequenced } from './sequencing.js';
 import { IncomingTimestamps, OutgoingTimestamps, voiceNeedsFullFrame } from './timestamps.js';
 
@@ -30,6 +38,14 @@ export interface DialogLink {
   send(bytes: Uint8Array, to: UdpEndpoint, retry: boolean, clear?: Uint8Array): void;
   /** The peer's call number became known (index the dialog by it). */
   remoteLocked(dialog: ReliableDialog): void;
+  /**
+   * The set-up restarts under a fresh call number: allocate it, index the dialog by it, and abandon the old one
+   * (INVAL from it with dcallno 0, a tombstone, the usual quarantine). Undefined when no number is free.
+   */
+  renumber(dialog: ReliableDialog, abandoned: number): number | undefined;
+  /** The round-trip estimate last measured with this peer (any dialog), to start from. */
+  rttOf(peer: UdpEndpoint): RttEstimate | undefined;
+  noteRtt(peer: UdpEndpoint, estimate: RttEstimate): void;
   /** The dialog closed: release the number, keep a tombstone. */
   closed(dialog: ReliableDialog, reason: DialogCloseReason): void;
   /** False while voice must not go to the peer (docs/security.md §7.4: it has not shown it receives us, or went silent). */
@@ -47,13 +63,23 @@ export interface DialogSnapshot {
   readonly cipher?: FrameCipher;
 }
 
+/**
+ * How a pending frame's timer works: 'normal' retransmits; 'probe' (an opening frame with an empty CALLTOKEN IE,
+ * which Asterisk answers statelessly) retransmits with a fresh timestamp, so the echo in the CALLTOKEN times exactly
+ * the copy it answers; 'tokenised' (an opening frame carrying a token) is never retransmitted: its timer restarts
+ * the set-up under a new call number.
+ */
+type PendingMode = 'normal' | 'probe' | 'tokenised';
+
 interface PendingFrame {
   readonly oseqno: number;
   readonly frameType: number;
   readonly subclass: number;
   readonly subclassBit?: number;
   readonly payload: Uint8Array;
-  readonly timestamp: number;
+  timestamp: number;
+  readonly mode: PendingMode;
+  readonly firstSentAt: number;
   /**
    * The timestamp is our clock at the moment of sending, so its ACK measures the round trip. Not so for a PONG or
    * LAGRP (they echo the peer's timestamp: against Asterisk the ACK of our LAGRP gave a 600 ms "RTT" on loopback)
@@ -63,7 +89,6 @@ interface PendingFrame {
   readonly options: SendOptions;
   /** Queued before encryption started (our AUTHREQ to an encrypting caller): retransmitted in clear, as Asterisk does. */
   readonly clear: boolean;
-  transmissions: number;
   retransmitted: boolean;
   rto: number;
   cancel?: CancelTimer;
@@ -73,7 +98,13 @@ interface Opening {
   readonly subclass: number;
   readonly ies: readonly RawIe[];
   readonly options: SendOptions;
-  tokenResends: number;
+  readonly startedAt: number;
+  /** The server's call token and when it came; reused by restarts while it is young (TOKEN_REUSE_MS). */
+  token?: { readonly bytes: Uint8Array; readonly at: number };
+  /** The token in the frame now pending was fetched for this attempt (not reused from an earlier one). */
+  tokenFresh: boolean;
+  /** Restarts so far (each under a new call number). */
+  restarts: number;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -81,13 +112,27 @@ const nodeRandom: RandomSource = {
   int: (min, max) => min + Math.floor(Math.random() * (max - min + 1)),
   bytes: (n) => new Uint8Array(randomBytes(n)),
 };
-/** A server that keeps answering CALLTOKEN is broken or hostile; stop after this many resends. */
-const MAX_TOKEN_RESENDS = 3;
+/**
+ * Asterisk accepts a token while (now − its issue second) < calltokenexpiration, 10 s by default
+ * (handle_call_token()): at least 9 s after it was issued. A restart reuses it for 8 s — no CALLTOKEN round trip —
+ * and fetches a new one if the server refuses it anyway (a shorter calltokenexpiration).
+ */
+export const TOKEN_REUSE_MS = 8_000;
+/**
+ * Set-up pull (spec §4.5): Asterisk resends at once every frame still unacknowledged when it gets a VNAK
+ * (vnak_retransmit()), while its own first retransmission waits 2 s (__attempt_transmit()). Once its first
+ * retransmission is due anyway, pulling adds nothing: stop when the interval reaches this.
+ */
+const PULL_MAX_INTERVAL_MS = 2_000;
+/** A second server dialog for our number is told INVAL at most this often (a duplicate of its frame must not
+ *  draw a second INVAL, which Asterisk would route to our live dialog once the first one destroyed the stray). */
+const STRAY_INVAL_GAP_MS = 1_000;
 const KNOWN_IAX_SUBCLASS_MAX = IaxSubclass.CALLTOKEN;
 /** Minimum gap between VNAKs for media that arrives before the peer's first full voice frame. */
 const MISSING_FORMAT_VNAK_GAP_MS = 250;
 
 export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog {
+  private local: number;
   private remote = 0;
   private currentPeer: UdpEndpoint;
   private isClosed = false;
@@ -106,8 +151,14 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   private sendFormatBit: number | undefined;
   private lastFullVoiceTs: number | undefined;
   private recvFormatBit: number | undefined;
-  private srtt: number | undefined;
+  private rtt: RttEstimate | undefined;
   private lastMissingFormatVnak = -Infinity;
+  /** Outgoing set-up not yet declared done (see {@link established}): pull with VNAK when the server goes quiet. */
+  private settingUp = false;
+  private pullTimer: CancelTimer | undefined;
+  private pullInterval = 0;
+  /** Server call numbers of stray dialogs we INVALed, and when. */
+  private readonly straysTold = new Map<number, number>();
   /** Set once encryption starts (spec §7.3: from our AUTHREP on, in both directions); never switched off. */
   private cipher: FrameCipher | undefined;
   private decryptFailures = 0;
@@ -118,18 +169,22 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   };
 
   constructor(
-    readonly localCall: number,
+    localCall: number,
     peer: UdpEndpoint,
     readonly direction: 'outgoing' | 'incoming',
     private readonly link: DialogLink,
     private readonly alternateAddresses: readonly string[] = [],
   ) {
     super();
+    this.local = localCall;
     this.currentPeer = peer;
     this.epoch = link.clock.now();
     this.outTs = new OutgoingTimestamps(() => this.elapsed());
+    this.rtt = link.rttOf(peer);
   }
 
+  /** Our call number; an outgoing dialog takes a new one each time its set-up restarts (never after the peer's is known). */
+  get localCall(): number { return this.local; }
   get remoteCall(): number { return this.remote; }
   get peer(): UdpEndpoint { return this.currentPeer; }
   get closed(): boolean { return this.isClosed; }
@@ -139,11 +194,11 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   }
 
   stats(): DialogStats {
-    return { ...(this.srtt !== undefined ? { rttMs: Math.round(this.srtt) } : {}), ...this.counters };
+    return { ...(this.rtt !== undefined ? { rttMs: Math.round(this.rtt.srtt) } : {}), ...this.counters };
   }
 
   snapshot(): DialogSnapshot {
-    return { localCall: this.localCall, remoteCall: this.remote, peer: this.currentPeer, oseqno: this.oseqno, iseqno: this.iseqno,
+    return { localCall: this.local, remoteCall: this.remote, peer: this.currentPeer, oseqno: this.oseqno, iseqno: this.iseqno,
       ...(this.cipher ? { cipher: this.cipher } : {}) };
   }
 
@@ -157,6 +212,12 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   lockRemote(remoteCall: number, from: UdpEndpoint): void {
     if (this.remote !== 0 || this.isClosed) return;
     this.remote = remoteCall;
+    // The server answered our opening frame: it is no longer resent (a probe) nor a reason to restart (tokenised),
+    // even if this reply does not acknowledge it; from now on the set-up only pulls (spec §4.5).
+    const opening = this.pending.filter((p) => p.mode !== 'normal');
+    this.pending = this.pending.filter((p) => p.mode === 'normal');
+    for (const p of opening) { p.cancel?.(); this.safe(() => p.options.onAck?.()); }
+    if (this.opening) this.settingUp = true;
     if (from.address !== this.currentPeer.address || from.port !== this.currentPeer.port) {
       this.link.logger?.log('warn', 'server answered from another address of its name; following it', {
         expected: `${this.currentPeer.address}:${this.currentPeer.port}`, got: `${from.address}:${from.port}`,
@@ -216,12 +277,9 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   // Sending
 
   sendOpening(subclass: number, ies: readonly RawIe[], options: SendOptions = {}): void {
-    if (this.isClosed) return;
-    this.opening = { subclass, ies: [...ies], options, tokenResends: 0 };
-    // K-1: the empty CALLTOKEN IE goes last.
-    let payload: Uint8Array;
+    if (this.isClosed || this.opening) return;
     try {
-      payload = encodeIes([...ies, { type: IeType.CALLTOKEN, data: EMPTY }]);
+      encodeIes([...ies, { type: IeType.CALLTOKEN, data: new Uint8Array(255) }]);
     } catch (err) {
       // An IE over 255 bytes (a caller's bug): nothing can be sent, so the dialog ends at once instead of hanging.
       this.link.logger?.log('error', 'opening frame cannot be encoded', { subclass, error: String(err) });
@@ -229,13 +287,66 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
       this.finish('local');
       return;
     }
-    this.queue(FrameType.IAX, subclass, undefined, payload, this.outTs.forIax(), options, true);
+    this.opening = { subclass, ies: [...ies], options, startedAt: this.link.clock.now(), tokenFresh: false, restarts: 0 };
+    this.sendOpeningFrame(undefined);
+  }
+
+  /**
+   * Spec §3.4: K-1, the opening frame with an empty CALLTOKEN IE (last), as a probe; or, with a token, the
+   * tokenised copy, sent once from this call number (see the file comment). Both are oseqno 0 of a fresh sequence.
+   */
+  private sendOpeningFrame(token: Uint8Array | undefined): void {
+    const opening = this.opening;
+    if (!opening) return;
+    for (const p of this.pending) p.cancel?.();
+    this.pending = [];
+    this.finalQueued = false;
+    this.oseqno = 0;
+    this.iseqno = 0;
+    this.ackBase = 0;
+    const payload = encodeIes([...opening.ies, { type: IeType.CALLTOKEN, data: token ?? EMPTY }]);
+    this.queue(FrameType.IAX, opening.subclass, undefined, payload, this.outTs.forIax(), opening.options,
+      token ? 'tokenised' : 'probe');
+  }
+
+  /**
+   * The tokenised opening went unanswered, or the server refused a reused token: start over from a fresh call
+   * number (the transport abandons the old one), with the token while it is young, else with a new probe.
+   */
+  private restart(): void {
+    const opening = this.opening;
+    if (!opening || this.isClosed || this.remote !== 0) return;
+    const now = this.link.clock.now();
+    if (now - opening.startedAt >= this.link.policy.giveUpMs) { this.giveUp(opening.options); return; }
+    const next = this.link.renumber(this, this.local);
+    if (next === undefined) { this.giveUp(opening.options); return; }
+    this.local = next;
+    opening.restarts++;
+    const token = opening.token && now - opening.token.at < TOKEN_REUSE_MS ? opening.token.bytes : undefined;
+    opening.tokenFresh = false;
+    this.sendOpeningFrame(token);
+  }
+
+  /** Spec §4.4: nothing more to try. `onFail`, then close as a failure (a final frame's dialog just ends). */
+  private giveUp(options: SendOptions): void {
+    this.safe(() => options.onFail?.());
+    this.finish(options.final ? 'local' : 'max-retries');
+  }
+
+  /**
+   * The outgoing set-up is over (the call is answered): stop pulling the server's frames with VNAK. A registration
+   * never calls it: its dialog ends with REGACK.
+   */
+  established(): void {
+    this.settingUp = false;
+    this.pullTimer?.();
+    this.pullTimer = undefined;
   }
 
   sendReliable(frame: OutgoingFrame, options: SendOptions = {}): void {
     if (this.isClosed) return;
     const ts = frame.timestamp ?? (frame.frameType === FrameType.IAX ? this.outTs.forIax() : this.outTs.forControl());
-    this.queue(frame.frameType, frame.subclass, undefined, frame.payload ?? EMPTY, ts >>> 0, options, false,
+    this.queue(frame.frameType, frame.subclass, undefined, frame.payload ?? EMPTY, ts >>> 0, options, 'normal',
       frame.timestamp === undefined);
   }
 
@@ -251,11 +362,11 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     if (formatBit !== this.sendFormatBit || voiceNeedsFullFrame(ts, this.lastFullVoiceTs)) {
       this.sendFormatBit = formatBit;
       this.lastFullVoiceTs = ts;
-      this.queue(FrameType.VOICE, 2 ** formatBit, formatBit, payload, ts, {}, false, false);
+      this.queue(FrameType.VOICE, 2 ** formatBit, formatBit, payload, ts, {}, 'normal', false);
       return;
     }
     // A mini frame carries no iseqno, so it does not count as an acknowledgement (sentCount untouched).
-    this.put(encodeMiniFrame(this.localCall, ts & 0xffff, payload), false);
+    this.put(encodeMiniFrame(this.local, ts & 0xffff, payload), false);
   }
 
   close(reason: 'local' | 'remote' = 'local'): void {
@@ -263,11 +374,11 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   }
 
   private queue(frameType: number, subclass: number, subclassBit: number | undefined, payload: Uint8Array,
-                timestamp: number, options: SendOptions, opening: boolean, clockStamped = true): void {
+                timestamp: number, options: SendOptions, mode: PendingMode, clockStamped = true): void {
     if (this.finalQueued) return;
     try {
       // Encode once up front: a frame that cannot be encoded (a caller's bug) must not consume a sequence number.
-      encodeFullFrame({ sourceCall: this.localCall, destCall: this.remote, retransmit: false, timestamp, oseqno: this.oseqno,
+      encodeFullFrame({ sourceCall: this.local, destCall: this.remote, retransmit: false, timestamp, oseqno: this.oseqno,
         iseqno: this.iseqno, frameType, subclass, ...(subclassBit !== undefined ? { subclassBit } : {}), payload });
     } catch (err) {
       this.link.logger?.log('error', 'refused to send a frame that cannot be encoded', { frameType, subclass, error: String(err) });
@@ -276,8 +387,10 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     if (options.final) this.finalQueued = true;
     const p: PendingFrame = {
       oseqno: this.oseqno, frameType, subclass, ...(subclassBit !== undefined ? { subclassBit } : {}),
-      payload, timestamp, clockStamped, options, clear: this.cipher === undefined, transmissions: 0, retransmitted: false,
-      rto: initialRto(this.link.policy, this.srtt, opening),
+      // An opening frame's deadline is the set-up's, across restarts.
+      payload, timestamp, mode, firstSentAt: mode !== 'normal' && this.opening ? this.opening.startedAt : this.link.clock.now(),
+      clockStamped, options, clear: this.cipher === undefined, retransmitted: false,
+      rto: this.firstRto(mode),
     };
     if (this.pending.length === 0) this.ackBase = this.oseqno;
     this.oseqno = (this.oseqno + 1) & 0xff;
@@ -287,37 +400,51 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     this.arm(p);
   }
 
-  /** `counted`: false for VNAK-triggered resends, which (as in Asterisk's vnak_retransmit()) do not use up a retry. */
-  private transmit(p: PendingFrame, retry: boolean, counted = true): void {
-    if (counted) p.transmissions++;
+  /**
+   * The first timeout of a frame. A tokenised opening's timeout is the restart timeout: it grows with each restart
+   * (restartBackoff), so a server that is merely slow is given longer each time.
+   */
+  private firstRto(mode: PendingMode): number {
+    const rto = initialRto(this.link.policy, this.rtt);
+    if (mode !== 'tokenised' || !this.opening) return rto;
+    return Math.min(this.link.policy.maxRtoMs, rto * this.link.policy.restartBackoff ** this.opening.restarts);
+  }
+
+  private transmit(p: PendingFrame, retry: boolean): void {
     if (retry) { p.retransmitted = true; this.counters.retransmissions++; }
     this.sentCount++;
     // R-6: retransmissions carry the R bit and our *current* iseqno.
     const bytes = encodeFullFrame({
-      sourceCall: this.localCall, destCall: this.remote, retransmit: retry, timestamp: p.timestamp,
+      sourceCall: this.local, destCall: this.remote, retransmit: retry, timestamp: p.timestamp,
       oseqno: p.oseqno, iseqno: this.iseqno, frameType: p.frameType, subclass: p.subclass,
       ...(p.subclassBit !== undefined ? { subclassBit: p.subclassBit } : {}), payload: p.payload,
     });
     this.put(bytes, retry, p.clear);
   }
 
+  /** The last wait ends exactly when the frame (or the set-up) has been outstanding for giveUpMs. */
   private arm(p: PendingFrame): void {
     p.cancel?.();
-    p.cancel = this.link.clock.setTimer(p.rto, () => this.onRetransmitTimer(p));
+    const left = p.firstSentAt + this.link.policy.giveUpMs - this.link.clock.now();
+    p.cancel = this.link.clock.setTimer(Math.max(0, Math.min(p.rto, left)), () => this.onRetransmitTimer(p));
   }
 
   private onRetransmitTimer(p: PendingFrame): void {
     p.cancel = undefined;
     if (this.isClosed || !this.pending.includes(p)) return;
-    if (p.transmissions >= this.link.policy.maxTransmissions) {
+    if (p.mode === 'tokenised') { this.restart(); return; }
+    if (this.link.clock.now() - p.firstSentAt >= this.link.policy.giveUpMs) {
       // Spec §4.4: give up; a final frame ends the dialog silently, anything else is a failure.
       this.pending = this.pending.filter((q) => q !== p);
-      this.safe(() => p.options.onFail?.());
-      this.finish(p.options.final ? 'local' : 'max-retries');
+      this.giveUp(p.options);
       return;
     }
+    // A probe's copies each carry their own timestamp, so the CALLTOKEN's echo says which one it answers. Like a
+    // restart, a probe answers loss and costs the server nothing (handle_call_token() keeps no state): it backs off
+    // gently.
+    if (p.mode === 'probe') p.timestamp = this.outTs.forIax();
     this.transmit(p, true);
-    p.rto = nextRto(this.link.policy, p.rto);
+    p.rto = p.mode === 'probe' ? Math.min(this.link.policy.maxRtoMs, p.rto * this.link.policy.restartBackoff) : nextRto(this.link.policy, p.rto);
     this.arm(p);
   }
 
@@ -385,6 +512,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     }
     this.iseqno = (this.iseqno + 1) & 0xff;
     this.counters.fullFramesReceived++;
+    if (this.settingUp) this.armPull(true);
     const echoes = isIax && (f.subclass === IaxSubclass.PONG || f.subclass === IaxSubclass.LAGRP);
     if (echoes) this.rttSample(this.elapsed() - f.timestamp);
     else this.inTs.noteFull(f.timestamp);
@@ -460,34 +588,77 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     this.sendUnsequenced(IaxSubclass.VNAK, this.outTs.forIax());
   }
 
+  /**
+   * Set-up pull (spec §4.5): when the server has been quiet for an RTO during an outgoing set-up, a VNAK carrying
+   * our iseqno makes Asterisk resend at once whatever it sent that we have not acknowledged (its ACCEPT, ANSWER or
+   * REGACK lost on the way), instead of after its own 2 s. Each quiet period pulls at RTO, 2 RTO, 4 RTO … up to
+   * PULL_MAX_INTERVAL_MS; any frame from the server starts the schedule again.
+   */
+  private armPull(reset: boolean): void {
+    this.pullTimer?.();
+    this.pullTimer = undefined;
+    this.pullInterval = reset ? initialRto(this.link.policy, this.rtt) : this.pullInterval * this.link.policy.backoff;
+    if (this.pullInterval > PULL_MAX_INTERVAL_MS) return;
+    this.pullTimer = this.link.clock.setTimer(this.pullInterval, () => {
+      this.pullTimer = undefined;
+      if (!this.settingUp || this.isClosed) return;
+      this.counters.vnaksSent++;
+      this.sendUnsequenced(IaxSubclass.VNAK, this.outTs.forIax());
+      this.armPull(false);
+    });
+  }
+
+  /**
+   * A second server dialog answered our call number (R-8, spec §3.4; a NEW duplicated on the way). It is told INVAL,
+   * but at most once per STRAY_INVAL_GAP_MS: Asterisk routes an INVAL whose dcallno it no longer knows to our live
+   * dialog (match() without dcallno), so a second INVAL drawn by a duplicate of the stray's frame would kill it.
+   */
+  shouldInvalStray(serverCall: number): boolean {
+    const now = this.link.clock.now();
+    const last = this.straysTold.get(serverCall);
+    if (last !== undefined && now - last < STRAY_INVAL_GAP_MS) return false;
+    // Bounded against a peer that invents numbers: entries past the gap no longer matter.
+    if (this.straysTold.size >= 64) for (const [n, at] of this.straysTold) if (now - at >= STRAY_INVAL_GAP_MS) this.straysTold.delete(n);
+    this.straysTold.set(serverCall, now);
+    return true;
+  }
+
   /** Stateless replies from the server's pseudo call number 1, matched by dcallno (spec §4.1). */
   private receiveApathetic(f: FullFrame): void {
-    if (f.frameType === FrameType.IAX && f.subclass === IaxSubclass.CALLTOKEN) {
-      this.resendWithToken(f);
+    const isIax = f.frameType === FrameType.IAX;
+    if (isIax && f.subclass === IaxSubclass.CALLTOKEN) { this.onCallToken(f); return; }
+    const opening = this.opening;
+    if (opening && this.remote === 0 && !opening.tokenFresh && this.pending.some((p) => p.mode === 'tokenised')
+        && isIax && (f.subclass === IaxSubclass.REJECT || f.subclass === IaxSubclass.REGREJ) && f.payload.length === 0) {
+      // A stateless refusal of a token we reused: it may have expired (a calltokenexpiration below our reuse
+      // window). Fetch a fresh one before taking the refusal for an answer.
+      opening.token = undefined;
+      this.restart();
       return;
     }
     // PONG to our POKE, stateless REJECT/REGREJ: they answer our oseqno 0 (iseqno 1). Never ACKed.
     if (this.remote === 0 && this.implicitAck(f)) { this.finish('local'); return; }
-    if (f.frameType === FrameType.IAX && f.subclass === IaxSubclass.PONG) this.rttSample(this.elapsed() - f.timestamp);
+    if (isIax && f.subclass === IaxSubclass.PONG) this.rttSample(this.elapsed() - f.timestamp);
     this.safe(() => this.emit('frame', f));
   }
 
-  /** Spec §3.4 K-2: rebuild the same opening frame with the token, reset the counters, resend. Not ACKed. */
-  private resendWithToken(f: FullFrame): void {
+  /**
+   * Spec §3.4 K-2: the server's token, in answer to our probe. Its timestamp echoes the probe copy it answers (each
+   * copy has its own), so it is an exact RTT sample — the first one a set-up gets. Rebuild the opening frame with
+   * the token and send it, once, from this number. Not ACKed. A CALLTOKEN for a probe we already replaced (the
+   * answer to an earlier copy, or a duplicate) changes nothing: the tokenised frame is never sent twice.
+   */
+  private onCallToken(f: FullFrame): void {
     const opening = this.opening;
-    if (!opening || this.remote !== 0 || opening.tokenResends >= MAX_TOKEN_RESENDS) return;
+    const probe = this.pending.find((p) => p.mode === 'probe');
+    if (!opening || this.remote !== 0 || !probe) return;
     const reader = IeReader.fromPayload(f.payload);
     const token = reader.ok ? reader.value.bytes(IeType.CALLTOKEN) : undefined;
     if (!token || token.length === 0) return;
-    for (const p of this.pending) p.cancel?.();
-    this.pending = [];
-    this.finalQueued = false;
-    this.oseqno = 0;
-    this.iseqno = 0;
-    this.ackBase = 0;
-    opening.tokenResends++;
-    const payload = encodeIes([...opening.ies, { type: IeType.CALLTOKEN, data: Uint8Array.from(token) }]);
-    this.queue(FrameType.IAX, opening.subclass, undefined, payload, this.outTs.forIax(), opening.options, true);
+    this.rttSample(this.elapsed() - f.timestamp);
+    opening.token = { bytes: Uint8Array.from(token), at: this.link.clock.now() };
+    opening.tokenFresh = true;
+    this.sendOpeningFrame(opening.token.bytes);
   }
 
   /** R-3: the peer's iseqno acknowledges every frame we sent before it. True when our final frame was among them. */
@@ -514,13 +685,14 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   /** Spec §4.5: resend every unacknowledged frame from the VNAK's iseqno on. */
   private retransmitFrom(from: number): void {
     for (const p of [...this.pending]) {
-      if (inSeqRange(p.oseqno, from, this.oseqno)) this.transmit(p, true, false);
+      if (inSeqRange(p.oseqno, from, this.oseqno) && p.mode !== 'tokenised') this.transmit(p, true);
     }
   }
 
   private rttSample(ms: number): void {
     if (!(ms >= 0 && ms < 60_000)) return;
-    this.srtt = this.srtt === undefined ? ms : this.srtt * 0.875 + ms * 0.125;
+    this.rtt = addRttSample(this.rtt, ms);
+    this.link.noteRtt(this.currentPeer, this.rtt);
   }
 
   private finish(reason: DialogCloseReason): void {
@@ -528,6 +700,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     this.isClosed = true;
     for (const p of this.pending) p.cancel?.();
     this.pending = [];
+    this.established();
     this.link.closed(this, reason);
     this.safe(() => this.emit('closed', reason));
   }
