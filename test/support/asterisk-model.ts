@@ -4,7 +4,7 @@
 // runs the same frame scripts against the real Asterisk to show it behaves as modelled. It is not Asterisk:
 // only what the set-up hazard depends on is here.
 //
-// The rules modelled (docs/decisions.md "Set-up under loss"):
+// The rules modelled (docs/decisions.md D-29):
 //  M-1 A full frame is first looked up exactly: address + our source call number + its dcallno as Asterisk's own.
 //  M-2 Failing that, a NEW/REGREQ/REGREL with dcallno 0 is a token question: an empty CALLTOKEN IE draws a
 //      stateless CALLTOKEN; a valid token ALWAYS opens a new dialog (NEW_ALLOW_CALLTOKEN_VALIDATED skips the lookup).

@@ -120,7 +120,7 @@ describe('T-3: ACK, PONG and LAGRP do not move the un-wrap reference (spec §4.7
   });
 });
 
-describe('R-6: a tokenised opening frame is never retransmitted (docs/decisions.md "Set-up under loss")', () => {
+describe('R-6: a tokenised opening frame is never retransmitted (docs/decisions.md D-29)', () => {
   it('the probe is resent, the tokenised copy never is: each unanswered one restarts from a fresh number; later frames use the RTT', () => {
     const d = open();
     d.sendOpening(IaxSubclass.NEW, USER_IES);

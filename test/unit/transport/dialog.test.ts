@@ -127,7 +127,7 @@ describe('sequence numbers and implicit ACK (spec §4.2, §4.3)', () => {
   });
 });
 
-describe('retransmission schedule (spec §4.4, R-6; docs/decisions.md "Set-up under loss")', () => {
+describe('retransmission schedule (spec §4.4, R-6; docs/decisions.md D-29)', () => {
   it('a reliable frame: RTO from the measured round trip, doubled per retry, and the dialog fails 32 s after it was first sent', () => {
     const { d } = establish();
     const closed: DialogCloseReason[] = [];

@@ -1,6 +1,6 @@
 // Call and registration set-up under loss against the Asterisk model (test/support/asterisk-model.ts, checked
 // against the real Asterisk 22 by test/interop/asterisk-matching.test.ts), in fake time: the real engine (call
-// layer, registrar, transport) on a seeded lossy link. What must hold (docs/decisions.md "Set-up under loss"):
+// layer, registrar, transport) on a seeded lossy link. What must hold (docs/decisions.md D-29):
 // the server never ends up with two dialogs for the call number we talk on, our voice reaches the answered dialog
 // and no other, the answered dialog is never destroyed by us, every stray dialog is gone soon after, and set-up is
 // fast (the network-level figures against the real Asterisk are in test/interop/setup-loss.test.ts and the bench).

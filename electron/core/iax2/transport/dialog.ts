@@ -96,8 +96,8 @@ export type DialogEvents = {
 
 export interface Dialog {
   /**
-   * Our 15-bit call number (2-32767). An outgoing dialog may change it while its set-up restarts (docs/decisions.md
-   * "Set-up under loss"); it is fixed once the peer's number is known.
+   * Our 15-bit call number (2-32767). An outgoing dialog may change it while its set-up restarts
+   * (docs/decisions.md D-29); it is fixed once the peer's number is known.
    */
   readonly localCall: number;
   /** The peer's call number once known (locked on the first non-apathetic frame, R-8), else 0. */
@@ -114,7 +114,7 @@ export interface Dialog {
    * an empty CALLTOKEN IE is appended last; if the server answers CALLTOKEN, the same IEs are sent with the token
    * (counters reset, dcallno 0, fresh timestamp); a server that skips tokens is simply answered normally. The
    * tokenised copy is sent once per call number: unanswered, the set-up restarts from a fresh number
-   * (docs/decisions.md "Set-up under loss"). `onAck`/`onFail`/`final` apply to whichever copy is answered.
+   * (docs/decisions.md D-29). `onAck`/`onFail`/`final` apply to whichever copy is answered.
    */
   sendOpening(subclass: number, ies: readonly RawIe[], options?: SendOptions): void;
 

@@ -2,7 +2,7 @@
 // call-number pair (spec §3.4, §4.2-§4.7; RFC 5456 §7). The transport (iax-transport.ts) demultiplexes datagrams
 // to it and owns the socket; this class never sees addresses other than its own peer.
 //
-// Set-up (docs/decisions.md "Set-up under loss"): Asterisk opens a new server dialog for *every* NEW, REGREQ or
+// Set-up (docs/decisions.md D-29): Asterisk opens a new server dialog for *every* NEW, REGREQ or
 // REGREL that carries a valid call token (__find_callno() with NEW_ALLOW_CALLTOKEN_VALIDATED), and matches a frame
 // whose dcallno it does not know — and every mini frame — on our source call number alone (match() without the
 // dcallno check). Two server dialogs for one of our numbers therefore misroute our voice and let a stale frame

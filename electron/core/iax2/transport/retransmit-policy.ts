@@ -1,4 +1,4 @@
-// Retransmission timing (spec §4.4, R-6; docs/decisions.md "Set-up under loss"). Asterisk waits 2 × pingtime with
+// Retransmission timing (spec §4.4, R-6; docs/decisions.md D-29). Asterisk waits 2 × pingtime with
 // pingtime 1000 ms until measured (__attempt_transmit(), iax2_send()), so its first retransmission comes after 2 s,
 // then ×10 up to 10 s. That wait only protected against duplicates; a duplicate of a sequenced frame is harmless
 // (the peer re-ACKs it, spec §4.3), and the one frame whose duplicate is not — a NEW, REGREQ or REGREL carrying a
