@@ -9,7 +9,8 @@ import { run as runCallMediaCost } from './call-media-cost.js';
 import { run as runJitterQuality } from './jitter-quality.js';
 
 /** Optional modules written by others; a missing file is skipped. */
-const OPTIONAL_MODULES = ['./codecs.js', './dsp.js', './call-cost.js', './idle.js', './startup.js', './soak.js', './caller-anchor.js', './security.js'];
+const OPTIONAL_MODULES = ['./codecs.js', './dsp.js', './call-cost.js', './idle.js', './startup.js', './soak.js', './caller-anchor.js', './security.js',
+  './setup-loss.js'];
 
 function machine(): string {
   const cpus = os.cpus();

@@ -27,6 +27,8 @@ export interface EchoCallOptions {
   readonly logger?: Logger;
   /** Full frames sent and received, one line each (for looking into a failed call). */
   readonly trace?: (line: string) => void;
+  /** Called at the end of the talk, before hanging up, with our call number of the live dialog. */
+  readonly beforeHangup?: (localCall: number) => Promise<void>;
 }
 
 export interface EchoCallResult {
@@ -40,6 +42,21 @@ export interface EchoCallResult {
   readonly states: readonly CallState[];
   /** Full-frame retransmissions by our side (engine stats at the end). */
   readonly retransmissions: number;
+  /** What the receive path did (jitter buffer and concealment), at the end of the talk. */
+  readonly media?: EchoMediaFigures;
+}
+
+/** The receive path's figures for one call: where the echo went missing, if it did. */
+export interface EchoMediaFigures {
+  readonly framesReceived: number;
+  readonly concealedMs: number;
+  readonly lost: number;
+  readonly late: number;
+  readonly dropped: number;
+  readonly resyncs: number;
+  readonly delayMs: number;
+  /** Windows without the tone whose audio had faded below the level threshold (concealment ran out). */
+  readonly quietWindows: number;
 }
 
 const RATE = 8000;
@@ -81,8 +98,16 @@ export function windowHasTone(pcm: Int16Array): boolean {
     tone += share * energy;
     total += energy;
   }
-  const rms = Math.sqrt(total / pcm.length);
-  return total > 0 && tone / total >= 0.5 && rms >= (TONE_AMPLITUDE / Math.SQRT2) * 0.25;
+  return total > 0 && tone / total >= 0.5 && rmsOf(pcm) >= TONE_RMS_FLOOR;
+}
+
+/** A quarter of the sent tone's RMS: below it, concealment has faded the window to near silence. */
+const TONE_RMS_FLOOR = (TONE_AMPLITUDE / Math.SQRT2) * 0.25;
+
+function rmsOf(pcm: Int16Array): number {
+  let e = 0;
+  for (const x of pcm) e += x * x;
+  return Math.sqrt(e / pcm.length);
 }
 
 function toneFrames(): () => Int16Array {
@@ -113,6 +138,9 @@ export async function echoCall(options: EchoCallOptions): Promise<EchoCallResult
         + `s=${e.sourceCall} d=${e.destCall ?? 0} o=${e.oseqno ?? ''} i=${e.iseqno ?? ''} ts=${e.timestamp}`);
     });
   }
+  // Our call number of the live dialog: the source of what we sent last (a restart changes it until the answer).
+  let localCall = 0;
+  engine.on('trace', (e) => { if (e.direction === 'tx' && e.kind === 'full' && e.sourceCall > 1 && e.destCall !== 0) localCall = e.sourceCall; });
   const states: CallState[] = [];
   let endedEarly: CallEndInfo | undefined;
   let call: CallHandle | undefined;
@@ -132,9 +160,10 @@ export async function echoCall(options: EchoCallOptions): Promise<EchoCallResult
     if (setupMs === undefined || endedEarly) {
       return { windows: 0, echoWindows: 0, states, retransmissions: 0, ...(endedEarly ? { endedEarly } : {}) };
     }
-    const { windows, echoWindows } = await talk(c, options.talkMs ?? 4000);
+    const { windows, echoWindows, media } = await talk(c, options.talkMs ?? 4000);
+    if (c.state === 'up') await options.beforeHangup?.(localCall);
     const retransmissions = c.stats().retransmissions;
-    return { setupMs, windows, echoWindows, states, retransmissions, ...(endedEarly ? { endedEarly } : {}) };
+    return { setupMs, windows, echoWindows, states, retransmissions, media, ...(endedEarly ? { endedEarly } : {}) };
   } finally {
     if (call && call.state !== 'ended') call.hangup();
     await engine.shutdown();
@@ -143,7 +172,7 @@ export async function echoCall(options: EchoCallOptions): Promise<EchoCallResult
 }
 
 /** Sends the tone and plays out what comes back at the device pace (catching up after timer lateness). */
-async function talk(call: CallHandle, talkMs: number): Promise<{ windows: number; echoWindows: number }> {
+async function talk(call: CallHandle, talkMs: number): Promise<{ windows: number; echoWindows: number; media: EchoMediaFigures }> {
   const codec = call.codec ?? 'ulaw';
   const media = await CallMedia.create({ codec, now: () => performance.now(), send: (p, ms) => call.sendVoice(p, ms),
     playbackRate: RATE, playbackFrameSamples: FRAME, captureRate: RATE });
@@ -155,6 +184,7 @@ async function talk(call: CallHandle, talkMs: number): Promise<{ windows: number
   let done = 0;
   let windows = 0;
   let echoWindows = 0;
+  let quietWindows = 0;
   const windowPcm = new Int16Array(FRAME * WINDOW_FRAMES);
   let inWindow = 0;
   await new Promise<void>((resolve) => {
@@ -170,6 +200,7 @@ async function talk(call: CallHandle, talkMs: number): Promise<{ windows: number
           inWindow = 0;
           windows++;
           if (windowHasTone(windowPcm)) echoWindows++;
+          else if (rmsOf(windowPcm) < TONE_RMS_FLOOR) quietWindows++;
         }
       }
       if (done >= totalFrames || call.state === 'ended') { clearInterval(timer); resolve(); }
@@ -177,8 +208,10 @@ async function talk(call: CallHandle, talkMs: number): Promise<{ windows: number
     const timer = setInterval(tick, 10);
   });
   disconnect();
+  const m = media.stats();
   media.close();
-  return { windows, echoWindows };
+  return { windows, echoWindows, media: { framesReceived: m.framesReceived, concealedMs: m.concealedMs, lost: m.jitter.lost,
+    late: m.jitter.late, dropped: m.jitter.dropped, resyncs: m.jitter.resyncs, delayMs: m.jitter.currentDelayMs, quietWindows } };
 }
 
 export interface EchoRunSummary {
