@@ -67,7 +67,23 @@ export type Command =
       /** Direct callers without call-token support: refused ('required', the default) or let in (docs/security.md §7.3). */
       readonly callTokens: 'required' | 'optional';
     }
-  | LoadCommand;
+  | LoadCommand
+  | TestCommand;
+
+export interface TestCommand {
+  readonly kind: 'test';
+  readonly common: CommonOptions;
+  readonly scenarioPath: string;
+  readonly server?: string;
+  /** --user list (cycled) when the scenario names no accounts. */
+  readonly users: readonly string[];
+  /** Authentication and encryption options for every account, from the command line (its username is a placeholder). */
+  readonly account?: ServerAccount;
+  /** Calls in all, all at once (each runs the scenario). */
+  readonly calls: number;
+  readonly ratePerS: number;
+  readonly junit?: string;
+}
 
 /** Who the calls of `redial load` go to: accounts on a server (cycled), or a peer directly. */
 export type LoadTarget =
@@ -112,7 +128,7 @@ export const OPTIONS = {
   version: { type: 'boolean' },
   echo: { type: 'boolean' }, calls: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' },
   dial: { type: 'string' }, tone: { type: 'string' }, 'hold-for': { type: 'string' }, 'max-failures': { type: 'string' },
-  'max-setup-ms': { type: 'string' },
+  'max-setup-ms': { type: 'string' }, junit: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>['values'];
@@ -191,8 +207,25 @@ export function parseCommand(argv: readonly string[], env: Readonly<Record<strin
     case 'load':
       noPositionals(verb, rest);
       return loadCommand(values, env, common);
+    case 'test': {
+      if (rest.length !== 1) throw new UsageError('test needs one scenario file (YAML or JSON)');
+      const users = values.user === undefined ? [] : values.user.split(',').map((u) => u.trim());
+      if (users.some((u) => u === '')) throw new UsageError('--user: an empty name in the list');
+      if (values.user !== undefined && values.server === undefined) throw new UsageError('--user given without --server');
+      // The account options (--auth, --encryption, the secret's source) apply to every account the calls use.
+      const account = values.server !== undefined ? serverAccount({ ...values, user: users[0] ?? 'scenario' }, env, undefined, true) : undefined;
+      const rate = values.rate?.replace(/\/s$/, '');
+      return {
+        kind: 'test', common, scenarioPath: rest[0] as string, users,
+        ...(values.server !== undefined ? { server: values.server } : {}),
+        ...(account ? { account } : {}),
+        calls: positiveInt(values.calls ?? '1', '--calls'),
+        ratePerS: positiveNumber(rate ?? '5', '--rate'),
+        ...(values.junit !== undefined ? { junit: values.junit } : {}),
+      };
+    }
     default:
-      throw new UsageError(`unknown command '${verb}' (try: register, call, listen, load, devices, help)`);
+      throw new UsageError(`unknown command '${verb}' (try: register, call, listen, load, test, devices, help)`);
   }
 }
 

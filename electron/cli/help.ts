@@ -15,6 +15,7 @@ Usage:
   redial load --dial EXT --server HOST[:PORT] [--user NAME[,NAME…] --secret …] [--calls N] [--rate R] [--duration S]
                   [--hold-for S] [--tone HZ[,HZ] | --play in.wav] [--codec …] [--answer-timeout S]
                   [--max-failures N] [--max-setup-ms MS] [--json]
+  redial test SCENARIO.yaml|.json [--server … --user NAME[,NAME…] --secret …] [--calls N] [--rate R] [--junit FILE]
   redial devices
   redial help [COMMAND] | --help | --version
 
@@ -34,6 +35,10 @@ if given. Without --user the calls go directly to the peer at --server. Each cal
 --play's WAV file. Several users are cycled; each user's secret comes from REDIAL_SECRET_<USER> if set. Ctrl-C hangs
 up every call and waits for the server; a second Ctrl-C ends at once. Exit code 12 when --max-failures or
 --max-setup-ms is crossed, or when no call was answered.
+
+test runs a scenario file (steps: dial, expect answer/ringing/tone/speech/silence/text/dtmf/hangup, play, dtmf,
+text, wait, record, hangup; see docs/scenarios.md) in one call, or in --calls N calls at once; each call's failing
+step is named with its line; --junit FILE writes JUnit XML. Exit code 13 when a step failed.
 
 listen --echo is an echo peer: it answers every call at once, as many at a time as come, and sends each caller's
 audio straight back (nothing decoded), like Asterisk's Echo(); a cheap reflector for redial load.

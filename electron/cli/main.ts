@@ -3,7 +3,10 @@
 // what it reports, and exits with its code (exit-codes.ts).
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseCommand, UsageError, type Command, type ServerAccount } from './args.js';
+import { readFileSync } from 'node:fs';
+import { parseCommand, UsageError, type Command, type ServerAccount, type TestCommand } from './args.js';
+import { parseScenario } from './scenario/scenario-parser.js';
+import { accountsOf, routeCalls } from './scenario/scenario-calls.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { HELP } from './help.js';
 import { resolveSecret } from './secret.js';
@@ -25,19 +28,23 @@ export async function run(argv: readonly string[], env: Readonly<Record<string, 
   if (cmd.kind === 'version') { process.stdout.write(`redial ${version()}\n`); return ExitCode.OK; }
   let secret: string | undefined;
   let secrets: Record<string, string> | undefined;
+  const secretVariables: string[] = [];
   try {
     if (cmd.kind === 'load') {
       secrets = cmd.target.kind === 'accounts' ? await accountSecrets(cmd.target.accounts, env) : {};
+    } else if (cmd.kind === 'test') {
+      secrets = await scenarioSecrets(cmd, env, secretVariables);
     } else {
       const account = cmd.kind === 'devices' ? undefined : cmd.account;
       secret = account ? await resolveSecret(account.secret, env) : undefined;
     }
   } catch (err) {
+    // A bad scenario file (ScenarioError names the line and step), a secret that is missing: usage errors.
     process.stderr.write(`redial: ${err instanceof Error ? err.message : String(err)}\n`);
     return ExitCode.USAGE;
   }
   return runSession({ kind: 'run', command: cmd, ...(secret !== undefined ? { secret } : {}), ...(secrets ? { secrets } : {}) },
-    sessionEnvironment(env, cmd));
+    sessionEnvironment(env, cmd, secretVariables));
 }
 
 /**
@@ -46,8 +53,10 @@ export async function run(argv: readonly string[], env: Readonly<Record<string, 
  * the private IPC channel only; an environment is readable in /proc by the same user and is inherited by whatever
  * the session starts (docs/security.md §5).
  */
-export function sessionEnvironment(env: Readonly<Record<string, string | undefined>>, cmd: Command): NodeJS.ProcessEnv {
-  const named = new Set<string>();
+export function sessionEnvironment(env: Readonly<Record<string, string | undefined>>, cmd: Command,
+  /** More variables holding secrets (a scenario's accounts' secret-env). */
+  alsoSecret: readonly string[] = []): NodeJS.ProcessEnv {
+  const named = new Set<string>(alsoSecret);
   const accounts = cmd.kind === 'load' ? (cmd.target.kind === 'accounts' ? cmd.target.accounts : [])
     : cmd.kind === 'devices' || cmd.kind === 'help' || cmd.kind === 'version' || cmd.account === undefined ? [] : [cmd.account];
   for (const a of accounts) if (a.secret.kind === 'env') named.add(a.secret.name);
@@ -57,6 +66,34 @@ export function sessionEnvironment(env: Readonly<Record<string, string | undefin
     out[k] = v;
   }
   return out;
+}
+
+/**
+ * The secrets of the accounts a scenario's calls use (scenario-calls.ts): an account's `secret-env` variable when
+ * the scenario names one, else as for `redial load`. The scenario is read here first, so a file with a mistake is a
+ * usage error before anything is sent.
+ */
+async function scenarioSecrets(cmd: TestCommand, env: Readonly<Record<string, string | undefined>>,
+  /** Filled with the variables the scenario's accounts read (kept out of the session's environment). */
+  variables: string[]): Promise<Record<string, string>> {
+  let text: string;
+  try { text = readFileSync(cmd.scenarioPath, 'utf8'); } catch (err) {
+    throw new UsageError(`cannot read the scenario ${cmd.scenarioPath}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const routes = routeCalls(parseScenario(text, cmd.scenarioPath), cmd.calls, { ...(cmd.server !== undefined ? { server: cmd.server } : {}), users: cmd.users });
+  const out: Record<string, string> = {};
+  const rest: ServerAccount[] = [];
+  for (const a of accountsOf(routes)) {
+    if (a.secretEnv === undefined) {
+      if (cmd.account) rest.push({ ...cmd.account, server: a.server, username: a.user });
+      continue;
+    }
+    variables.push(a.secretEnv);
+    const value = env[a.secretEnv];
+    if (value === undefined) throw new UsageError(`the scenario's account ${a.user} takes its secret from ${a.secretEnv}, which is not set`);
+    out[a.user] = value;
+  }
+  return { ...(await accountSecrets(rest, env)), ...out };
 }
 
 /**

@@ -22,6 +22,7 @@ async function runCommand(m: Extract<FrontToSession, { kind: 'run' }>): Promise<
       case 'listen': return await (await import('./commands/listen.js')).runListen(cmd, m.secret, out);
       case 'devices': return await (await import('./commands/devices.js')).runDevices(cmd, out);
       case 'load': return await (await import('./commands/load.js')).runLoad(cmd, m.secrets ?? {}, out);
+      case 'test': return await (await import('./commands/test.js')).runTest(cmd, m.secrets ?? {}, out);
     }
   } catch (err) {
     if (err instanceof UsageError) {

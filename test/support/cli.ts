@@ -18,6 +18,8 @@ export interface RunningCli {
   readonly proc: ChildProcess;
   readonly events: CliEventLine[];
   stderr(): string;
+  /** Everything printed on stdout (human output, without --json). */
+  stdout(): string;
   /** Resolves when an event matching `pred` has been printed. */
   waitForEvent(pred: (e: CliEventLine) => boolean, timeoutMs?: number): Promise<CliEventLine>;
   /** Resolves with the exit code. */
@@ -25,14 +27,17 @@ export interface RunningCli {
   kill(signal?: NodeJS.Signals): void;
 }
 
-export function startCli(args: readonly string[], env: Readonly<Record<string, string>> = {}): RunningCli {
-  const proc = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `cwd`: where the command runs (files it writes by relative path land there); the project folder by default. */
+export function startCli(args: readonly string[], env: Readonly<Record<string, string>> = {}, cwd = root): RunningCli {
+  const proc = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const events: CliEventLine[] = [];
   let err = '';
+  let out = '';
   let partial = '';
   const waiters: { pred: (e: CliEventLine) => boolean; resolve: (e: CliEventLine) => void }[] = [];
   proc.stdout?.setEncoding('utf8');
   proc.stdout?.on('data', (chunk: string) => {
+    out += chunk;
     partial += chunk;
     let nl: number;
     while ((nl = partial.indexOf('\n')) >= 0) {
@@ -51,6 +56,7 @@ export function startCli(args: readonly string[], env: Readonly<Record<string, s
   return {
     proc, events,
     stderr: () => err,
+    stdout: () => out,
     waitForEvent(pred, timeoutMs = 20_000) {
       const found = events.find(pred);
       if (found) return Promise.resolve(found);

@@ -4,7 +4,7 @@
 // report at the end; the exit code says whether a --max-failures / --max-setup-ms threshold was crossed.
 import { readFileSync } from 'node:fs';
 import type { CodecName } from '../../core/media/codec.js';
-import { decodeWav } from '../../core/media/wav.js';
+import { decodeWav, monoOf } from '../../core/media/wav.js';
 import { BulkPhoneMedia, type BulkCallMedia } from '../../core/phone/bulk-phone-media.js';
 import type { EncodedAudioCache, EncodedAudio } from '../../core/media/encoded-audio.js';
 import { SystemClock } from '../../adapters/system-clock.js';
@@ -13,7 +13,7 @@ import { accountInput, saveAccount, startCliPhone } from '../cli-phone.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { distribution } from '../load/distribution.js';
 import { LoadRunner, type LoadResult } from '../load/load-runner.js';
-import { PhoneLoadDialer, type DialTarget } from '../load/phone-dialer.js';
+import { PhoneLoadDialer, cycleRoutes, type DialTarget } from '../load/phone-dialer.js';
 import { formatSummary, summarize, type LoadSummary, type Progress } from '../load/report.js';
 import type { CliOutput } from '../output.js';
 import { terminalSafeJson } from '../../shared/display-text.js';
@@ -45,7 +45,7 @@ export async function runLoad(cmd: LoadCommand, secrets: Readonly<Record<string,
       }
       target = { kind: 'accounts', accounts };
     }
-    const dialer = new PhoneLoadDialer(api, target, cmd.dial, (id) => medias.get(id), (id) => medias.delete(id));
+    const dialer = new PhoneLoadDialer(api, cycleRoutes(target, cmd.dial), (id) => medias.get(id), (id) => medias.delete(id));
     const printer = new ProgressPrinter(out, cmd.common.json);
     const runner = new LoadRunner({
       calls: cmd.calls, ratePerS: cmd.ratePerS, durationS: cmd.durationS, answerTimeoutS: cmd.answerTimeoutS,
@@ -88,12 +88,7 @@ function prepareSound(sound: LoadSound): (codec: CodecName, sounds: EncodedAudio
   try { wav = decodeWav(bytes); } catch (err) {
     throw new UsageError(`--play: ${sound.path} is not a WAV file redial can play (${err instanceof Error ? err.message : String(err)})`);
   }
-  const mono = new Int16Array(Math.floor(wav.samples.length / wav.channels));
-  for (let i = 0; i < mono.length; i++) {
-    let sum = 0;
-    for (let c = 0; c < wav.channels; c++) sum += wav.samples[i * wav.channels + c];
-    mono[i] = Math.round(sum / wav.channels);
-  }
+  const mono = monoOf(wav);
   return (codec, sounds) => sounds.get(`file:${sound.path}`, codec, () => ({ pcm: mono, rate: wav.sampleRate }));
 }
 

@@ -16,6 +16,8 @@ export interface LoadCallEnd {
 
 /** What a placed call tells the runner. */
 export interface LoadCallEvents {
+  /** The phone took the call (its id, for whoever wants to act on it: a scenario). */
+  placed?(callId: string): void;
   ringing(): void;
   answered(): void;
   ended(end: LoadCallEnd): void;
@@ -226,13 +228,14 @@ export class LoadRunner {
     const answered = l.answeredAt !== undefined;
     if (answered) this.up--;
     let failure = l.failure;
-    if (!failure && answered && !l.hungUpByUs) {
+    // Ended by us (a scenario hanging up at its last step, say) is no failure of the call itself.
+    if (!failure && answered && !l.hungUpByUs && end.by !== 'local') {
       failure = { code: 'ended-early', message: `the ${end.by === 'network' ? 'network' : 'far end'} ended an answered call before we hung up`,
         ...(end.failure?.causeCode !== undefined ? { causeCode: end.failure.causeCode } : {}),
         ...(end.failure?.cause !== undefined ? { cause: end.failure.cause } : {}) };
     }
     if (!failure && end.failure && !(l.hungUpByUs && end.by === 'local')) failure = end.failure;
-    if (!failure && !answered && !l.hungUpByUs) failure = { code: 'ended', message: 'the call ended before it was answered' };
+    if (!failure && !answered && !l.hungUpByUs && end.by !== 'local') failure = { code: 'ended', message: 'the call ended before it was answered' };
     if (!failure && !answered && this.stopping) {
       // Still ringing when the run ended: neither answered nor failed by the server; reported as not answered.
       failure = { code: 'not-answered-by-end', message: 'still not answered when the run ended' };

@@ -2,7 +2,7 @@
 // call:dial with the next account (or directly to a peer), call:updated for ringing and answer, call:ended with
 // the far end's cause and the call's final figures, call:hangup to end one. Per call, BulkPhoneMedia's figures add
 // how long it had media (the base of the concealed percentage).
-import type { CallStatsView, CallView, EventPayload, RedialApi } from '../../shared/api.js';
+import type { CallStatsView, CallView, EventPayload, RedialApi, RequestPayload } from '../../shared/api.js';
 import { rawText } from '../../shared/display-text.js';
 import { CallEvents } from '../call-script.js';
 import type { BulkCallMedia } from '../../core/phone/bulk-phone-media.js';
@@ -12,6 +12,21 @@ import type { CallFailure, CallMediaFigures } from './report.js';
 export type DialTarget =
   | { readonly kind: 'accounts'; readonly accounts: readonly { readonly id: string; readonly user: string }[] }
   | { readonly kind: 'direct'; readonly server: string };
+
+/** Where call `index` goes: the call:dial request, and how the report names its account. */
+export interface DialRoute {
+  readonly request: RequestPayload<'call:dial'>;
+  readonly label: string;
+}
+
+/** The same number for every call, through the accounts in turn, or directly to one peer. */
+export function cycleRoutes(target: DialTarget, number: string): (index: number) => DialRoute {
+  return (index) => {
+    if (target.kind === 'direct') return { request: { number, direct: { server: target.server } }, label: target.server };
+    const a = target.accounts[(index - 1) % target.accounts.length];
+    return { request: { number, accountId: a.id }, label: a.user };
+  };
+}
 
 interface Tracked {
   readonly events: LoadCallEvents;
@@ -24,8 +39,7 @@ export class PhoneLoadDialer implements LoadDialer {
 
   constructor(
     private readonly api: RedialApi,
-    private readonly target: DialTarget,
-    private readonly number: string,
+    private readonly route: (index: number) => DialRoute,
     private readonly media: (callId: string) => BulkCallMedia | undefined,
     /** The call's record is made: its media can be forgotten. */
     private readonly forget: (callId: string) => void = () => undefined,
@@ -35,18 +49,14 @@ export class PhoneLoadDialer implements LoadDialer {
   }
 
   accountOf(index: number): string {
-    if (this.target.kind === 'direct') return this.target.server;
-    const a = this.target.accounts;
-    return a[(index - 1) % a.length].user;
+    return this.route(index).label;
   }
 
   dial(index: number, events: LoadCallEvents): LoadCall {
     let callId: string | undefined;
     let hangupWanted = false;
-    const request = this.target.kind === 'direct'
-      ? { number: this.number, direct: { server: this.target.server } }
-      : { number: this.number, accountId: this.target.accounts[(index - 1) % this.target.accounts.length].id };
-    this.api.request('call:dial', request).then((view) => {
+    this.api.request('call:dial', this.route(index).request).then((view) => {
+      events.placed?.(view.id);
       callId = view.id;
       const t: Tracked = { events, rang: false, answered: false };
       this.events.attach(view.id, {

@@ -2,7 +2,6 @@
 // call feeds it what happens (ringing, answer, the end, TEXT and DTMF received, the audio we hear after the jitter
 // buffer) and gives it a ScenarioCall to act through; timers come from the core's Clock port. The runner decides
 // when each step passes or fails, and says why in words that name the step.
-import type { CallEndInfo } from '../../core/iax2/engine-api.js';
 import type { CancelTimer, Clock } from '../../core/ports.js';
 import { BlockAnalyzer } from '../../core/media/analysis/block-analyzer.js';
 import { SilenceWatch, SpeechWatch, ToneWatch, type AudioWatch } from '../../core/media/analysis/audio-watch.js';
@@ -45,14 +44,22 @@ const Q850_TEXT: Readonly<Record<number, string>> = {
   34: 'congestion', 42: 'switch congestion', 58: 'no common codec',
 };
 
-/** "cause 17 (busy)": the far end's reason for ending, as messages show it. */
-export function endText(info: CallEndInfo): string {
+/** How a call ended, as the runner is told (the engine's CallEndInfo, or the phone's CallEndView). */
+export interface CallEnd {
+  readonly by: 'local' | 'remote' | 'network';
+  readonly cause?: string;
+  readonly causeCode?: number;
+  readonly error?: { readonly code: string; readonly message: string; readonly cause?: string; readonly causeCode?: number };
+}
+
+/** "the far end hung up with cause 17 (busy)": how a call ended, as messages say it. */
+export function endText(info: CallEnd): string {
   const code = info.causeCode ?? info.error?.causeCode;
   const name = info.cause ?? info.error?.cause ?? (code !== undefined ? Q850_TEXT[code] : undefined);
   const cause = code !== undefined ? `cause ${code}${name ? ` (${name})` : ''}` : name ? `"${name}"` : undefined;
-  const who = info.by === 'remote' ? 'the far end hung up' : info.by === 'network' ? 'the call was lost' : 'we hung up';
-  const detail = info.error && info.by !== 'local' ? `: ${info.error.message}` : '';
-  return `${who}${cause ? ` with ${cause}` : ''}${detail}`;
+  const who = info.by === 'remote' ? 'the far end hung up' : info.by === 'network' ? 'the call was lost'
+    : info.error ? 'the call failed' : 'we hung up';
+  return `${who}${cause ? ` with ${cause}` : ''}${info.error ? `: ${info.error.message}` : ''}`;
 }
 
 type Active = {
@@ -71,7 +78,7 @@ export class ScenarioRunner {
   private readonly dialledAt: number;
   private rang = false;
   private answered = false;
-  private endInfo: CallEndInfo | undefined;
+  private endInfo: CallEnd | undefined;
   private readonly texts: string[] = [];
   private dtmfHeard = '';
   private analyzer: BlockAnalyzer | undefined;
@@ -109,10 +116,12 @@ export class ScenarioRunner {
     this.active?.check?.();
   }
 
-  ended(info: CallEndInfo): void {
+  ended(info: CallEnd): void {
     if (this.endInfo) return;
     this.endInfo = info;
     if (this.finished) return;
+    // Our own HANGUP ends the call while the hangup step is still being run (the phone reports it at once).
+    if (this.active?.step.kind === 'hangup') { this.pass(); return; }
     if (this.active?.check) { this.active.check(); if (this.finished || !this.active) return; }
     // Any other step cannot go on without the call.
     if (this.active) this.fail(`${endText(info)} during this step`);

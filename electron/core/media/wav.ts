@@ -150,3 +150,15 @@ function writeTag(out: Uint8Array, at: number, tag: string): void {
 function readTag(b: Uint8Array, at: number): string {
   return String.fromCharCode(b[at], b[at + 1], b[at + 2], b[at + 3]);
 }
+
+/** One channel from any WAV: the channels averaged (a stereo file plays as its mix). */
+export function monoOf(wav: WavAudio): Int16Array {
+  if (wav.channels === 1) return wav.samples;
+  const mono = new Int16Array(Math.floor(wav.samples.length / wav.channels));
+  for (let i = 0; i < mono.length; i++) {
+    let sum = 0;
+    for (let c = 0; c < wav.channels; c++) sum += wav.samples[i * wav.channels + c];
+    mono[i] = Math.round(sum / wav.channels);
+  }
+  return mono;
+}

@@ -127,3 +127,17 @@ describe('redial load and listen --echo', () => {
     expect(parseCommand(['listen'])).toMatchObject({ echo: false });
   });
 });
+
+describe('redial test', () => {
+  it('parses a scenario run with its options', () => {
+    expect(parseCommand(['test', 'echo.yaml', '--server', 'pbx', '--user', 'a,b', '--calls', '3', '--rate', '2', '--junit', 'out.xml'], { REDIAL_SECRET: 's' }))
+      .toMatchObject({ kind: 'test', scenarioPath: 'echo.yaml', server: 'pbx', users: ['a', 'b'], calls: 3, ratePerS: 2, junit: 'out.xml',
+        account: { auth: ['md5'], secret: { kind: 'env', name: 'REDIAL_SECRET' } } });
+    expect(parseCommand(['test', 's.json'])).toMatchObject({ kind: 'test', users: [], calls: 1 });
+  });
+
+  it('needs exactly one scenario, and a server for --user', () => {
+    expect(() => parseCommand(['test'])).toThrow('test needs one scenario file (YAML or JSON)');
+    expect(() => parseCommand(['test', 'a.yaml', '--user', 'x'])).toThrow('--user given without --server');
+  });
+});

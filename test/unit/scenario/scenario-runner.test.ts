@@ -164,3 +164,19 @@ describe('endText', () => {
     expect(endText({ by: 'local' })).toBe('we hung up');
   });
 });
+
+describe('ScenarioRunner: our own hangup', () => {
+  it('passes the hangup step when the phone reports the end while the step is still running', () => {
+    const scenario = parseScenario('steps:\n  - dial: 601\n  - expect: answer\n  - hangup\n', 'h.yaml');
+    const clock = new FakeClock(0);
+    let outcome: ScenarioOutcome | undefined;
+    let runner: ScenarioRunner | undefined;
+    // As the phone does: the HANGUP request ends the call synchronously, inside the step.
+    const call: ScenarioCall = { hangup: () => runner?.ended({ by: 'local', causeCode: 16 }), sendDtmf: () => undefined, sendText: () => undefined, play: () => undefined, record: () => undefined };
+    runner = new ScenarioRunner(planCall(scenario, 1, 'a').steps, call, clock, { timeoutS: 60, onFinished: (o) => { outcome = o; } });
+    runner.start();
+    runner.answeredNow();
+    expect(outcome).toMatchObject({ passed: true });
+    expect(outcome!.steps.map((s) => s.status)).toEqual(['passed', 'passed', 'passed']);
+  });
+});
