@@ -279,6 +279,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   sendOpening(subclass: number, ies: readonly RawIe[], options: SendOptions = {}): void {
     if (this.isClosed || this.opening) return;
     try {
+      // Checked once with the largest token there could be, so that no copy sent later can fail to encode.
       encodeIes([...ies, { type: IeType.CALLTOKEN, data: new Uint8Array(255) }]);
     } catch (err) {
       // An IE over 255 bytes (a caller's bug): nothing can be sent, so the dialog ends at once instead of hanging.
@@ -407,7 +408,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   private firstRto(mode: PendingMode): number {
     const rto = initialRto(this.link.policy, this.rtt);
     if (mode !== 'tokenised' || !this.opening) return rto;
-    return Math.min(this.link.policy.maxRtoMs, rto * this.link.policy.restartBackoff ** this.opening.restarts);
+    return nextRto(this.link.policy, rto, this.link.policy.restartBackoff ** this.opening.restarts);
   }
 
   private transmit(p: PendingFrame, retry: boolean): void {
@@ -444,7 +445,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     // gently.
     if (p.mode === 'probe') p.timestamp = this.outTs.forIax();
     this.transmit(p, true);
-    p.rto = p.mode === 'probe' ? Math.min(this.link.policy.maxRtoMs, p.rto * this.link.policy.restartBackoff) : nextRto(this.link.policy, p.rto);
+    p.rto = nextRto(this.link.policy, p.rto, p.mode === 'probe' ? this.link.policy.restartBackoff : this.link.policy.backoff);
     this.arm(p);
   }
 

@@ -60,6 +60,7 @@ export function initialRto(policy: RetransmitPolicy, rtt: RttEstimate | undefine
   return Math.min(policy.maxRtoMs, Math.max(policy.minRtoMs, raw));
 }
 
-export function nextRto(policy: RetransmitPolicy, rto: number): number {
-  return Math.min(policy.maxRtoMs, rto * policy.backoff);
+/** The timeout after one more try: × `factor` (the policy's backoff unless given), capped at maxRtoMs. */
+export function nextRto(policy: RetransmitPolicy, rto: number, factor: number = policy.backoff): number {
+  return Math.min(policy.maxRtoMs, rto * factor);
 }
