@@ -3,6 +3,7 @@
 //  - electron/core/**   : pure TypeScript. No electron, no I/O modules, no imports from outer layers.
 //  - electron/shared/** : the renderer ↔ engine contract. No node:* and no electron (it runs in the renderer too).
 //  - renderer/**        : may import only preact and electron/shared.
+//  - product code never looks at the test runner (VITEST, JEST_WORKER_ID …): a policy a test needs is injected.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
 
@@ -64,6 +65,13 @@ check(walk(join(root, 'renderer')), (spec, f) => {
   if (spec === 'preact' || spec.startsWith('preact/')) return null;
   return 'the renderer may import only preact and the contract';
 });
+
+for (const dir of ['electron', 'renderer']) {
+  for (const f of walk(join(root, dir))) {
+    const m = /\b(VITEST|JEST_WORKER_ID|NODE_ENV\s*===?\s*['"]test['"])\b/.exec(readFileSync(f, 'utf8'));
+    if (m) problems.push(`${relative(root, f)}: reads '${m[1]}': product code must not sniff the test runner; inject the policy`);
+  }
+}
 
 if (problems.length) {
   console.error('Layer check failed:\n  ' + problems.join('\n  '));

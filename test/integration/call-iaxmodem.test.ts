@@ -37,7 +37,7 @@ describe.skipIf(!available)('calls with iaxmodem (libiax2) through the engine', 
   it('dials iaxmodem, hears its 2100 Hz answer tone, hangs up', async () => {
     const modemPort = await freeUdpPort();
     socket = await LoopbackUdpPort.bind(0);
-    engine = createIax2Engine({ socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver, keepaliveMs: 0 });
+    engine = createIax2Engine({ illegalCallTransitions: 'throw', socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver, keepaliveMs: 0 });
     modem = new IaxModem({ name: `rdc${process.pid}a`, port: modemPort, serverPort: socket.local.port });
     await modem.start();
     await modem.autoAnswer();
@@ -67,7 +67,7 @@ describe.skipIf(!available)('calls with iaxmodem (libiax2) through the engine', 
   it('refuses iaxmodem\'s call by default (no call-token support): one REJECT, no ringing (docs/security.md §7.3)', async () => {
     const modemPort = await freeUdpPort();
     socket = await LoopbackUdpPort.bind(0);
-    engine = createIax2Engine({ socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver, keepaliveMs: 0 });
+    engine = createIax2Engine({ illegalCallTransitions: 'throw', socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver, keepaliveMs: 0 });
     engine.setAcceptDirectCalls(true);
     const incoming: CallHandle[] = [];
     engine.on('incoming', (c) => incoming.push(c));

@@ -88,7 +88,7 @@ describe('fuzz: random and mutated datagrams', () => {
     peer.enableRegistrar({ users: { '1001': { secret: 's' } }, grantRefresh: () => 2 });
     socket = new CountingSocket(await new DgramUdpBinder().bind({ port: 0, fallbackToEphemeral: true, host: '127.0.0.1' }));
     clock = new CountingClock();
-    engine = createIax2Engine({
+    engine = createIax2Engine({ illegalCallTransitions: 'throw',
       socket, clock, random: new NodeRandom(), resolver: new DnsResolver(), keepaliveMs: [300, 400], maxDialogs: 256,
       logger: { log: (level: LogLevel, message: string, fields?: Readonly<Record<string, unknown>>) => { if (level === 'error') errors.push(`${message} ${JSON.stringify(fields)}`); } },
     });

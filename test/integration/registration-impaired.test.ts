@@ -28,7 +28,7 @@ describe('registration through an impaired network', () => {
       });
       cleanups.push(() => proxy.close());
       const socket = await new DgramUdpBinder().bind({ port: 0, fallbackToEphemeral: true, host: '127.0.0.1' });
-      const engine = createIax2Engine({
+      const engine = createIax2Engine({ illegalCallTransitions: 'throw',
         socket, clock: new SystemClock(), random: new NodeRandom(), resolver: new DnsResolver(),
         keepaliveMs: 0, registrationBackoffMs: [300],
       });

@@ -23,7 +23,7 @@ afterEach(async () => {
 
 async function startEngine(extra: Partial<EngineOptions> = {}): Promise<{ engine: Iax2EngineImpl; socket: UdpSocketPort; states: RegistrationState[] }> {
   const socket = await new DgramUdpBinder().bind({ port: 0, fallbackToEphemeral: true, host: '127.0.0.1' });
-  const engine = createIax2Engine({
+  const engine = createIax2Engine({ illegalCallTransitions: 'throw',
     socket, clock: new SystemClock(), random: new NodeRandom(), resolver: new DnsResolver(),
     keepaliveMs: 0, registrationBackoffMs: [60_000], ...extra,
   });

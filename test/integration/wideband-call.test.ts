@@ -70,7 +70,7 @@ const sides: Side[] = [];
 
 async function side(tone: boolean): Promise<Side> {
   const socket = await LoopbackUdpPort.bind(0);
-  const engine = createIax2Engine({ socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver, keepaliveMs: 0, unregisterTimeoutMs: 100 });
+  const engine = createIax2Engine({ illegalCallTransitions: 'throw', socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver, keepaliveMs: 0, unregisterTimeoutMs: 100 });
   // Tone bursts (200 ms on, 200 ms off): the noise suppressor treats a steady tone as noise, bursts as signal.
   const audio = new PacedFakeAudioSystem({
     deviceRate: DEVICE_RATE,

@@ -50,7 +50,7 @@ export function callRigs(): (options?: CallRigOptions) => Promise<CallRig> {
   return async (options = {}) => {
     const peer = await ScriptedCallPeer.start();
     const socket = await LoopbackUdpPort.bind(0);
-    const engine = createIax2Engine({ socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver,
+    const engine = createIax2Engine({ illegalCallTransitions: 'throw', socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver,
       keepaliveMs: 0, ...options.engine, logger });
     if (options.acceptDirectCalls) engine.setAcceptDirectCalls(true);
     const incoming: CallHandle[] = [];

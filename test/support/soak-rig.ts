@@ -131,7 +131,7 @@ export class SoakRig {
     const clock = new SystemClock();
     const callerSocket = await LoopbackUdpPort.bind(0);
     const calleeSocket = await LoopbackUdpPort.bind(0);
-    const common = { clock, random: cryptoRandom, resolver: loopbackResolver, unregisterTimeoutMs: 100 };
+    const common = { clock, random: cryptoRandom, resolver: loopbackResolver, unregisterTimeoutMs: 100, illegalCallTransitions: 'throw' as const };
     const callerEngine = createIax2Engine({ socket: callerSocket, ...common });
     const calleeEngine = createIax2Engine({ socket: calleeSocket, ...common, keepaliveMs: 0 });
 

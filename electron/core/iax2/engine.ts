@@ -4,6 +4,7 @@
 import type { CancelTimer, Clock, Logger, RandomSource, Resolver, UdpEndpoint, UdpSocketPort } from '../ports.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { createCallManager } from './call/index.js';
+import type { IllegalTransitionPolicy } from './call/call-state-machine.js';
 import type {
   AccountConfig, CallHandle, DialOptions, EngineEvents, Iax2Engine, RegistrationState,
 } from './engine-api.js';
@@ -35,6 +36,11 @@ export interface EngineOptions {
   readonly unregisterTimeoutMs?: number;
   /** NAT keepalive POKE interval range while registered and idle (default 20-25 s, spec §8.3); 0 disables. */
   readonly keepaliveMs?: readonly [number, number] | 0;
+  /**
+   * An illegal call-state transition is a bug in the call layer: 'log' it and keep the call (the default, for users),
+   * or 'throw' (the tests inject this, so such a bug fails them).
+   */
+  readonly illegalCallTransitions?: IllegalTransitionPolicy;
   /** Bounds on state under floods (defaults: 2048 dialogs, 4096 tombstones). */
   readonly maxDialogs?: number;
   readonly maxTombstones?: number;
@@ -90,6 +96,7 @@ export class Iax2EngineImpl extends TypedEmitter<EngineEvents> implements Iax2En
       clock: options.clock,
       random: options.random,
       ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.illegalCallTransitions ? { illegalTransitions: options.illegalCallTransitions } : {}),
       openDialog: (peer, o) => this.openDialogForCall(peer, o?.alternateAddresses ?? []),
       resolveServer: (server) => this.resolve(server),
       account: (id) => this.accounts.get(id),

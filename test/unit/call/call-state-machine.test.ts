@@ -48,8 +48,11 @@ describe('call state transitions (RFC 5456 §6.2, spec §5.2/§5.3)', () => {
     expect(m.state).toBe('dialing');
     expect(logged[0]).toMatch(/dialing → up/);
   });
-  it('defaults to throwing under vitest', () => {
-    const m = new CallStateMachine({ direction: 'outgoing' });
-    expect(() => m.transition('held', 'bug')).toThrow(/illegal outgoing call transition/);
+  it("defaults to 'log': a user's call goes on and the bug is logged (tests inject 'throw'; npm run lint refuses test-runner sniffing)", () => {
+    const logged: string[] = [];
+    const m = new CallStateMachine({ direction: 'outgoing', log: (s) => logged.push(s) });
+    expect(m.transition('held', 'bug')).toBe(false);
+    expect(m.state).toBe('dialing');
+    expect(logged).toEqual([expect.stringMatching(/illegal outgoing call transition dialing → held/)]);
   });
 });

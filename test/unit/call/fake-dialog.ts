@@ -69,6 +69,8 @@ export function fakeHost(clock: FakeClock, dialogs: FakeDialog[], warnings: stri
   let n = 100;
   return {
     clock,
+    // A call-layer bug (an illegal state transition) fails the test.
+    illegalTransitions: 'throw',
     random: { int: (min) => min, bytes: (len) => new Uint8Array(len) },
     openDialog: () => { const d = new FakeDialog(n++, 'outgoing', clock); dialogs.push(d); return d; },
     resolveServer: async (server) => server.startsWith('bad')

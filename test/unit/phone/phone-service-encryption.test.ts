@@ -128,7 +128,7 @@ describe('PhoneService: encrypted call over the real engine', () => {
     peer.serve = serve;
     const socket = await LoopbackUdpPort.bind(0);
     cleanups.push(() => socket.close());
-    const engine = createIax2Engine({ socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver, keepaliveMs: 0 });
+    const engine = createIax2Engine({ illegalCallTransitions: 'throw', socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver, keepaliveMs: 0 });
     const t = await phoneOver(engine, systemClock);
     await t.phone.request('accounts:save', { server: `127.0.0.1:${peer.endpoint.port}`, username: '1001', secret: 'pw', register: false,
       codecs: ['ulaw'], encryption });

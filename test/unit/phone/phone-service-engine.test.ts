@@ -21,7 +21,7 @@ afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c();
 
 async function realPhone() {
   const socket = await LoopbackUdpPort.bind(0);
-  const engine = createIax2Engine({ socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver, keepaliveMs: 0 });
+  const engine = createIax2Engine({ illegalCallTransitions: 'throw', socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver, keepaliveMs: 0 });
   const phone = new PhoneService({
     engine, clock: systemClock, secrets: new MemorySecretStore(), formatTrace: formatTraceText,
     stores: { accounts: new MemoryDocumentStore<StoredAccounts>(), history: new MemoryDocumentStore<StoredHistory>(), settings: new MemoryDocumentStore<Settings>() },

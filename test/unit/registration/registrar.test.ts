@@ -42,7 +42,7 @@ beforeEach(() => {
   socket = new MemorySocket();
   states = [];
   incoming = [];
-  engine = createIax2Engine({ socket, clock, random: new SeededRandom(11), resolver: noDns, keepaliveMs: 0, callManager: recordingCalls });
+  engine = createIax2Engine({ illegalCallTransitions: 'throw', socket, clock, random: new SeededRandom(11), resolver: noDns, keepaliveMs: 0, callManager: recordingCalls });
   engine.on('registration', (s) => states.push(s));
 });
 

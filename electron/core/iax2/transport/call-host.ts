@@ -5,6 +5,7 @@ import type { CodecName } from '../../media/codec.js';
 import type { Clock, Logger, RandomSource, UdpEndpoint } from '../../ports.js';
 import type { AccountConfig, CallHandle, DialOptions, UserFacingError } from '../engine-api.js';
 import type { FullFrame } from '../wire/types.js';
+import type { IllegalTransitionPolicy } from '../call/call-state-machine.js';
 import type { Dialog } from './dialog.js';
 
 export interface OpenDialogOptions {
@@ -21,6 +22,8 @@ export interface CallHost {
   readonly clock: Clock;
   readonly random: RandomSource;
   readonly logger?: Logger;
+  /** What an illegal call-state transition does (a bug in the call layer): the engine's option, default 'log'. */
+  readonly illegalTransitions?: IllegalTransitionPolicy;
   /** A fresh outgoing dialog (new random call number) towards an already resolved address. */
   openDialog(peer: UdpEndpoint, options?: OpenDialogOptions): Dialog;
   /** "host", "host:port", "[v6]:port" → endpoints (port 4569 by default). Never rejects. */
