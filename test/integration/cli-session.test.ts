@@ -1,10 +1,10 @@
 // The `redial` command runs its engine and call audio in a session process, not in the process that talks to the
 // terminal. Here the front process of a calling `redial` is stopped (SIGSTOP) for 250 ms at a time during a call:
-// the far end's tone must reach the recording without a disturbance. The control stops the session process itself
-// (3 × 250 ms), and the same detector must find it, so the test can fail. A stalled audio process shows either as a hole
-// in the recording or, when the frames that queued up meanwhile are played late instead of dropped (which one
-// depends on whether the socket or the speaker's timer runs first on wake-up), as concealment the jitter buffer
-// reports in the final stats: the detector takes the larger of the two.
+// the session process must go on sending voice every 20 ms, and the far end's beeps must reach the recording. The
+// control stops the session process itself (3 × 250 ms), and the same detector must find it, so the test can fail.
+// The detector is the longest pause between two datagrams the caller sent, from its own --pcap (each record stamped
+// when the session sent it): what the recording shows of a stall depends on the jitter buffer (a hole, or the queued
+// frames played late and the delay absorbed), what the session sends does not.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,17 +16,51 @@ import { freeUdpPort } from '../support/udp-port.js';
 import { ensureBuilt, startCli, type RunningCli } from '../support/cli.js';
 import { toneAmplitude } from '../support/signals.js';
 
-function toneWav(path: string, seconds: number, hz = 1000): void {
+const BEEP_EVERY_MS = 500;
+const BEEP_MS = 100;
+
+/** `seconds` of a 1000 Hz beep for BEEP_MS every BEEP_EVERY_MS (8 kHz). */
+function beepsWav(path: string, seconds: number, hz = 1000): void {
+  const rate = 8000;
+  const samples = new Int16Array(rate * seconds);
+  for (let i = 0; i < samples.length; i++) {
+    const ms = (i * 1000) / rate;
+    if (ms % BEEP_EVERY_MS < BEEP_MS) samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * hz * i) / rate));
+  }
+  writeFileSync(path, encodeWav({ sampleRate: rate, channels: 1, samples }));
+}
+
+function toneWav(path: string, seconds: number, hz: number): void {
   const rate = 8000;
   const samples = new Int16Array(rate * seconds);
   for (let i = 0; i < samples.length; i++) samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * hz * i) / rate));
   writeFileSync(path, encodeWav({ sampleRate: rate, channels: 1, samples }));
 }
 
-/** Longest run (ms) of 10 ms windows far below the tone's level, between the tone's first and last window. */
-function longestGapMs(path: string): { gapMs: number; toneMs: number } {
+/** The longest pause (ms) between two datagrams sent from `port`, in a pcap (LINKTYPE_RAW, IPv4, microseconds). */
+function longestSendPauseMs(path: string, port: number): number {
+  const b = readFileSync(path);
+  let at = 24;
+  let last: number | undefined;
+  let longest = 0;
+  while (at + 16 <= b.length) {
+    const t = b.readUInt32LE(at) * 1000 + b.readUInt32LE(at + 4) / 1000;
+    const len = b.readUInt32LE(at + 8);
+    const ip = at + 16;
+    const udp = ip + (b[ip]! & 0x0f) * 4;
+    if (b.readUInt16BE(udp) === port) {
+      if (last !== undefined) longest = Math.max(longest, t - last);
+      last = t;
+    }
+    at = ip + len;
+  }
+  return Math.round(longest);
+}
+
+/** The recorded beeps: how many, and the largest deviation of the spacing between their onsets from BEEP_EVERY_MS. */
+function beepTiming(path: string): { beeps: number; worstMs: number } {
   const wav = decodeWav(readFileSync(path));
-  const win = Math.round(wav.sampleRate / 100);
+  const win = Math.round(wav.sampleRate / 200); // 5 ms windows
   const rms: number[] = [];
   for (let i = 0; i + win <= wav.samples.length; i += win) {
     let e = 0;
@@ -34,16 +68,11 @@ function longestGapMs(path: string): { gapMs: number; toneMs: number } {
     rms.push(Math.sqrt(e / win));
   }
   const peak = Math.max(...rms);
-  const loud = rms.map((r) => r > peak / 4);
-  const first = loud.indexOf(true);
-  const last = loud.lastIndexOf(true);
-  let gap = 0;
-  let run = 0;
-  for (let i = first; i <= last; i++) {
-    run = loud[i] ? 0 : run + 1;
-    gap = Math.max(gap, run);
-  }
-  return { gapMs: gap * 10, toneMs: (last - first + 1) * 10 };
+  const onsets: number[] = [];
+  for (let i = 1; i < rms.length; i++) if ((rms[i] ?? 0) > peak / 4 && (rms[i - 1] ?? 0) <= peak / 4) onsets.push(i * 5);
+  let worst = 0;
+  for (let i = 1; i < onsets.length; i++) worst = Math.max(worst, Math.abs((onsets[i] ?? 0) - (onsets[i - 1] ?? 0) - BEEP_EVERY_MS));
+  return { beeps: onsets.length, worstMs: worst };
 }
 
 const sessionPid = (frontPid: number): number =>
@@ -56,30 +85,30 @@ describe('redial CLI: audio does not depend on the front process', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   afterEach(() => { for (const c of running.splice(0)) { try { process.kill(c.proc.pid ?? 0, 'SIGCONT'); } catch { /* gone */ } c.kill('SIGKILL'); } });
 
-  async function callWithTone(name: string, disturb: (caller: RunningCli) => Promise<void>): Promise<{ disturbedMs: number; toneMs: number; detail: string }> {
-    const tone = join(dir, `${name}-tone.wav`);
+  async function callWithBeeps(name: string, disturb: (caller: RunningCli) => Promise<void>):
+  Promise<{ beeps: number; worstMs: number; pauseMs: number }> {
+    const tone = join(dir, `${name}-beeps.wav`);
     const rec = join(dir, `${name}-rec.wav`);
-    toneWav(tone, 12);
+    const pcap = join(dir, `${name}.pcap`);
+    beepsWav(tone, 12);
     const calleePort = await freeUdpPort();
     const callee = startCli(['listen', '--port', String(calleePort), '--json', '--play', tone, '--output-device', 'fake',
       '--max-calls', '1']);
     running.push(callee);
     await callee.waitForEvent((e) => e.event === 'started');
     const caller = startCli(['call', `iax:test@127.0.0.1:${calleePort}/100`, '--port', '0', '--json', '--record', rec,
-      '--input-device', 'fake', '--hangup-after', '7']);
+      '--pcap', pcap, '--input-device', 'fake', '--hangup-after', '7']);
     running.push(caller);
+    const port = Number((await caller.waitForEvent((e) => e.event === 'started')).localPort);
     await caller.waitForEvent((e) => e.event === 'answered');
     await sleep(1000);
     await disturb(caller);
     expect(await caller.exited(30_000), caller.stderr()).toBe(0);
-    const { gapMs, toneMs } = longestGapMs(rec);
-    const concealedMs = Number(caller.events.filter((e) => e.event === 'stats').at(-1)?.concealedMs);
-    expect(concealedMs).toBeGreaterThanOrEqual(0);
-    return { disturbedMs: Math.max(gapMs, concealedMs), toneMs, detail: `longest gap ${gapMs} ms, concealed ${concealedMs} ms` };
+    return { ...beepTiming(rec), pauseMs: longestSendPauseMs(pcap, port) };
   }
 
   it('keeps the call audio whole while the front process is stopped 250 ms at a time', async () => {
-    const r = await callWithTone('front', async (caller) => {
+    const r = await callWithBeeps('front', async (caller) => {
       const pid = caller.proc.pid as number;
       for (let i = 0; i < 8; i++) {
         process.kill(pid, 'SIGSTOP');
@@ -88,16 +117,15 @@ describe('redial CLI: audio does not depend on the front process', () => {
         await sleep(250);
       }
     });
-    console.log(`front process stopped 8 × 250 ms: audio disturbed ${r.disturbedMs} ms (${r.detail}) in ${r.toneMs} ms of tone`);
-    expect(r.toneMs).toBeGreaterThan(5000);
-    // A 250 ms stop of the process carrying the audio disturbs it for well over 150 ms (the control measures it);
-    // 100 ms leaves room for a loaded CI machine's scheduling without letting such a hole through.
-    expect(r.disturbedMs).toBeLessThan(100);
+    console.log(`front process stopped 8 × 250 ms: longest pause in sending ${r.pauseMs} ms; ${r.beeps} beeps recorded, spacing off by ${r.worstMs} ms at most`);
+    expect(r.beeps).toBeGreaterThan(10);
+    // A stop of the process carrying the audio pauses its sending for the whole 250 ms (the control measures it);
+    // anything under 200 ms is the machine's scheduling, not such a stall (seen: up to 170 ms at load 10 on 2 cores).
+    expect(r.pauseMs).toBeLessThan(200);
   }, 60_000);
 
   it('control: stopping the session process itself 3 × 250 ms disturbs the audio, and the detector finds it', async () => {
-    // Three stops, not eight: one already conceals 100-500 ms (how much depends on what runs first on wake-up).
-    const r = await callWithTone('control', async (caller) => {
+    const r = await callWithBeeps('control', async (caller) => {
       const pid = sessionPid(caller.proc.pid as number);
       for (let i = 0; i < 3; i++) {
         process.kill(pid, 'SIGSTOP');
@@ -106,9 +134,9 @@ describe('redial CLI: audio does not depend on the front process', () => {
         await sleep(250);
       }
     });
-    console.log(`session process stopped 3 × 250 ms: audio disturbed ${r.disturbedMs} ms (${r.detail}) in ${r.toneMs} ms of tone`);
-    expect(r.toneMs).toBeGreaterThan(5000);
-    expect(r.disturbedMs).toBeGreaterThanOrEqual(150);
+    console.log(`session process stopped 3 × 250 ms: longest pause in sending ${r.pauseMs} ms; ${r.beeps} beeps recorded, spacing off by ${r.worstMs} ms at most`);
+    expect(r.beeps).toBeGreaterThan(10);
+    expect(r.pauseMs).toBeGreaterThanOrEqual(200);
   }, 60_000);
 
   it('a direct call to `redial listen --codec g722` is taken in G.722, and --record-both keeps each direction', async () => {

@@ -214,8 +214,8 @@ export class SoakRig {
   }
 
   private phoneCallCount(): number {
-    // call:list is async; the LiveCall map is what we care about, and it is what call:list reads.
-    return (this.phone as unknown as { calls: Map<string, unknown> }).calls.size;
+    // call:list is async; the live-call supervisor's calls are what we care about, and what call:list reads.
+    return (this.phone as unknown as { calls: { size: number } }).calls.size;
   }
 
   async close(): Promise<void> {

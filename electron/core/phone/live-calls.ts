@@ -67,6 +67,9 @@ export class LiveCalls {
 
   views(): CallView[] { return [...this.calls.values()].map((c) => this.view(c)); }
 
+  /** Calls the phone still follows (the soak test checks none is left behind). */
+  get size(): number { return this.calls.size; }
+
   /** The call's view, remembering which `encrypted` the UI has been shown. */
   view(c: LiveCall): CallView {
     const view = callView(c);
