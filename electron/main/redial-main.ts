@@ -5,7 +5,7 @@
 // with Answer / Decline, badge, flashing), re-registration after resume, and the packaged app's --self-test.
 // Every Electron object comes in through `ElectronParts`, so the glue is tested with the fake in test/fakes/electron.ts.
 import { mkdtempSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type {
@@ -23,6 +23,7 @@ import { notifyCalls, type NotificationCtor } from './incoming-notification.js';
 import { denyAllPermissions, lockDownAllContents } from './security.js';
 import type { SecretBackendInfo } from '../adapters/secret-safe-storage.js';
 import { superviseEngine, type SupervisableEngine, type SupervisedEngine } from '../host/engine-supervisor.js';
+import { writePrivateFile } from '../adapters/private-files.js';
 import { watchPhoneStatus, type PhoneStatusWatch } from './phone-status.js';
 import { installTray, type TrayParts } from './tray.js';
 import { followAttention } from './attention.js';
@@ -192,7 +193,8 @@ export async function startRedialMain(options: MainOptions): Promise<RunningMain
       // An AppImage runs from a temporary mount: the entry must start the image itself. A dev run needs the app folder.
       command: process.env.APPIMAGE ? [process.env.APPIMAGE] : app.isPackaged ? [process.execPath] : [process.execPath, app.getAppPath()],
       configDir: options.autostart?.configDir ?? process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'),
-      writeFile: options.autostart?.writeFile ?? (async (path, text) => { await mkdir(dirname(path), { recursive: true }); await writeFile(path, text, { mode: 0o644 }); }),
+      // Private like every file Redial writes (docs/security.md §3): the session reads it as the same user.
+      writeFile: options.autostart?.writeFile ?? (async (path, text) => { await mkdir(dirname(path), { recursive: true }); await writePrivateFile(path, text); }),
       removeFile: options.autostart?.removeFile ?? ((path) => rm(path, { force: true })),
     };
     const startAtLogin = (on: boolean): void => {
