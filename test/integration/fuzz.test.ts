@@ -22,9 +22,10 @@ import { NodeRandom } from '../../electron/adapters/node-random.js';
 import { SystemClock } from '../../electron/adapters/system-clock.js';
 import type { RegistrationState } from '../../electron/core/iax2/engine-api.js';
 import { createIax2Engine, type Iax2EngineImpl } from '../../electron/core/iax2/engine.js';
-import type { CancelTimer, Clock, LogLevel, UdpEndpoint, UdpSocketPort } from '../../electron/core/ports.js';
+import type { CancelTimer, Clock, LogLevel, UdpEndpoint } from '../../electron/core/ports.js';
 import { decodeDatagram } from '../../electron/core/iax2/wire/frame-codec.js';
 import { FrameType, IaxSubclass, type FullFrame } from '../../electron/core/iax2/wire/types.js';
+import { CountingSocket } from '../support/counting-socket.js';
 import { ScriptedPeer } from '../support/scripted-peer.js';
 import { blastDatagrams } from '../support/fuzz-corpus.js';
 
@@ -42,18 +43,6 @@ class CountingClock implements Clock {
     const cancel = this.inner.setTimer(delayMs, () => { if (!done) { done = true; this.live--; } fire(); });
     return () => { if (!done) { done = true; this.live--; } cancel(); };
   }
-}
-
-/** The engine's socket, counting what arrives (the datagrams really come over loopback UDP). */
-class CountingSocket implements UdpSocketPort {
-  received = 0;
-  constructor(private readonly inner: UdpSocketPort) {}
-  get local(): UdpEndpoint { return this.inner.local; }
-  send(data: Uint8Array, to: UdpEndpoint): void { this.inner.send(data, to); }
-  onDatagram(receive: (data: Uint8Array, from: UdpEndpoint) => void): void {
-    this.inner.onDatagram((d, f) => { this.received++; receive(d, f); });
-  }
-  close(): Promise<void> { return this.inner.close(); }
 }
 
 interface Fuzzer { socket: Socket; endpoint: UdpEndpoint; got: FullFrame[]; gotRaw: number; gotBytes: number; sentBytes: number }
@@ -114,7 +103,7 @@ describe('fuzz: random and mutated datagrams', () => {
   async function blast(count: number, seed: number): Promise<void> {
     // Real call numbers the engine uses towards the trusted fuzzer, learnt from its REGREQs, are fuzz targets too.
     await blastDatagrams({
-      count, seed, port: socket.local.port, senders: fuzzers.map((f) => f.socket), received: () => socket.received,
+      count, seed, port: socket.local.port, senders: fuzzers.map((f) => f.socket), received: () => socket.rxPackets,
       calls: () => trusted.got.slice(-4).map((f) => f.sourceCall),
       onSend: (i, dgram) => {
         const from = fuzzers[i]!;
@@ -129,7 +118,7 @@ describe('fuzz: random and mutated datagrams', () => {
   it('answers no stranger, answers the server only as the INVAL/PONG rules allow, and stays bounded', async () => {
     const started = Date.now();
     await blast(100_000, 1);
-    expect(socket.received).toBeGreaterThanOrEqual(100_000);
+    expect(socket.rxPackets).toBeGreaterThanOrEqual(100_000);
     expect(errors).toEqual([]);
     for (const f of fuzzers.slice(1)) expect(f.gotRaw).toBe(0); // strangers: nothing at all
     const registrationCalls = new Set(trusted.got.filter((f) => f.frameType === FrameType.IAX && f.subclass === IaxSubclass.REGREQ).map((f) => f.sourceCall));
@@ -151,7 +140,7 @@ describe('fuzz: random and mutated datagrams', () => {
     // The real server's account is still registered (refreshing every ≈1.7 s throughout).
     expect(engine.registrations().find((s) => s.accountId === 'real')?.status).toBe('registered');
     const elapsed = Date.now() - started;
-    console.log(`fuzz: ${socket.received} datagrams in ${elapsed} ms; answers to the server ${trusted.got.length}, to strangers 0; ` +
+    console.log(`fuzz: ${socket.rxPackets} datagrams in ${elapsed} ms; answers to the server ${trusted.got.length}, to strangers 0; ` +
       `dialogs ${sizes.dialogs}, tombstones ${sizes.tombstones}, call numbers held ${sizes.callNumbers}, live timers ${clock.live} (peak ${clock.peak})`);
     expect(elapsed).toBeLessThan(45_000);
     // Sanity: INVAL answers never went to frames that must not draw one.

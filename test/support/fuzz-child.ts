@@ -5,7 +5,7 @@
 //   node --expose-gc dist/test/support/fuzz-child.js 1000000
 import { createSocket, type Socket } from 'node:dgram';
 import { createIax2Engine } from '../../electron/core/iax2/engine.js';
-import type { UdpEndpoint, UdpSocketPort } from '../../electron/core/ports.js';
+import { CountingSocket } from './counting-socket.js';
 import { startDirectCaller } from './direct-listener.js';
 import { blastDatagrams } from './fuzz-corpus.js';
 import { ScriptedPeer } from './scripted-peer.js';
@@ -27,21 +27,10 @@ export interface FuzzResult {
 const gc = (globalThis as { gc?: () => void }).gc;
 const heap = (): number => { gc?.(); gc?.(); return process.memoryUsage().heapUsed; };
 
-class Counting implements UdpSocketPort {
-  received = 0;
-  constructor(private readonly inner: LoopbackUdpPort) {}
-  get local(): UdpEndpoint { return this.inner.local; }
-  send(data: Uint8Array, to: UdpEndpoint): void { this.inner.send(data, to); }
-  onDatagram(receive: (data: Uint8Array, from: UdpEndpoint) => void): void {
-    this.inner.onDatagram((d, f) => { this.received++; receive(d, f); });
-  }
-  close(): Promise<void> { return this.inner.close(); }
-}
-
 const count = Number(process.argv[2] ?? 1_000_000);
 const peer = await ScriptedPeer.start();
 peer.enableRegistrar({ users: { '1001': { secret: 's' } }, grantRefresh: () => 30 });
-const socket = new Counting(await LoopbackUdpPort.bind(0));
+const socket = new CountingSocket(await LoopbackUdpPort.bind(0));
 let errors = 0;
 const engine = createIax2Engine({ socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver, keepaliveMs: 0,
   logger: { log: (level) => { if (level === 'error') errors++; } } });
@@ -59,7 +48,7 @@ for (let i = 0; i < 4; i++) {
 const heapBefore = heap();
 const rssBefore = process.memoryUsage().rss;
 const started = performance.now();
-await blastDatagrams({ count, seed: 7, port: socket.local.port, senders, received: () => socket.received, calls: () => [] });
+await blastDatagrams({ count, seed: 7, port: socket.local.port, senders, received: () => socket.rxPackets, calls: () => [] });
 const seconds = (performance.now() - started) / 1000;
 const heapAfter = heap();
 const rssAfter = process.memoryUsage().rss;
@@ -68,7 +57,7 @@ const caller = await startDirectCaller();
 const { setupMs, call } = await caller.call(socket.local.port, 10_000);
 call.hangup();
 const result: FuzzResult = {
-  received: socket.received, seconds, heapBefore, heapAfter, rssBefore, rssAfter,
+  received: socket.rxPackets, seconds, heapBefore, heapAfter, rssBefore, rssAfter,
   sizes: { dialogs: sizes.dialogs, tombstones: sizes.tombstones, callNumbers: sizes.callNumbers }, errors,
   registered: engine.registrations()[0]?.status === 'registered', callSetupMs: setupMs,
 };
