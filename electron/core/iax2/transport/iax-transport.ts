@@ -11,7 +11,7 @@ import { ReliableDialog, type DialogLink, type DialogSnapshot } from './reliable
 import { DEFAULT_RETRANSMIT, type RetransmitPolicy, type RttEstimate } from './retransmit-policy.js';
 import type { CallTokenPolicy } from '../engine-api.js';
 import { IncomingAdmission } from './incoming-admission.js';
-import { classifyArrival } from './sequencing.js';
+import { classifyArrival, isUnsequenced } from './sequencing.js';
 import { TombstoneTable } from './tombstones.js';
 
 export interface TransportOptions {
@@ -69,12 +69,6 @@ function isApatheticReply(f: FullFrame): boolean {
     || f.subclass === IaxSubclass.REGREJ || f.subclass === IaxSubclass.PONG);
 }
 
-/** IAX subclasses that are never acknowledged (spec §4.3): sending them starts no wait for the peer. */
-function isUnsequencedSubclass(subclass: number): boolean {
-  return subclass === IaxSubclass.ACK || subclass === IaxSubclass.INVAL || subclass === IaxSubclass.VNAK
-    || subclass === IaxSubclass.TXCNT || subclass === IaxSubclass.TXACC;
-}
-
 const endpointKey = (e: UdpEndpoint, call: number): string => `${e.address}|${e.port}|${call}`;
 const peerKey = (e: UdpEndpoint): string => `${e.address}|${e.port}`;
 /** Peers whose round-trip estimate is remembered for the next dialog (most recent first out when full). */
@@ -94,8 +88,8 @@ export class IaxTransport {
   private readonly peerKnowsUs = new WeakSet<ReliableDialog>();
   /** Direct calls (docs/security.md §7): tokens, rate limits. */
   private readonly admission: IncomingAdmission;
-  /** Incoming dialogs of direct callers that did not prove their address (no token), with when they opened. */
-  private readonly unverified = new Map<ReliableDialog, number>();
+  /** Incoming dialogs of direct callers that did not prove their address (no token), oldest first. */
+  private readonly unverified = new Set<ReliableDialog>();
   /** Per dialog: since when a reliable frame of ours has waited for the peer to answer anything. */
   private readonly awaitingPeerSince = new WeakMap<ReliableDialog, number>();
   private withheldVoice = 0;
@@ -197,7 +191,7 @@ export class IaxTransport {
       return undefined;
     }
     const d = this.acceptIncoming(frame, from, deliver);
-    if (d && !a.verified && !d.closed) this.unverified.set(d, this.clock.now());
+    if (d && !a.verified && !d.closed) this.unverified.add(d);
     return d;
   }
 
@@ -212,7 +206,7 @@ export class IaxTransport {
       && d.peer.address === from.address);
     const tableFull = this.dialogs.size >= this.maxDialogs - RESERVED_DIALOGS;
     if (!tableFull && halfOpenHere.length < MAX_HALF_OPEN_PER_ADDRESS) return true;
-    const victims = tableFull ? [...this.unverified.keys()] : halfOpenHere.filter((d) => this.unverified.has(d));
+    const victims = tableFull ? [...this.unverified] : halfOpenHere.filter((d) => this.unverified.has(d));
     const victim = victims.find((d) => !this.peerKnowsUs.has(d));
     if (!victim) return false;
     this.logger?.log('info', 'closed an unverified half-open call to make room', { from: `${victim.peer.address}:${victim.peer.port}` });
@@ -270,7 +264,7 @@ export class IaxTransport {
   /** A reliable full frame of ours (anything but ACK, INVAL, VNAK, TXCNT, TXACC) starts the wait for the peer. */
   private noteSent(datagram: Uint8Array): void {
     if (datagram.length < FULL_HEADER_BYTES || (datagram[0] & 0x80) === 0) return;
-    if (datagram[10] === FrameType.IAX && isUnsequencedSubclass(datagram[11])) return;
+    if (isUnsequenced(datagram[10], datagram[11])) return; // never acknowledged (spec §4.3): nothing to wait for
     const d = this.dialogs.get(((datagram[0] << 8) | datagram[1]) & 0x7fff);
     if (d && !this.awaitingPeerSince.has(d)) this.awaitingPeerSince.set(d, this.clock.now());
   }
