@@ -30,9 +30,14 @@ export class SampleFifo {
 
   /** Exactly `count` samples: what is queued, then zeros if it runs short. */
   take(count: number): Int16Array {
-    const out = new Int16Array(count);
-    const n = Math.min(count, this.length);
+    return this.takeInto(new Int16Array(count));
+  }
+
+  /** As take(out.length), into a buffer the caller reuses (no allocation per frame). */
+  takeInto(out: Int16Array): Int16Array {
+    const n = Math.min(out.length, this.length);
     out.set(this.buf.subarray(this.start, this.start + n), 0);
+    if (n < out.length) out.fill(0, n);
     this.start += n;
     if (this.start === this.end) this.start = this.end = 0;
     return out;

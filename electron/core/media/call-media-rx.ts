@@ -94,13 +94,18 @@ export class ReceivePath {
 
   /** Exactly `samples` samples at the playback rate; never throws (errors become silence, counted by the caller). */
   pull(samples: number, now: number): Int16Array {
+    return this.pullInto(new Int16Array(samples), now);
+  }
+
+  /** As pull(out.length, now), into a buffer the caller reuses (many calls in one process: no allocation). */
+  pullInto(out: Int16Array, now: number): Int16Array {
     let guard = 0;
-    while (this.fifo.length < samples && guard++ < 64) {
+    while (this.fifo.length < out.length && guard++ < 64) {
       const leadMs = (this.fifo.length * 1000) / this.playbackRate;
       const pcm = this.render(this.jb.get(now, leadMs));
       if (pcm) this.fifo.push(this.toPlayback(pcm));
     }
-    return this.fifo.take(samples);
+    return this.fifo.takeInto(out);
   }
 
   stats(): JitterStats {

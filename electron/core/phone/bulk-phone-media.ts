@@ -55,6 +55,8 @@ export class BulkCallMedia implements CallAudio {
   private offs: (() => void)[] = [];
   private closed = false;
   readonly sampleRate: number;
+  /** What the call hears each tick, reused (listeners read it during the call, as documented on listen()). */
+  private readonly heard: Int16Array;
   /** Prepared sounds shared by every call (tones, files), for play(). */
   readonly sounds: EncodedAudioCache;
   private readonly frameSamples: number;
@@ -70,6 +72,7 @@ export class BulkCallMedia implements CallAudio {
   }) {
     this.sampleRate = o.info.sampleRate;
     this.frameSamples = (o.info.sampleRate * o.info.frameMs) / 1000;
+    this.heard = new Int16Array(this.frameSamples);
     this.sounds = o.sounds;
   }
 
@@ -170,7 +173,7 @@ export class BulkCallMedia implements CallAudio {
     this.call.sendVoice(payload, this.o.silence.frameMs);
     this.framesSent++;
     // Receive: 20 ms from the jitter buffer, as a speaker would take it.
-    const pcm = this.rx.pull(this.frameSamples, tick.nowMs);
+    const pcm = this.rx.pullInto(this.heard, tick.nowMs);
     for (const l of this.listeners) l(pcm, this.sampleRate);
     const rec = this.recording;
     if (rec) {

@@ -12,6 +12,7 @@ import { DEFAULT_RETRANSMIT, type RetransmitPolicy, type RttEstimate } from './r
 import type { CallTokenPolicy } from '../engine-api.js';
 import { IncomingAdmission } from './incoming-admission.js';
 import { classifyArrival, isUnsequenced } from './sequencing.js';
+import { RemoteIndex } from './remote-index.js';
 import { TombstoneTable } from './tombstones.js';
 
 export interface TransportOptions {
@@ -69,7 +70,6 @@ function isApatheticReply(f: FullFrame): boolean {
     || f.subclass === IaxSubclass.REGREJ || f.subclass === IaxSubclass.PONG);
 }
 
-const endpointKey = (e: UdpEndpoint, call: number): string => `${e.address}|${e.port}|${call}`;
 const peerKey = (e: UdpEndpoint): string => `${e.address}|${e.port}`;
 /** Peers whose round-trip estimate is remembered for the next dialog (most recent first out when full). */
 const MAX_RTT_PEERS = 256;
@@ -83,7 +83,7 @@ export class IaxTransport {
   private readonly logger?: Logger;
   private readonly numbers: CallNumberAllocator;
   private readonly dialogs = new Map<number, ReliableDialog>();
-  private readonly byRemote = new Map<string, ReliableDialog>();
+  private readonly byRemote = new RemoteIndex<ReliableDialog>();
   /** Dialogs whose peer has sent us a frame carrying our call number: it knows both (docs/security.md §6). */
   private readonly peerKnowsUs = new WeakSet<ReliableDialog>();
   /** Direct calls (docs/security.md §7): tokens, rate limits. */
@@ -117,7 +117,7 @@ export class IaxTransport {
       logger: this.logger,
       random: options.random,
       send: (bytes, to, retry, clear) => this.sendRaw(bytes, to, retry, clear),
-      remoteLocked: (d) => this.byRemote.set(endpointKey(d.peer, d.remoteCall), d),
+      remoteLocked: (d) => this.byRemote.set(d.peer, d.remoteCall, d),
       closed: (d, reason) => this.dialogClosed(d, reason),
       mayCarryVoice: (d) => this.mayCarryVoice(d),
       renumber: (d, abandoned) => this.renumber(d, abandoned),
@@ -295,10 +295,10 @@ export class IaxTransport {
           return;
         case 'mini':
           // Matched by (remote address, the peer's call number); unknown → dropped silently (spec §4.1).
-          this.byRemote.get(endpointKey(from, d.sourceCall))?.receiveMini(d);
+          this.byRemote.get(from, d.sourceCall)?.receiveMini(d);
           return;
         case 'trunk':
-          for (const e of d.entries) this.byRemote.get(endpointKey(from, e.sourceCall))?.receiveTrunkEntry(e);
+          for (const e of d.entries) this.byRemote.get(from, e.sourceCall)?.receiveTrunkEntry(e);
           return;
         case 'video':
           return; // audio-only client: parsed, dropped knowingly (spec §1.4)
@@ -331,7 +331,7 @@ export class IaxTransport {
         }
       }
     } else if (first !== 0) {
-      d = this.byRemote.get(endpointKey(from, first));
+      d = this.byRemote.get(from, first);
     }
     if (!d?.encrypted) return { bytes: data, encrypted: false };
     const clear = d.unseal(data);
@@ -376,7 +376,7 @@ export class IaxTransport {
       return;
     }
     // dcallno 0: the peer does not know our number yet (NEW and its retransmissions, POKE, PING outside calls).
-    const existing = this.byRemote.get(endpointKey(from, f.sourceCall));
+    const existing = this.byRemote.get(from, f.sourceCall);
     if (existing && f.sourceCall > 1) {
       // Matched by the peer's call number alone. Fine while the peer cannot know ours yet (our answer to its NEW
       // was lost); once it has used our number, only a retransmitted NEW may still come without it (re-ACKed as a
@@ -498,8 +498,7 @@ export class IaxTransport {
     if (this.dialogs.get(d.localCall) === d) this.dialogs.delete(d.localCall);
     this.unverified.delete(d);
     if (d.remoteCall !== 0) {
-      const key = endpointKey(d.peer, d.remoteCall);
-      if (this.byRemote.get(key) === d) this.byRemote.delete(key);
+      this.byRemote.delete(d.peer, d.remoteCall, d);
     }
     this.numbers.release(d.localCall);
     // Expired tombstones are otherwise only dropped when looked up by their own call number, so without this sweep
