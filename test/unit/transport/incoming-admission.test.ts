@@ -67,6 +67,18 @@ describe('IncomingAdmission: call tokens', () => {
     expect(opens.filter((k) => k === 'open')).toHaveLength(8);
   });
 
+  it('answers a source that proved its address at its set-up rate (one process placing many calls), still bounded', () => {
+    const clock = new FakeClock();
+    const a = new IncomingAdmission(clock, new SeededRandom(1));
+    const token = tokenOf(a);
+    expect(a.check(newOf(token), A, size(newOf(token)))).toEqual({ kind: 'open', verified: true });
+    const replies = Array.from({ length: 300 }, () => a.check(newOf(''), A, 100).kind);
+    expect(replies.filter((k) => k === 'reply')).toHaveLength(200);
+    // Another port of the same host has proved nothing: the per-source limit applies to it.
+    const other = Array.from({ length: 30 }, () => a.check(newOf(''), { ...A, port: 4570 }, 100).kind);
+    expect(other.filter((k) => k === 'reply')).toHaveLength(10);
+  });
+
   it('RateBuckets forgets the least recently used key when full, and refills with time', () => {
     const clock = { t: 0 };
     const b = new RateBuckets(1, 2, 3);

@@ -41,6 +41,12 @@ const HEADER_BYTES = 12;
 export const ADMISSION_LIMITS = {
   /** Stateless replies (CALLTOKEN, REJECT) per source address and port. */
   repliesPerSource: { ratePerSecond: 5, burst: 10 },
+  /**
+   * CALLTOKEN replies to a source that proved its address within the last minute: one process placing many calls
+   * from one port (`redial load` against `redial listen --echo`) needs a token per call, at its set-up rate. The
+   * reply is still no larger than the NEW and goes to an address that showed it receives what we send.
+   */
+  repliesPerVerifiedSource: { ratePerSecond: 100, burst: 200 },
   /** Stateless replies in all, per second: bounds what a flood from spoofed sources makes us send. */
   repliesTotal: { ratePerSecond: 10_000, burst: 10_000 },
   /**
@@ -62,6 +68,8 @@ const TOKEN_PATTERN = /^([0-9a-z]{1,10})\?([A-Za-z0-9_-]{16})$/;
 export class IncomingAdmission {
   private readonly secret: Uint8Array;
   private readonly repliesPerSource = new RateBuckets(ADMISSION_LIMITS.repliesPerSource.ratePerSecond, ADMISSION_LIMITS.repliesPerSource.burst);
+  private readonly repliesPerVerifiedSource = new RateBuckets(ADMISSION_LIMITS.repliesPerVerifiedSource.ratePerSecond,
+    ADMISSION_LIMITS.repliesPerVerifiedSource.burst);
   private readonly repliesTotal = new RateBuckets(ADMISSION_LIMITS.repliesTotal.ratePerSecond, ADMISSION_LIMITS.repliesTotal.burst, 1);
   private readonly rejectsTotal = new RateBuckets(ADMISSION_LIMITS.rejectsTotal.ratePerSecond, ADMISSION_LIMITS.rejectsTotal.burst, 1);
   private readonly verifiedDialogs = new RateBuckets(ADMISSION_LIMITS.dialogsPerVerifiedAddress.ratePerSecond,
@@ -91,7 +99,10 @@ export class IncomingAdmission {
       // Spec §3.4 case 1: it supports tokens and has none yet.
       const payload = new IeWriter().string(IeType.CALLTOKEN, this.issue(from, now)).finish();
       if (HEADER_BYTES + payload.length > requestBytes) return { kind: 'drop', reason: 'NEW too small to answer with a token' };
-      if (!this.mayReply(from, now)) return { kind: 'drop', reason: 'rate limit' };
+      const allowed = this.verified(from)
+        ? this.repliesPerVerifiedSource.take(sourceKey(from), now) && this.repliesTotal.take('', now)
+        : this.mayReply(from, now);
+      if (!allowed) return { kind: 'drop', reason: 'rate limit' };
       return { kind: 'reply', subclass: IaxSubclass.CALLTOKEN, payload };
     }
     if (!this.valid(token, from, now)) return this.reject(from, requestBytes, now);
