@@ -23,6 +23,15 @@ export const BENCH_TRACES: readonly NetTraceSpec[] = [
   { name: 'jitter 20 + 200 ms spike', seed: 11, durationS: D, jitterMs: 20, spike: { atS: 20, durationS: 4, extraMs: 200 } },
   { name: 'TARGET jitter 40 + loss 3%', seed: 12, durationS: D, jitterMs: 40, lossPercent: 3 },
   { name: 'jitter 40 + loss 3%, talkspurts', seed: 13, durationS: D, jitterMs: 40, lossPercent: 3, talkspurts: { talkS: 3, silenceS: 1.5 } },
+  // Relayed by Asterisk (Echo(), a bridge) with loss on both legs: its timestamps run slow by the upstream loss.
+  { name: 'Asterisk relay, loss 10% each way', seed: 14, durationS: D, lossPercent: 10, relay: { upstreamLossPercent: 10 } },
+  { name: 'Asterisk relay, jitter 30 + loss 10% each way', seed: 15, durationS: D, jitterMs: 30, lossPercent: 10, relay: { upstreamLossPercent: 10, upstreamJitterMs: 30 } },
+  { name: 'Asterisk relay, jitter 40 + loss 3% each way', seed: 16, durationS: D, jitterMs: 40, lossPercent: 3, relay: { upstreamLossPercent: 3, upstreamJitterMs: 40 } },
+  // Garbage mini-frame timestamps injected on the path at 20 s: random 16-bit timestamps (±32.8 s), one between each
+  // two real frames or all at once; and timestamps within ±1 s (inside the resync threshold).
+  { name: '100 garbage timestamps, jitter 20', seed: 17, durationS: D, jitterMs: 20, outliers: { atS: 20, count: 100 } },
+  { name: '100 garbage timestamps at once, jitter 20', seed: 18, durationS: D, jitterMs: 20, outliers: { atS: 20, count: 100, burst: true } },
+  { name: '100 timestamps off by up to ±1 s, jitter 20', seed: 19, durationS: D, jitterMs: 20, outliers: { atS: 20, count: 100, spreadMs: 1000 } },
 ];
 
 export interface QualityRow {

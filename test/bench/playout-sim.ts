@@ -24,6 +24,11 @@ export interface PlayoutResult {
   readonly lossPattern: readonly boolean[];
   readonly interpolatedMs: number;
   readonly silenceMs: number;
+  /**
+   * Changes of the playout timeline: frame slots concealed or dropped beyond one per frame the listener missed
+   * (growing, waiting for a frame that came, shrinking). Each one is heard as a short glitch.
+   */
+  readonly adjustments: number;
 }
 
 export interface SimOptions {
@@ -32,6 +37,8 @@ export interface SimOptions {
   readonly phaseMs?: number;
   /** Frames sent in the last `tailMs` are left out of the figures (they may still sit in the buffer). */
   readonly tailMs?: number;
+  /** Called after each pull has filled the output (`t`: the pull's time), e.g. to sample the buffer's stats. */
+  readonly onPull?: (t: number) => void;
 }
 
 export function simulatePlayout(buffer: PlayoutBuffer<number>, trace: NetTrace, options: SimOptions = {}): PlayoutResult {
@@ -46,6 +53,10 @@ export function simulatePlayout(buffer: PlayoutBuffer<number>, trace: NetTrace, 
   let fifoMs = 0;
   let interpolatedMs = 0;
   let silenceMs = 0;
+  // Slots concealed or dropped while the measured frames play (the tail would count the end of the stream).
+  let windowConcealedMs = 0;
+  let shrinkDrops = 0;
+  const windowEnd = lastSent - tail;
   for (let t = phase; t < end; t += period) {
     while (next < deliveries.length && deliveries[next].at <= t) {
       const d = deliveries[next++];
@@ -58,14 +69,17 @@ export function simulatePlayout(buffer: PlayoutBuffer<number>, trace: NetTrace, 
         if (!playedAt.has(r.data)) playedAt.set(r.data, t + fifoMs);
         fifoMs += r.durationMs;
       } else if (r.kind === 'drop') {
+        if (r.reason === 'shrink' && t <= windowEnd) shrinkDrops++;
         continue;
       } else {
         if (r.kind === 'interpolate') interpolatedMs += r.durationMs;
+        if (r.kind === 'interpolate' && t <= windowEnd) windowConcealedMs += r.durationMs;
         if (r.kind === 'silence') silenceMs += r.durationMs;
         fifoMs += r.durationMs;
       }
     }
     fifoMs -= period;
+    options.onPull?.(t);
   }
   let sent = 0;
   let networkLost = 0;
@@ -96,5 +110,6 @@ export function simulatePlayout(buffer: PlayoutBuffer<number>, trace: NetTrace, 
     meanEndToEndMs: played ? e2e / played : 0,
     maxAddedDelayMs: maxAdded,
     lossPattern, interpolatedMs, silenceMs,
+    adjustments: Math.max(0, Math.round(windowConcealedMs / period) + shrinkDrops - networkLost - bufferLost),
   };
 }

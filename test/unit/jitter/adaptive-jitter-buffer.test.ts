@@ -54,11 +54,25 @@ describe('AdaptiveJitterBuffer: loss, reordering, duplicates, late frames', () =
     const k = kinds(decisions);
     const p = played(decisions);
     expect(p.map((x) => x.seq)).toEqual([0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
-    // Slot of frame 5 (local 60 + 100 = 160) is concealed.
+    // Slot of frame 5 (local 60 + 100 = 160) is concealed while nothing has arrived; frame 6 then shows it lost and
+    // plays in its own slot: the concealment was frame 5's, the delay did not change.
     const slot = decisions.find((d) => d.at === 160);
-    expect(slot?.result).toEqual({ kind: 'interpolate', durationMs: 20, reason: 'lost' });
-    expect(k.filter((x) => x === 'interpolate:lost').length).toBe(1);
-    expect(jb.stats()).toMatchObject({ lost: 1, late: 0 });
+    expect(slot?.result).toEqual({ kind: 'interpolate', durationMs: 20, reason: 'wait' });
+    expect(k.filter((x) => x.startsWith('interpolate')).length).toBe(1);
+    expect(p.find((x) => x.seq === 6)?.at).toBe(180);
+    expect(jb.stats()).toMatchObject({ lost: 1, late: 0, grown: 0 });
+  });
+
+  it('waits for a frame that has not arrived and plays it when it comes: the sender was behind, nothing lost', () => {
+    const jb = newJb();
+    // From frame 5 on everything takes 15 ms longer: frame 5 (due at 160) arrives at 165, before frame 6.
+    const { decisions, puts } = drive(jb, stream(20, (i) => (i < 5 ? 50 : 65)), 600);
+    const p = played(decisions);
+    expect(p.map((x) => x.seq)).toEqual([...Array(20).keys()]);
+    expect(decisions.find((d) => d.at === 160)?.result).toEqual({ kind: 'interpolate', durationMs: 20, reason: 'wait' });
+    expect(p.find((x) => x.seq === 5)?.at).toBe(180);
+    expect([...puts.values()].flat().every((o) => o === 'queued')).toBe(true);
+    expect(jb.stats()).toMatchObject({ lost: 0, late: 0, grown: 1 });
   });
 
   it('puts reordered frames back in order', () => {
@@ -82,19 +96,28 @@ describe('AdaptiveJitterBuffer: loss, reordering, duplicates, late frames', () =
     expect(jb.stats()).toMatchObject({ duplicates: 2, late: 0, lost: 0 });
   });
 
-  it('counts a frame that misses its slot as late (not lost), then grows to cover that delay', () => {
+  it('counts a frame that misses its slot as late (not lost)', () => {
     const jb = newJb();
     // Everything 50 ms, frame 10 takes 90 ms: its slot is decided at 60 + 200 = 260, it arrives at 290.
     const { decisions, puts } = drive(jb, stream(40, (i) => (i === 10 ? 90 : 50)), 1200);
     expect(puts.get(10)).toEqual(['late']);
-    expect(decisions.find((d) => d.at === 260)?.result).toMatchObject({ kind: 'interpolate', reason: 'lost' });
-    const s = jb.stats();
-    expect(s).toMatchObject({ late: 1, lost: 0 });
-    // When it came the history held 11 delays (nothing trimmed): jitter 40, target 100, so the buffer grew.
-    expect(s.grown).toBeGreaterThanOrEqual(2);
-    // By the end (40 delays, 3 % = 1 trimmed at each end) the single 90 ms frame counts as an outlier.
-    expect(s.jitterMs).toBe(0);
+    // At 260 nothing has arrived (frame 11 comes at 270): conceal and wait; frame 11 then shows frame 10 missing.
+    expect(decisions.find((d) => d.at === 260)?.result).toMatchObject({ kind: 'interpolate', reason: 'wait' });
+    expect(played(decisions).map((x) => x.seq)).toEqual([...Array(40).keys()].filter((i) => i !== 10));
+    expect(jb.stats()).toMatchObject({ late: 1, lost: 0 });
+  });
+
+  it('learns jitter that repeats and grows to cover it', () => {
+    const jb = newJb();
+    // Every tenth frame takes 90 ms instead of 50.
+    const { decisions, puts } = drive(jb, stream(200, (i) => (i % 10 === 5 ? 90 : 50)), 4400);
+    const late = [...puts.entries()].filter(([, o]) => o.includes('late')).map(([seq]) => seq);
+    // The first two come late; by then the spread is known and the buffer has grown to hold 40 ms more.
+    expect(late).toEqual([5, 15]);
     expect(kinds(decisions)).toContain('interpolate:grow');
+    const s = jb.stats();
+    expect(s.jitterMs).toBe(40);
+    expect(s.currentDelayMs).toBeGreaterThanOrEqual(40);
   });
 });
 
@@ -164,30 +187,25 @@ describe('AdaptiveJitterBuffer: silence', () => {
     const { decisions } = drive(jb, stream(20, () => 50), 1200, 20, 0, false);
     const k = kinds(decisions);
     const firstSilence = k.indexOf('silence');
-    expect(k.slice(firstSilence - 10, firstSilence)).toEqual(Array(10).fill('interpolate:lost'));
+    expect(k.slice(firstSilence - 10, firstSilence)).toEqual(Array(10).fill('interpolate:wait'));
     expect(jb.stats().silent).toBe(true);
   });
 });
 
 describe('AdaptiveJitterBuffer: growing and shrinking', () => {
-  it('grows quickly when the delay steps up, by interpolating one frame at a time', () => {
+  it('follows a lasting step up of the delay by concealing while it waits, without taking it for jitter', () => {
     const jb = newJb();
     // 50 ms for 3 s, then 100 ms (below the resync threshold: a real path change).
     const { decisions } = drive(jb, stream(300, (i) => (i < 150 ? 50 : 100)), 6400);
-    const grows = decisions.filter((d) => d.result.kind === 'interpolate' && d.result.reason === 'grow');
-    expect(grows.length).toBeGreaterThanOrEqual(3);
+    expect(played(decisions).map((x) => x.seq)).toEqual([...Array(300).keys()]);
+    // Frame 150 was due at 3060 and arrives at 3100: the slots in between are concealed (waiting), nothing else.
+    const concealed = decisions.filter((d) => d.result.kind === 'interpolate');
+    expect(concealed.length).toBeLessThanOrEqual(3);
+    for (const d of concealed) expect(d.at).toBeGreaterThanOrEqual(3060);
     const s = jb.stats();
-    // Jitter 50 once more than 3 % of the history is at 100 ms: target 60 above min; late only while growing.
-    expect(s.jitterMs).toBe(50);
-    expect(s.targetDelayMs).toBe(60);
-    expect(s.currentDelayMs).toBeGreaterThanOrEqual(60);
-    // With 150 delays in the history, 3 % = 4 are trimmed: the 5th frame at 100 ms is the first to move the
-    // estimate, so frames 150-154 are late by design, plus at most one while growing in 20 ms steps.
-    expect(s.late).toBeGreaterThanOrEqual(5);
-    expect(s.late).toBeLessThanOrEqual(6);
-    // Grew within 0.5 s of the step (frame 150 was sent at 3000 ms).
-    const lastGrow = grows[grows.length - 1].at;
-    expect(lastGrow).toBeLessThan(3000 + 100 + 500);
+    expect(s).toMatchObject({ late: 0, lost: 0, jitterMs: 0, targetDelayMs: 10 });
+    // The delay above the new floor stays within a frame of the target.
+    expect(s.currentDelayMs).toBeLessThan(s.targetDelayMs + 20);
   });
 
   it('shrinks slowly, at most one dropped frame per shrinkIntervalMs, back to the target', () => {
@@ -203,10 +221,13 @@ describe('AdaptiveJitterBuffer: growing and shrinking', () => {
     expect(s.dropped).toBe(drops.length);
   });
 
-  it('clamps the target to maxMs', () => {
+  it('clamps the target to maxMs less a frame, and never holds more than maxMs', () => {
     const jb = newJb({ maxMs: 60 });
-    drive(jb, stream(200, (i) => 50 + ((i * 53) % 200)), 4400);
-    expect(jb.stats().targetDelayMs).toBe(60);
+    let worst = 0;
+    drive(jb, stream(200, (i) => 50 + ((i * 53) % 200)), 4400, 20, 0, true, 20, () => { worst = Math.max(worst, jb.stats().currentDelayMs); });
+    expect(jb.stats().targetDelayMs).toBe(40);
+    expect(worst).toBeGreaterThan(30);
+    expect(worst).toBeLessThanOrEqual(60);
   });
 
   it('re-anchors when the output clock drifts (the caller skipped 100 ms)', () => {

@@ -23,6 +23,8 @@ export function drive(
   stopWhenDrained = true,
   /** Audio consumed per pull; differs from periodMs for a device whose clock drifts from ours. */
   consumeMs = periodMs,
+  /** Called after each pull, e.g. to sample the buffer's stats. */
+  onPull?: (t: number) => void,
 ): { decisions: Decision[]; puts: Map<number, PutOutcome[]> } {
   const sorted = [...arrivals].sort((a, b) => a.at - b.at);
   const decisions: Decision[] = [];
@@ -47,6 +49,7 @@ export function drive(
       if (r.kind !== 'drop') fifo += r.durationMs;
     }
     fifo -= consumeMs;
+    onPull?.(t);
   }
   return { decisions, puts };
 }

@@ -1,19 +1,29 @@
 // An adaptive jitter buffer in milliseconds, after the ideas of Asterisk's jitterbuf.c (Steve Kann;
 // stack-notes §5.1), written for a pull-driven output: the caller asks "what plays at `now`?" and produces that much audio.
 //
-//  * Delay statistics: every voice frame adds (arrival - sender timestamp) to a history; jitter is the spread of
-//    that history with the top/bottom few percent trimmed as outliers (DelayHistory).
-//  * Target: min delay + jitter + targetExtraMs, the jitter part clamped to maxMs.
+//  * Delay model: every voice frame's delay (arrival - sender timestamp) is measured against a floor that follows
+//    the fastest frames as it moves (DelayFloor: a sender whose clock runs slow, as Asterisk's relayed timestamps
+//    do under upstream loss, makes it climb); the jitter is the spread of the delays above that floor, the top and
+//    bottom few percent trimmed as outliers (DelayHistory). A clock that drifts is thus not mistaken for jitter.
+//  * Fit: a frame far earlier than the recent ones, far later than the floor, or claiming a place already taken
+//    (coming after later frames without filling a hole) does not fit the stream (stack-notes §5.5: mini frames
+//    carry no sequence number, anyone on the path can inject one). It is held and never touches the model:
+//    resyncAfterFrames such frames in a row that agree with each other mean the sender's timeline moved (transfer,
+//    restart, Asterisk snapping its clock forward), and the timeline is re-based so the delay stays where it was;
+//    anything else is dropped as an outlier.
+//  * Target: floor + jitter + targetExtraMs, the part above the floor clamped to maxMs less a frame; the delay
+//    held never exceeds maxMs above the floor (frames are dropped at once when it would).
 //  * Grow fast: below target, interpolate one frame (at most every growIntervalMs, at once when the queue cannot
-//    cover the target). Shrink slowly: above target + hysteresis, drop one due frame at most every
-//    shrinkIntervalMs, or skip a missing slot every shrinkGapIntervalMs. During silence, jump to the target
-//    when the next talkspurt starts (the cheapest moment to change delay).
-//  * Resync: when the delay jumps by more than 2 × jitter + resyncThresholdMs for resyncAfterFrames frames in a
-//    row, the sender's timestamps moved (transfer, restart): re-base them so the delay stays where it was.
+//    cover the target). When the next frame has not arrived at all, conceal and wait for it instead of moving on:
+//    if it then arrives, the sender was behind (a slow clock, a delayed frame) and nothing was lost; if a later one
+//    arrives first, the concealment covered the lost frame's slot. Shrink slowly: above target + hysteresis, drop
+//    one due frame at most every shrinkIntervalMs, or skip a missing slot every shrinkGapIntervalMs. During
+//    silence, jump to the target when the next talkspurt starts (the cheapest moment to change delay).
 //  * Silence: a CNG frame, or maxContiguousInterpolations concealed slots in a row, switches to silence (comfort
 //    noise) until voice comes back.
 // Time is injected (`now` arguments), so the buffer is deterministic under test.
-import { DelayHistory, type DelayEstimate } from './delay-history.js';
+import { DelayFloor } from './delay-floor.js';
+import { DelayHistory } from './delay-history.js';
 import { FrameQueue } from './frame-queue.js';
 import { resolveJitterSettings } from './settings.js';
 import type { GetResult, JitterFrame, JitterSettings, JitterStats, PutOutcome } from './types.js';
@@ -24,11 +34,28 @@ interface HeldFrame<T> {
   readonly now: number;
 }
 
+/** Where the model stands at one moment: the floor (trimmed minimum delay) and the trimmed spread above it. */
+interface Estimate {
+  readonly min: number;
+  readonly jitter: number;
+}
+
 const RECENT = 64;
+/** Held frames belong to one new timeline when their delays agree within 2 × jitter + this. */
+const HELD_AGREEMENT_MS = 40;
+/**
+ * A frame earlier than the lowest recent delay by more than the short-term jitter + this does not fit. Tight on
+ * purpose: the floor follows frames below it, so a looser gate would let injected early timestamps walk it down.
+ */
+const EARLY_MARGIN_MS = 20;
+/** Frames measured before the fit rules apply. */
+const SETTLE_FRAMES = 10;
 
 export class AdaptiveJitterBuffer<T> {
   readonly settings: JitterSettings;
+  /** Delays above the floor at arrival. */
   private readonly history: DelayHistory;
+  private readonly floor = new DelayFloor();
   private readonly queue = new FrameQueue<JitterFrame<T>>();
 
   private started = false;
@@ -37,6 +64,8 @@ export class AdaptiveJitterBuffer<T> {
   private playTs = 0;
   /** Playout offset (local play time - sender timestamp) of the slot decided by the last get(), for stats. */
   private playoutOffset = 0;
+  /** The model at the last get(), for stats. */
+  private lastEstimate: Estimate = { min: 0, jitter: 0 };
   private lastAdjustAt = Number.NEGATIVE_INFINITY;
   /** Since when dropping a frame would still leave the delay at or above target + hysteresis (undefined: not). */
   private excessSince: number | undefined;
@@ -44,6 +73,11 @@ export class AdaptiveJitterBuffer<T> {
   private contiguousInterpolations = 0;
   private silenceBeginTs = 0;
   private silenceLevel: number | undefined;
+  /**
+   * Audio concealed at playTs while its frame had not arrived (nothing later had either), ms. Settled by the next
+   * frame to play: a later one means those slots were a lost frame's; the awaited one means the sender was behind.
+   */
+  private waitedMs = 0;
 
   private resyncOffset = 0;
   private lastDelay: number | undefined;
@@ -57,6 +91,7 @@ export class AdaptiveJitterBuffer<T> {
   private lost = 0;
   private late = 0;
   private dropped = 0;
+  private outliers = 0;
   private duplicates = 0;
   private outOfOrder = 0;
   private resyncs = 0;
@@ -82,15 +117,9 @@ export class AdaptiveJitterBuffer<T> {
     }
     if (frame.kind === 'voice') {
       const delay = now - rts;
-      if (this.isDiscontinuity(delay)) {
-        this.held.push({ frame, ts, now });
-        if (this.held.length < this.settings.resyncAfterFrames) return 'held';
-        this.resync();
-        return 'resync';
-      }
+      if (!this.fits(delay, rts, frame.durationMs, now)) return this.hold({ frame, ts, now });
       this.releaseHeldAsOutliers();
-      this.lastDelay = delay;
-      this.history.add(delay);
+      this.measure(delay, now);
     }
     return this.enqueue(frame, ts, rts);
   }
@@ -106,31 +135,35 @@ export class AdaptiveJitterBuffer<T> {
    */
   get(now: number, leadMs = 0): GetResult<T> {
     if (!Number.isFinite(now) || !Number.isFinite(leadMs)) return { kind: 'empty', durationMs: this.frameMs };
-    const target = this.target(this.history.estimate());
+    const est = this.estimate(now);
+    this.lastEstimate = est;
+    const target = this.target(est);
     const lead = Math.max(0, leadMs);
     if (!this.started) return this.startOrWait(now, target, lead);
     this.playoutOffset = now + lead - this.playTs;
-    return this.silent ? this.getSilent(now, target) : this.getTalking(now, target);
+    return this.silent ? this.getSilent(now, target) : this.getTalking(now, target, est);
   }
 
   stats(): JitterStats {
-    const est = this.history.estimate();
-    const target = this.target(est);
+    const est = this.lastEstimate;
     return {
       jitterMs: est.jitter,
-      currentDelayMs: this.started ? Math.max(0, this.playoutOffset - est.min) : 0,
-      targetDelayMs: target - est.min,
+      // Slots concealed while waiting count once the frame shows whether the sender was behind (settleWait).
+      currentDelayMs: this.started ? Math.max(0, this.playoutOffset - this.waitedMs - est.min) : 0,
+      targetDelayMs: this.target(est) - est.min,
       queuedMs: this.queue.spanMs(),
       framesIn: this.framesIn,
       framesPlayed: this.framesPlayed,
       lost: this.lost,
       late: this.late,
       dropped: this.dropped,
+      outliers: this.outliers,
       duplicates: this.duplicates,
       outOfOrder: this.outOfOrder,
       resyncs: this.resyncs,
       grown: this.grown,
       lossPercent: this.lossPercent,
+      driftPercent: 100 * this.floor.drift,
       silent: this.silent,
     };
   }
@@ -139,39 +172,88 @@ export class AdaptiveJitterBuffer<T> {
   reset(): void {
     this.queue.clear();
     this.history.clear();
+    this.floor.clear();
     this.held = [];
     this.started = false;
     this.silent = false;
     this.lastDelay = undefined;
+    this.lastEstimate = { min: 0, jitter: 0 };
     this.resyncOffset = 0;
     this.maxTsSeen = Number.NEGATIVE_INFINITY;
     this.recentPlayed.length = 0;
     this.recentLost.length = 0;
     this.contiguousInterpolations = 0;
+    this.waitedMs = 0;
     this.lastAdjustAt = Number.NEGATIVE_INFINITY;
     this.excessSince = undefined;
   }
 
   // ---- put helpers -------------------------------------------------------------------------------------------
 
-  private isDiscontinuity(delay: number): boolean {
-    const threshold = this.settings.resyncThresholdMs;
-    if (threshold === null || this.lastDelay === undefined) return false;
-    return Math.abs(delay - this.lastDelay) > 2 * this.history.estimate().jitter + threshold;
+  private estimate(now: number): Estimate {
+    const h = this.history.estimate();
+    return { min: this.floor.at(now) + h.min, jitter: h.jitter };
   }
 
-  /** The jump did not last: the held frames were stray outliers. Very late ones count as late, the rest dropped. */
-  private releaseHeldAsOutliers(): void {
-    for (const h of this.held) {
-      const delay = h.now - (h.ts - this.resyncOffset);
-      if (this.lastDelay !== undefined && delay > this.lastDelay) this.late++;
-      else this.dropped++;
-    }
-    this.held = [];
+  /** Adds a frame that fits the stream to the model. */
+  private measure(delay: number, now: number): void {
+    this.floor.add(delay, now);
+    this.history.add(delay - this.floor.at(now));
+    this.lastDelay = delay;
   }
 
   /**
-   * Re-base the sender's timeline so the newest frame keeps the delay the stream had before the jump; history,
+   * Whether a voice frame fits the stream. Not if it arrived earlier than the lowest recent delay by more than the
+   * short-term jitter + EARLY_MARGIN_MS (the floor follows every frame below it: a looser gate would let injected
+   * early timestamps walk it down), nor if it is later than the floor by more than 2 × jitter + the resync
+   * threshold, nor if it claims a place that is taken: a frame that comes after later ones (reordered, delayed)
+   * must fill a hole, a slot still free in the queue or one concealed as lost, not overlap audio already queued or
+   * played (as a stray timestamp does). A frame lost upstream of a relay, a delay spike or reordering fits; a
+   * timestamp jump or a garbage timestamp does not. The first frames fit whatever they say: they make the floor.
+   */
+  private fits(delay: number, rts: number, durationMs: number, now: number): boolean {
+    const threshold = this.settings.resyncThresholdMs;
+    if (threshold === null || this.history.count < SETTLE_FRAMES) return true;
+    if (delay < this.floor.reference(now) - this.floor.noise() - EARLY_MARGIN_MS) return false;
+    const est = this.estimate(now);
+    if (delay > est.min + 2 * est.jitter + threshold) return false;
+    const tol = this.settings.timestampToleranceMs;
+    if (rts >= this.maxTsSeen - tol) return true;
+    if (this.started && rts < (this.silent ? this.silenceBeginTs : this.playTs) - tol) {
+      return this.recentLost.some((t) => Math.abs(t - rts) <= tol);
+    }
+    return !this.queue.overlaps(rts, durationMs, tol);
+  }
+
+  /**
+   * Holds a frame that does not fit. The held frames that disagree with this one (a real jump moves every frame
+   * alike, garbage does not) are outliers; resyncAfterFrames that agree confirm a jump.
+   */
+  private hold(h: HeldFrame<T>): PutOutcome {
+    const delayOf = (x: HeldFrame<T>) => x.now - (x.ts - this.resyncOffset);
+    const tolerance = 2 * this.history.estimate().jitter + HELD_AGREEMENT_MS;
+    const d = delayOf(h);
+    const agree = this.held.filter((x) => Math.abs(delayOf(x) - d) <= tolerance && x.ts < h.ts);
+    this.countOutliers(this.held.length - agree.length);
+    this.held = [...agree, h];
+    if (this.held.length < this.settings.resyncAfterFrames) return 'held';
+    this.resync();
+    return 'resync';
+  }
+
+  /** The jump did not last: the held frames were stray outliers. */
+  private releaseHeldAsOutliers(): void {
+    this.countOutliers(this.held.length);
+    this.held = [];
+  }
+
+  private countOutliers(n: number): void {
+    this.outliers += n;
+    this.dropped += n;
+  }
+
+  /**
+   * Re-base the sender's timeline so the newest frame keeps the delay the stream had before the jump; model,
    * cursor and target stay valid, and the held frames are queued (the oldest may turn out late).
    */
   private resync(): void {
@@ -179,13 +261,17 @@ export class AdaptiveJitterBuffer<T> {
     this.held = [];
     const newest = held[held.length - 1];
     const before = this.lastDelay ?? 0;
+    // The slots concealed while the jump was being confirmed are gone: the older held frames may come out late,
+    // the newest keeps the delay the stream had (the concealment must not become extra delay).
+    this.playTs += this.waitedMs;
+    this.playoutOffset -= this.waitedMs;
+    this.waitedMs = 0;
     this.resyncOffset = newest.ts - (newest.now - before);
     this.resyncs++;
+    this.maxTsSeen = Number.NEGATIVE_INFINITY;
     for (const h of held) {
       const rts = h.ts - this.resyncOffset;
-      const delay = h.now - rts;
-      this.lastDelay = delay;
-      this.history.add(delay);
+      this.measure(h.now - rts, h.now);
       this.enqueue(h.frame, h.ts, rts);
     }
   }
@@ -217,8 +303,10 @@ export class AdaptiveJitterBuffer<T> {
 
   // ---- get helpers -------------------------------------------------------------------------------------------
 
-  private target(est: DelayEstimate): number {
-    return est.min + Math.min(est.jitter + this.settings.targetExtraMs, this.settings.maxMs);
+  /** Floor + jitter + targetExtraMs; the part above the floor at most maxMs less a frame (the delay moves in frames). */
+  private target(est: Estimate): number {
+    const ceiling = Math.max(0, this.settings.maxMs - this.frameMs);
+    return est.min + Math.min(est.jitter + this.settings.targetExtraMs, ceiling);
   }
 
   private startOrWait(now: number, target: number, lead: number): GetResult<T> {
@@ -239,28 +327,19 @@ export class AdaptiveJitterBuffer<T> {
     this.playTs = head.ts;
     this.playoutOffset = now + lead - head.ts;
     this.lastAdjustAt = now;
-    return this.getTalking(now, target);
+    return this.getTalking(now, target, this.lastEstimate);
   }
 
-  private getTalking(now: number, target: number): GetResult<T> {
+  private getTalking(now: number, target: number, est: Estimate): GetResult<T> {
     const s = this.settings;
     const tol = s.timestampToleranceMs;
     const d = this.frameMs;
-    const diff = target - (now - this.playTs);
-    const head = this.queue.first();
+    let head = this.queue.first();
 
     if (head && head.frame.kind === 'cng' && head.ts <= this.playTs + tol) {
       this.queue.shift();
       this.enterSilence(head.ts, head.frame.levelDbov);
       return this.getSilent(now, target);
-    }
-
-    // Grow at once (Asterisk: "grow by interp frame length"), rate-limited unless the queue cannot cover it.
-    if (diff > 0 && (now - this.lastAdjustAt >= s.growIntervalMs || diff > this.queue.spanMs())) {
-      this.lastAdjustAt = now;
-      this.grown++;
-      this.noteInterpolation();
-      return { kind: 'interpolate', durationMs: d, reason: 'grow' };
     }
 
     if (head && head.frame.kind === 'voice' && head.ts < this.playTs - tol) {
@@ -270,19 +349,35 @@ export class AdaptiveJitterBuffer<T> {
       return { kind: 'drop', reason: 'late' };
     }
 
+    if (this.waitedMs > 0 && head) this.settleWait(head.ts);
+    head = this.queue.first();
+    const diff = target - (now - this.playTs);
+
+    // Grow at once (Asterisk: "grow by interp frame length"), rate-limited unless the queue cannot cover it.
+    if (diff > 0 && (now - this.lastAdjustAt >= s.growIntervalMs || diff > this.queue.spanMs())) {
+      this.lastAdjustAt = now;
+      this.grown++;
+      this.noteInterpolation();
+      return { kind: 'interpolate', durationMs: d, reason: 'grow' };
+    }
+
+    // Never hold more than maxMs above the floor (a floor that fell, a delay that shrank): shed it at once.
+    const capped = this.playoutOffset - est.min > s.maxMs;
     // Shrink only when one frame less would still meet the target (+ hysteresis), and has for shrinkStableMs: a
     // pull-driven output moves the delay in whole frames, so a level-only rule either sits a frame too high or,
     // as the estimate wobbles across a frame boundary, drops a frame and grows it back again.
+    // A sender whose clock runs fast piles up a frame's surplus every frame/drift ms: shed it as it comes.
     if (-diff - d >= s.shrinkHysteresisMs) this.excessSince ??= now;
     else this.excessSince = undefined;
-    const shrinkWanted = this.excessSince !== undefined && now - this.excessSince >= s.shrinkStableMs;
+    const stableFor = this.floor.drift < 0 ? 0 : s.shrinkStableMs;
+    const shrinkWanted = capped || (this.excessSince !== undefined && now - this.excessSince >= stableFor);
     if (head && head.frame.kind === 'voice' && head.ts <= this.playTs + tol) {
       this.queue.shift();
       this.rememberPlayed(head.ts);
       this.playTs = head.ts + head.durationMs;
       this.contiguousInterpolations = 0;
       this.noteLoss(false);
-      if (shrinkWanted && now - this.lastAdjustAt >= s.shrinkIntervalMs) {
+      if (shrinkWanted && (capped || now - this.lastAdjustAt >= s.shrinkIntervalMs)) {
         this.lastAdjustAt = now;
         this.dropped++;
         return { kind: 'drop', reason: 'shrink', data: head.frame.data };
@@ -292,6 +387,14 @@ export class AdaptiveJitterBuffer<T> {
       return { kind: 'frame', data: head.frame.data, timestamp: head.originalTs, durationMs: head.durationMs };
     }
 
+    if (!head && this.playoutOffset + d - est.min <= s.maxMs) {
+      // Nothing at all has arrived for this slot: conceal and wait for it (see settleWait), unless waiting would
+      // take the delay past maxMs; then the slot is given up below like a lost one.
+      this.waitedMs += d;
+      this.noteInterpolation();
+      return { kind: 'interpolate', durationMs: d, reason: 'wait' };
+    }
+
     if (head && head.ts < this.playTs + d - tol) {
       // The next frame starts inside this slot (sender timestamps off the grid): conceal just the gap.
       const gap = Math.ceil(head.ts - this.playTs);
@@ -299,10 +402,20 @@ export class AdaptiveJitterBuffer<T> {
       return { kind: 'interpolate', durationMs: gap, reason: 'gap' };
     }
 
+    // This slot's frame is missing (a later one is here, or waiting longer would exceed maxMs): lost, or late if
+    // it still comes. Slots concealed waiting for it so far grew the delay.
+    if (!head) this.settleWait(Number.NEGATIVE_INFINITY);
+    if (!head && capped) {
+      // Past maxMs with nothing queued to shed (the floor fell): move the timeline on; frames for the skipped
+      // slots will come late.
+      const skip = Math.ceil((this.playoutOffset - est.min - s.maxMs) / d) * d;
+      this.playTs += skip;
+      this.playoutOffset -= skip;
+    }
     this.lost++;
     this.noteLoss(true);
     this.rememberLost(this.playTs);
-    if (shrinkWanted && now - this.lastAdjustAt >= s.shrinkGapIntervalMs) {
+    if (head && shrinkWanted && (capped || now - this.lastAdjustAt >= s.shrinkGapIntervalMs)) {
       // Nothing to play for this slot anyway: skip it instead of concealing it.
       this.lastAdjustAt = now;
       this.playTs += d;
@@ -313,11 +426,38 @@ export class AdaptiveJitterBuffer<T> {
     return { kind: 'interpolate', durationMs: d, reason: 'lost' };
   }
 
+  /**
+   * The next frame to play is here after slots were concealed waiting at playTs. A gap before it means the awaited
+   * frame was lost and the concealment was its (count it lost, move past it); none means the sender was behind
+   * (its clock runs slow, or the frame was delayed): the concealment grew the delay, nothing was lost.
+   */
+  private settleWait(headTs: number): void {
+    const tol = this.settings.timestampToleranceMs;
+    const d = this.frameMs;
+    while (this.waitedMs > 0 && headTs >= this.playTs + d - tol) {
+      this.lost++;
+      this.noteLoss(true);
+      this.rememberLost(this.playTs);
+      this.playTs += d;
+      this.playoutOffset -= d;
+      this.waitedMs -= d;
+    }
+    if (this.waitedMs > 0) this.grown += Math.round(this.waitedMs / d);
+    this.waitedMs = 0;
+  }
+
   private getSilent(now: number, target: number): GetResult<T> {
     let head = this.queue.first();
     while (head && head.frame.kind === 'cng') {
       this.queue.shift();
       this.silenceLevel = head.frame.levelDbov;
+      head = this.queue.first();
+    }
+    // A frame that could only start the next talkspurt more than maxMs above the floor is too late to play.
+    const est = this.lastEstimate;
+    while (head && head.frame.kind === 'voice' && now - head.ts - est.min > this.settings.maxMs) {
+      this.queue.shift();
+      this.late++;
       head = this.queue.first();
     }
     const duration = this.frameMs;
@@ -328,8 +468,8 @@ export class AdaptiveJitterBuffer<T> {
         this.silent = false;
         this.contiguousInterpolations = 0;
         this.playTs = head.ts;
-          this.lastAdjustAt = now;
-        return this.getTalking(now, target);
+        this.lastAdjustAt = now;
+        return this.getTalking(now, target, this.lastEstimate);
       }
     }
     this.playTs += duration;
@@ -339,10 +479,13 @@ export class AdaptiveJitterBuffer<T> {
   }
 
   private enterSilence(beginTs: number, levelDbov: number | undefined): void {
+    // Slots concealed waiting for frames that never came were the start of the silence, not a longer delay.
+    this.playTs += this.waitedMs;
     this.silent = true;
     this.silenceBeginTs = beginTs;
     this.silenceLevel = levelDbov;
     this.contiguousInterpolations = 0;
+    this.waitedMs = 0;
   }
 
   private noteInterpolation(): void {

@@ -33,6 +33,14 @@ export class FrameQueue<F> {
     return false;
   }
 
+  /** Whether a frame at `ts` lasting `durationMs` would overlap a queued one by more than `tolerance` ms. */
+  overlaps(ts: number, durationMs: number, tolerance: number): boolean {
+    for (const item of this.items) {
+      if (item.ts < ts + durationMs - tolerance && ts < item.ts + Math.max(item.durationMs, tolerance) - tolerance) return true;
+    }
+    return false;
+  }
+
   insert(item: QueuedFrame<F>): void {
     let i = this.items.length;
     while (i > 0 && this.items[i - 1].ts > item.ts) i--;

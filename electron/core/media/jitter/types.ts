@@ -26,8 +26,12 @@ export type PutOutcome =
 export type GetResult<T> =
   /** Play this frame. `timestamp` is the sender's timestamp it carried. */
   | { readonly kind: 'frame'; readonly data: T; readonly timestamp: number; readonly durationMs: number }
-  /** No frame for this slot: run the decoder's packet-loss concealment. `grow` = deliberately adding delay. */
-  | { readonly kind: 'interpolate'; readonly durationMs: number; readonly reason: 'lost' | 'grow' | 'gap' }
+  /**
+   * No frame for this slot: run the decoder's packet-loss concealment. `lost`: its frame is missing (a later one
+   * is here); `wait`: nothing has arrived yet (the frame is late, lost, or the sender's clock is behind ours);
+   * `grow`: deliberately adding delay; `gap`: timestamps off the frame grid.
+   */
+  | { readonly kind: 'interpolate'; readonly durationMs: number; readonly reason: 'lost' | 'wait' | 'grow' | 'gap' }
   /** The peer is silent (CNG, or no voice for a long time): play comfort noise. */
   | { readonly kind: 'silence'; readonly durationMs: number; readonly levelDbov?: number }
   /**
@@ -43,9 +47,13 @@ export interface JitterSettings {
   readonly targetExtraMs: number;
   /** Upper bound on the buffering delay above the minimum network delay (Asterisk max_jitterbuf). */
   readonly maxMs: number;
-  /** A delay change larger than 2 × jitter + this means the sender's timestamps jumped; null disables resync. */
+  /**
+   * A frame more than 2 × jitter + this earlier than the delay floor, or that far behind the newest timestamp, or
+   * later than the floor + maxMs + that margin, does not fit the stream: it is held, and is either part of a
+   * timestamp jump (resync) or an outlier that never touches the estimate. null trusts every timestamp.
+   */
   readonly resyncThresholdMs: number | null;
-  /** Consecutive discontinuous frames that confirm a timestamp jump (Asterisk: more than 3). */
+  /** Consecutive frames off the stream, agreeing with each other, that confirm a timestamp jump (Asterisk: > 3). */
   readonly resyncAfterFrames: number;
   /** How many recent delays the estimate looks at (Asterisk JB_HISTORY_SZ = 500). */
   readonly historySize: number;
@@ -88,14 +96,18 @@ export interface JitterStats {
   /** Slots concealed because their frame never came (frames that came later are moved to `late`). */
   readonly lost: number;
   readonly late: number;
-  /** Frames thrown away to shrink the delay, or because the queue overflowed. */
+  /** Frames thrown away to shrink the delay, because the queue overflowed, or as outliers. */
   readonly dropped: number;
+  /** Frames whose timestamp did not fit the stream and did not start a new timeline (part of `dropped`). */
+  readonly outliers: number;
   readonly duplicates: number;
   readonly outOfOrder: number;
   readonly resyncs: number;
-  /** Slots interpolated to grow the delay. */
+  /** Slots interpolated to grow the delay (also those concealed waiting for a sender that was behind). */
   readonly grown: number;
   /** Moving loss percentage (weight 499/500 as Asterisk's losspct), for IAX2 RR_LOSS. */
   readonly lossPercent: number;
+  /** How fast the delay floor climbs: the sender's clock running this many percent slower than ours. */
+  readonly driftPercent: number;
   readonly silent: boolean;
 }

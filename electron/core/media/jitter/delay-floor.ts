@@ -1,0 +1,174 @@
+// The floor of the delay (arrival time - sender timestamp): what the fastest frames take now, followed as it moves.
+//
+// A minimum over the last ten seconds (jitterbuf.c's history) assumes the sender's clock runs at the rate of ours.
+// Asterisk's does not when it relays voice (Echo(), a bridge): it stamps each frame it forwards with the previous
+// timestamp + 20 ms (chan_iax2 calc_timestamp()), so a frame lost before it leaves no gap, and the delay of what
+// reaches us climbs by 20 ms per upstream loss, for good: a staircase rising ~100 ms/s at 10 % loss (stack-notes
+// §5.5). A frozen minimum reads that climb as jitter, and the buffer balloons.
+//
+// So the floor is the lowest of the last k delays, each projected to now along the slope the lower envelope has
+// been climbing (a Theil-Sen line through the minima of 100 ms windows over five seconds: a few stray delays cannot
+// tilt it; a fast clock's delays fall, and a minimum follows them down by itself, so only climbs are projected).
+// k trades the two noises the floor sees. Jitter scatters delays above the floor: a short window takes a late
+// frame for the floor. A slow sender's climb is a random walk around the slope (a 20 ms step per upstream loss): a
+// long window lags it. With the step variance q per frame (implied by the slope) and the jitter J, the errors grow
+// as √(q·k) and J/k, least in sum at k = (2J/√q)^(2/3) frames; J is read from how far the delay falls back from one
+// frame to the next (jitter falls back, a slow clock never does), so that a smooth climb gets k = 1 and the floor
+// is simply the latest delay. A steady stream (no slope) keeps three seconds.
+//
+// Only frames the caller judged to fit the stream come here (a stray timestamp would drag a minimum anywhere).
+
+/** Width of the windows whose minima give the slope. */
+const WINDOW_MS = 100;
+/** Window minima kept for the slope: five seconds. */
+const WINDOWS = 50;
+/** Minima needed before a slope is believed. */
+const MIN_WINDOWS = 4;
+/** Steepest climb followed, ms per ms: a sender a third slow (Asterisk relaying a leg with 25 % loss). */
+const MAX_SLOPE = 1 / 3;
+/** Frame-to-frame falls kept for the jitter estimate. */
+const FALLS = 100;
+/** The longest window: three seconds of 20 ms frames. */
+const MAX_WINDOW_FRAMES = 150;
+/** The lowest this percentage of a long window is ignored (jitterbuf.c trims its history alike). */
+const TRIM_PERCENT = 3;
+/** Delays the fit reference looks back over, whatever the floor's window. */
+const REFERENCE_FRAMES = 8;
+/** A delay is projected at most this far: a pause is not a climb. */
+const MAX_PROJECTION_MS = 1000;
+/** Per-frame step variance (ms²) below which the sender counts as steady. */
+const STEADY_VARIANCE = 1;
+
+export class DelayFloor {
+  /** The last k (at least REFERENCE_FRAMES) delays with their arrival times. */
+  private readonly recent: { readonly d: number; readonly at: number }[] = [];
+  private k = MAX_WINDOW_FRAMES;
+  /** How the lower envelope moves, ms per ms: positive for a slow sender, negative for a fast one. */
+  private trend = 0;
+  /** The climb the floor is projected along (a falling floor needs no projection: its minimum follows it down). */
+  private slope = 0;
+  private window: { start: number; min: number; at: number } | undefined;
+  private readonly minima: { readonly at: number; readonly min: number }[] = [];
+  /** How far the delay fell from one frame to the next, recently. */
+  private readonly falls: number[] = [];
+  private fallNoise: number | undefined;
+
+  get known(): boolean {
+    return this.recent.length > 0;
+  }
+
+  /** The floor at local time `now` (0 before the first frame). */
+  at(now: number): number {
+    return this.lowest(now, this.k);
+  }
+
+  /**
+   * The lowest of the last REFERENCE_FRAMES delays (at least the floor's), projected to now: what a frame must not
+   * undercut by much to fit the stream. Not the floor itself, which may have just followed one late frame up.
+   */
+  reference(now: number): number {
+    return this.lowest(now, Math.max(this.k, REFERENCE_FRAMES));
+  }
+
+  /** How fast the floor moves, ms of delay per ms of local time: 0.1 when the sender's clock runs 10 % slow, -0.02 when it runs 2 % fast. */
+  get drift(): number {
+    return this.trend;
+  }
+
+  /** The 97th percentile of the recent frame-to-frame falls of the delay: the short-term jitter. */
+  noise(): number {
+    if (this.fallNoise === undefined) {
+      const sorted = [...this.falls].sort((a, b) => a - b);
+      this.fallNoise = sorted.length ? sorted[Math.floor(sorted.length * 0.97)] : 0;
+    }
+    return this.fallNoise;
+  }
+
+  /** A frame that fits the stream arrived at `now` with `delay`. */
+  add(delay: number, now: number): void {
+    const prev = this.recent[this.recent.length - 1];
+    if (prev) {
+      this.falls.push(Math.max(0, prev.d - delay));
+      if (this.falls.length > FALLS) this.falls.shift();
+      this.fallNoise = undefined;
+    }
+    this.recent.push({ d: delay, at: now });
+    this.noteForSlope(delay, now);
+    const p = this.slope / (1 + this.slope);
+    const q = 400 * p * (1 - p);
+    const noise = this.noise();
+    this.k = noise < 1 ? 1
+      : q < STEADY_VARIANCE ? MAX_WINDOW_FRAMES
+      : Math.max(1, Math.min(MAX_WINDOW_FRAMES, Math.round(Math.pow((2 * noise) / Math.sqrt(q), 2 / 3))));
+    const keep = Math.max(this.k, REFERENCE_FRAMES);
+    if (this.recent.length > keep) this.recent.splice(0, this.recent.length - keep);
+  }
+
+  /**
+   * The lowest of the last `frames` delays projected to now, ignoring the lowest TRIM_PERCENT of them: in a long
+   * window a few stray early frames (or injected timestamps that got through) must not lower the floor.
+   */
+  private lowest(now: number, frames: number): number {
+    const n = Math.min(frames, this.recent.length);
+    if (n === 0) return 0;
+    const projected: number[] = [];
+    for (let i = this.recent.length - n; i < this.recent.length; i++) {
+      const r = this.recent[i];
+      projected.push(r.d + this.slope * Math.min(Math.max(0, now - r.at), MAX_PROJECTION_MS));
+    }
+    const skip = Math.floor((n * TRIM_PERCENT) / 100);
+    if (skip === 0) return Math.min(...projected);
+    projected.sort((a, b) => a - b);
+    return projected[skip];
+  }
+
+  clear(): void {
+    this.recent.length = 0;
+    this.k = MAX_WINDOW_FRAMES;
+    this.trend = 0;
+    this.slope = 0;
+    this.window = undefined;
+    this.minima.length = 0;
+    this.falls.length = 0;
+    this.fallNoise = undefined;
+  }
+
+  private noteForSlope(delay: number, now: number): void {
+    const w = this.window;
+    if (w && now - w.start < WINDOW_MS) {
+      if (delay < w.min) {
+        w.min = delay;
+        w.at = now;
+      }
+      return;
+    }
+    if (w) {
+      this.minima.push({ at: w.at, min: w.min });
+      if (this.minima.length > WINDOWS) this.minima.shift();
+      this.trend = this.minima.length >= MIN_WINDOWS ? Math.max(-MAX_SLOPE, Math.min(MAX_SLOPE, trend(this.minima))) : 0;
+      this.slope = Math.max(0, this.trend);
+    }
+    this.window = { start: now, min: delay, at: now };
+  }
+}
+
+/**
+ * The Theil-Sen slope (median of the slopes between every pair of points: a line that a few wild points cannot
+ * tilt), or 0 unless the trend is clear: three quarters of the pairs must rise (or fall), as they do along a slow
+ * sender's staircase (or a fast sender's descent) and do not in a steady stream, whose minima scatter both ways.
+ */
+function trend(points: readonly { readonly at: number; readonly min: number }[]): number {
+  const slopes: number[] = [];
+  for (let i = 0; i < points.length; i++) {
+    for (let j = i + 1; j < points.length; j++) {
+      const dt = points[j].at - points[i].at;
+      if (dt > 0) slopes.push((points[j].min - points[i].min) / dt);
+    }
+  }
+  if (slopes.length === 0) return 0;
+  slopes.sort((a, b) => a - b);
+  const quarter = Math.floor(slopes.length / 4);
+  if (slopes[quarter] <= 0 && slopes[slopes.length - 1 - quarter] >= 0) return 0;
+  const mid = slopes.length >> 1;
+  return slopes.length % 2 ? slopes[mid] : (slopes[mid - 1] + slopes[mid]) / 2;
+}
