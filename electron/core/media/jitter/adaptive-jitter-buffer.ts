@@ -209,13 +209,16 @@ export class AdaptiveJitterBuffer<T> {
    * threshold, nor if it claims a place that is taken: a frame that comes after later ones (reordered, delayed)
    * must fill a hole, a slot still free in the queue or one concealed as lost, not overlap audio already queued or
    * played (as a stray timestamp does). A frame lost upstream of a relay, a delay spike or reordering fits; a
-   * timestamp jump or a garbage timestamp does not. The first frames fit whatever they say: they make the floor.
+   * timestamp jump or a garbage timestamp does not. The first frames fit unless they jump by more than the
+   * threshold: they make the floor.
    */
   private fits(delay: number, rts: number, durationMs: number, now: number): boolean {
     const threshold = this.settings.resyncThresholdMs;
-    if (threshold === null || this.history.count < SETTLE_FRAMES) return true;
-    if (delay < this.floor.reference(now) - this.floor.noise() - EARLY_MARGIN_MS) return false;
+    if (threshold === null || this.lastDelay === undefined) return true;
     const est = this.estimate(now);
+    // While the floor settles only a jump beyond the threshold is refused (as jitterbuf.c does throughout).
+    if (this.history.count < SETTLE_FRAMES) return Math.abs(delay - this.lastDelay) <= 2 * est.jitter + threshold;
+    if (delay < this.floor.reference(now) - this.floor.noise() - EARLY_MARGIN_MS) return false;
     if (delay > est.min + 2 * est.jitter + threshold) return false;
     const tol = this.settings.timestampToleranceMs;
     if (rts >= this.maxTsSeen - tol) return true;
