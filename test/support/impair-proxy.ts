@@ -63,6 +63,16 @@ export interface ImpairProxy {
   readonly stats: ImpairStats;
   /** Datagrams held back or delayed inside the proxy right now (both directions): 0 once it has settled. */
   pending(): number;
+  /**
+   * Changes the impairment from now on: the given directions' rates replace the current ones (omitted fields fall
+   * back to 0). Lets a test set up a call on a clean path and then make it lossy.
+   */
+  setRates(rates: { readonly toServer?: ImpairRates; readonly toClient?: ImpairRates }): void;
+  /**
+   * Sends a datagram unimpaired as if it came from the other side: 'toClient' from the server's address to every
+   * client, 'toServer' from every client's upstream socket to the server (e.g. frames injected on the path).
+   */
+  inject(direction: ImpairDirection, data: Uint8Array): void;
   close(): Promise<void>;
 }
 
@@ -87,7 +97,7 @@ class ImpairedLane {
 
   constructor(
     private readonly direction: ImpairDirection,
-    private readonly rates: Required<ImpairRates>,
+    private rates: Required<ImpairRates>,
     private readonly random: () => number,
     private readonly stats: ImpairDirectionStats,
     private readonly maxQueue: number,
@@ -98,6 +108,11 @@ class ImpairedLane {
 
   /** Datagrams waiting in this lane (jitter delay or reorder hold). */
   get waiting(): number { return this.queued; }
+
+  setRates(rates: Required<ImpairRates>): void { this.rates = rates; }
+
+  /** Sends at once, outside the statistics and the impairment. */
+  inject(data: Uint8Array): void { this.send(data); }
 
   push(data: Uint8Array): void {
     this.stats.received++;
@@ -215,8 +230,8 @@ export async function startImpairProxy(options: ImpairProxyOptions): Promise<Imp
     if (!(r.jitterMs >= 0)) throw new Error(`jitterMs ${r.jitterMs} must be ≥ 0`);
     return r;
   };
-  const toServerRates = rates(options.toServer);
-  const toClientRates = rates(options.toClient);
+  let toServerRates = rates(options.toServer);
+  let toClientRates = rates(options.toClient);
   const random = seededRandom(options.seed ?? 1);
   const stats: ImpairStats = { toServer: emptyStats(), toClient: emptyStats() };
   const maxQueue = options.maxQueue ?? 1024;
@@ -287,6 +302,18 @@ export async function startImpairProxy(options: ImpairProxyOptions): Promise<Imp
       let n = 0;
       for (const c of clients.values()) n += c.toServer.waiting + c.toClient.waiting;
       return n;
+    },
+    setRates(next) {
+      const zero: ImpairRates = { lossRate: 0, duplicateRate: 0, reorderRate: 0, jitterMs: 0 };
+      if (next.toServer) toServerRates = rates({ ...zero, ...next.toServer });
+      if (next.toClient) toClientRates = rates({ ...zero, ...next.toClient });
+      for (const c of clients.values()) {
+        c.toServer.setRates(toServerRates);
+        c.toClient.setRates(toClientRates);
+      }
+    },
+    inject(direction, data) {
+      for (const c of clients.values()) c[direction].inject(data);
     },
     async close(): Promise<void> {
       if (closed) return;

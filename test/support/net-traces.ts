@@ -38,6 +38,8 @@ export interface NetTraceSpec {
   readonly reorderPercent?: number;
   readonly duplicatePercent?: number;
   readonly spike?: { readonly atS: number; readonly durationS: number; readonly extraMs: number };
+  /** Loss (both legs) only from this second on: a path that turns lossy during a call. */
+  readonly lossFromS?: number;
   /** Talkspurts: voice for `talkS` then nothing (DTX) for `silenceS`. */
   readonly talkspurts?: { readonly talkS: number; readonly silenceS: number };
   /** Relayed by Asterisk after an upstream leg with this loss and jitter (see the header). */
@@ -75,6 +77,7 @@ export function generateTrace(spec: NetTraceSpec): NetTrace {
   const downstream = new Leg(rnd, spec.jitterMs ?? 0, spec.lossPercent ?? 0, spec.burstLength);
   const upstream = spec.relay ? new Leg(rnd, spec.relay.upstreamJitterMs ?? 0, spec.relay.upstreamLossPercent, spec.relay.upstreamBurstLength) : undefined;
   const base = spec.baseDelayMs ?? 20;
+  const lossFrom = (spec.lossFromS ?? 0) * 1000;
   // What leaves the sender: every frame, or (relayed) the frames that reached Asterisk, in the order they did.
   let sent: { ts: number; sentAt: number }[] = [];
   for (let i = 0; i < count; i++) {
@@ -84,7 +87,7 @@ export function generateTrace(spec: NetTraceSpec): NetTrace {
       if (ts % period >= spec.talkspurts.talkS * 1000) continue;
     }
     if (!upstream) { sent.push({ ts, sentAt: ts }); continue; }
-    const hop = upstream.cross(base);
+    const hop = upstream.cross(base, ts >= lossFrom);
     if (hop !== null) sent.push({ ts, sentAt: ts + hop });
   }
   if (upstream) {
@@ -104,7 +107,7 @@ export function generateTrace(spec: NetTraceSpec): NetTrace {
       if (x >= 0 && x < 1) extra += spec.spike.extraMs * (x < 0.5 ? 2 * x : 2 * (1 - x));
     }
     const arrivals: number[] = [];
-    if (!downstream.lost()) {
+    if (!downstream.lost(sentAt >= lossFrom)) {
       const at = sentAt + base + queuing + extra;
       arrivals.push(at);
       if (spec.duplicatePercent && rnd() * 100 < spec.duplicatePercent) arrivals.push(at + 1 + rnd() * 4);
@@ -141,17 +144,17 @@ class Leg {
     return this.theta > 0 ? -this.theta * (Math.log(1 - u1) + Math.log(1 - u2)) : 0;
   }
 
-  /** Whether the next frame is lost. */
-  lost(): boolean {
-    if (!this.burst) return this.rnd() < this.lossP;
+  /** Whether the next frame is lost (never while `lossy` is false; the draws are made all the same). */
+  lost(lossy = true): boolean {
+    if (!this.burst) return this.rnd() < this.lossP && lossy;
     this.inLoss = this.inLoss ? this.rnd() >= this.q : this.rnd() < this.pEnter;
-    return this.inLoss;
+    return this.inLoss && lossy;
   }
 
   /** The one-way delay of the next frame (`fixedMs` plus queuing), or null when it is lost. */
-  cross(fixedMs: number): number | null {
+  cross(fixedMs: number, lossy = true): number | null {
     const queuing = this.queuing();
-    return this.lost() ? null : fixedMs + queuing;
+    return this.lost(lossy) ? null : fixedMs + queuing;
   }
 }
 

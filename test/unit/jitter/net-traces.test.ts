@@ -38,4 +38,27 @@ describe('net-traces', () => {
     expect(lostCount / t.packets.length).toBeGreaterThan(0.04);
     expect(lostCount / t.packets.length).toBeLessThan(0.06);
   });
+
+  it('relayed by Asterisk: what was lost upstream leaves no gap, and the delay climbs by 20 ms per such loss', () => {
+    const t = generateTrace({ name: 'r', seed: 4, durationS: 60, relay: { upstreamLossPercent: 10 } });
+    // Contiguous 20 ms timestamps, with ~10 % fewer frames than the sender sent.
+    t.packets.forEach((p, i) => expect(p.ts - t.packets[0].ts).toBe(20 * i));
+    expect(t.packets.length).toBeGreaterThan(2600);
+    expect(t.packets.length).toBeLessThan(2800);
+    // Delay (arrival - timestamp) of the last frame minus the first: the frames that never came, 20 ms each.
+    const first = t.packets[0];
+    const last = t.packets[t.packets.length - 1];
+    const climb = (last.arrivals[0] - last.ts) - (first.arrivals[0] - first.ts);
+    expect(Math.abs(climb - 20 * (3000 - t.packets.length))).toBeLessThan(25);
+  });
+
+  it('loss only from lossFromS on; injected outliers only among the deliveries, marked', () => {
+    const t = generateTrace({ name: 'o', seed: 5, durationS: 20, lossPercent: 20, lossFromS: 10, outliers: { atS: 5, count: 100 } });
+    expect(t.packets.filter((p) => p.sentAt < 10_000 && p.arrivals.length === 0)).toEqual([]);
+    expect(t.packets.filter((p) => p.sentAt >= 10_000 && p.arrivals.length === 0).length).toBeGreaterThan(70);
+    const injected = t.deliveries.filter((d) => d.packet.injected);
+    expect(injected).toHaveLength(100);
+    expect(t.packets.some((p) => p.injected)).toBe(false);
+    expect(injected.every((d) => d.at >= 5000 && d.packet.ts >= 0 && d.packet.ts < 0x10000)).toBe(true);
+  });
 });

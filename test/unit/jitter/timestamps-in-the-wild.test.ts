@@ -26,6 +26,7 @@ function run(trace: NetTrace): Run {
 const trace = (spec: Omit<NetTraceSpec, 'name'>): NetTrace => generateTrace({ name: 'test', ...spec });
 const between = (r: Run, fromMs: number, toMs: number) => r.samples.filter((x) => x.t >= fromMs && x.t < toMs).map((x) => x.s);
 const max = (xs: readonly number[]) => Math.max(...xs);
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 describe('a sender whose clock runs slow: Asterisk relaying a lossy leg', () => {
   // Asterisk stamps what it relays with the predicted timestamp (calc_timestamp()): 10 % lost upstream of it makes
@@ -43,6 +44,14 @@ describe('a sender whose clock runs slow: Asterisk relaying a lossy leg', () => 
       expect(end.resyncs).toBe(0);
     });
   }
+
+  it('a path that turns lossy mid-call (with a little jitter of its own): from 2 s after, adds ≤ 60 ms', () => {
+    for (const seed of [61, 62, 63]) {
+      const r = run(trace({ seed, durationS: 14, lossPercent: 10, lossFromS: 3, jitterMs: 8, relay: { upstreamLossPercent: 10, upstreamJitterMs: 12 } }));
+      expect(r.latePercent).toBeLessThan(1);
+      expect(mean(between(r, 5000, 14_000).map((s) => s.currentDelayMs))).toBeLessThanOrEqual(60);
+    }
+  });
 
   it('30 ms jitter and 10 % loss each way: adds ≤ 120 ms, under 1 % late', () => {
     for (const seed of [31, 32, 33]) {
@@ -136,6 +145,36 @@ describe('sustained steps of the sender timeline', () => {
       expect(max(delays)).toBeLessThanOrEqual(s.targetDelayMs + 20);
     });
   }
+});
+
+describe('a caller whose thread stalls', () => {
+  it('frames read late after a 300 ms stall of the pulling thread are played, not taken for network jitter', () => {
+    const jb = new AdaptiveJitterBuffer<number>();
+    const arrivals = stream(300, () => 50);
+    const stall = { from: 2000, to: 2300 };
+    let next = 0;
+    let fifo = 0;
+    const played: number[] = [];
+    for (let t = 0; t < 6400; t += 20) {
+      if (t > stall.from && t < stall.to) continue; // neither reads the socket nor pulls
+      for (; next < arrivals.length && arrivals[next].at <= t; next++) {
+        jb.put({ kind: 'voice', durationMs: 20, data: arrivals[next].seq }, arrivals[next].ts, t);
+      }
+      // After the stall the device catches up, pulling the 15 periods it missed at once.
+      for (let pull = t === stall.to ? 15 : 1; pull > 0; pull--) {
+        for (let guard = 0; fifo < 20 && guard < 50; guard++) {
+          const r = jb.get(t, fifo);
+          if (r.kind === 'frame') played.push(r.data);
+          if (r.kind !== 'drop') fifo += r.durationMs;
+        }
+        fifo -= 20;
+      }
+    }
+    const s = jb.stats();
+    expect(s.jitterMs).toBe(0);
+    expect(s.late).toBe(0);
+    expect(played).toEqual([...Array(300).keys()]);
+  });
 });
 
 describe('maxMs bounds the delay whatever the path does', () => {

@@ -161,6 +161,30 @@ describe('impair proxy', () => {
     expect(arrivals).toHaveLength(90);
   });
 
+  it('changes its rates at run time, and injects datagrams toward the client unimpaired', async () => {
+    const echoed: number[] = [];
+    const server = await udp((seq, from, s) => { s.send(packet(seq), from.port, from.address); });
+    const proxy = await startImpairProxy({ target: { address: '127.0.0.1', port: server.address().port }, seed: 9 });
+    proxies.push(proxy);
+    const client = await udp((seq) => { echoed.push(seq); });
+    const { toServer, toClient } = proxy.stats;
+    const settled = (n: number) => () => toServer.received === n && proxy.pending() === 0
+      && toClient.received === toServer.sent && echoed.length === toClient.sent;
+    await sendAll(client, proxy.port, 500, settled(500));
+    expect(toServer.dropped + toClient.dropped).toBe(0);
+    proxy.setRates({ toServer: { lossRate: 0.5 }, toClient: { lossRate: 0.5 } });
+    for (let i = 500; i < 500 + N; i++) {
+      client.send(packet(i), proxy.port, '127.0.0.1');
+      if (i % 25 === 24) await new Promise((r) => setTimeout(r, 1));
+    }
+    await until(settled(500 + N));
+    // Both ways at 50 %: about a quarter of the second batch comes back.
+    expect(Math.abs(echoed.length - 500 - N / 4) / N).toBeLessThan(TOLERANCE);
+    proxy.inject('toClient', packet(99_999));
+    await until(() => echoed.includes(99_999));
+    expect(toClient.sent).toBe(echoed.length - 1);
+  });
+
   it('refuses non-loopback targets and bad rates', async () => {
     await expect(startImpairProxy({ target: { address: '10.0.0.1', port: 4569 } })).rejects.toThrow(/loopback/);
     await expect(startImpairProxy({ target: { address: '127.0.0.1', port: 4569 }, lossRate: 1.5 })).rejects.toThrow(/outside 0-1/);

@@ -48,6 +48,8 @@ const HELD_AGREEMENT_MS = 40;
  * purpose: the floor follows frames below it, so a looser gate would let injected early timestamps walk it down.
  */
 const EARLY_MARGIN_MS = 20;
+/** A frame put more than this (or three pull periods) after the last get() was read late by a stalled caller. */
+const STALL_MS = 60;
 /** Frames measured before the fit rules apply. */
 const SETTLE_FRAMES = 10;
 
@@ -78,6 +80,11 @@ export class AdaptiveJitterBuffer<T> {
    * frame to play: a later one means those slots were a lost frame's; the awaited one means the sender was behind.
    */
   private waitedMs = 0;
+  /** waitedMs when the last get() began: the waiting before the slot it decided. */
+  private waitedBefore = 0;
+  /** When get() was last called (undefined: never), and the usual time between calls. */
+  private lastGetAt: number | undefined;
+  private pullPeriod = 20;
 
   private resyncOffset = 0;
   private lastDelay: number | undefined;
@@ -117,9 +124,12 @@ export class AdaptiveJitterBuffer<T> {
     }
     if (frame.kind === 'voice') {
       const delay = now - rts;
-      if (!this.fits(delay, rts, frame.durationMs, now)) return this.hold({ frame, ts, now });
+      // Read long after the caller last pulled: its thread stalled, and the arrival time is our own lateness, which
+      // held the playout up alike. Such a frame is queued, but its delay says nothing about the network.
+      const stalled = this.lastGetAt !== undefined && now - this.lastGetAt > Math.max(STALL_MS, 3 * this.pullPeriod);
+      if (!this.fits(delay, rts, frame.durationMs, now, stalled)) return this.hold({ frame, ts, now });
       this.releaseHeldAsOutliers();
-      this.measure(delay, now);
+      if (!stalled) this.measure(delay, now);
     }
     return this.enqueue(frame, ts, rts);
   }
@@ -135,12 +145,16 @@ export class AdaptiveJitterBuffer<T> {
    */
   get(now: number, leadMs = 0): GetResult<T> {
     if (!Number.isFinite(now) || !Number.isFinite(leadMs)) return { kind: 'empty', durationMs: this.frameMs };
+    // The caller's pull period, followed slowly (a device may pull every 10 ms or every 40).
+    if (this.lastGetAt !== undefined && now - this.lastGetAt >= 1) this.pullPeriod += (Math.min(now - this.lastGetAt, 200) - this.pullPeriod) / 16;
+    this.lastGetAt = now;
     const est = this.estimate(now);
     this.lastEstimate = est;
     const target = this.target(est);
     const lead = Math.max(0, leadMs);
     if (!this.started) return this.startOrWait(now, target, lead);
     this.playoutOffset = now + lead - this.playTs;
+    this.waitedBefore = this.waitedMs;
     return this.silent ? this.getSilent(now, target) : this.getTalking(now, target, est);
   }
 
@@ -149,7 +163,7 @@ export class AdaptiveJitterBuffer<T> {
     return {
       jitterMs: est.jitter,
       // Slots concealed while waiting count once the frame shows whether the sender was behind (settleWait).
-      currentDelayMs: this.started ? Math.max(0, this.playoutOffset - this.waitedMs - est.min) : 0,
+      currentDelayMs: this.started ? Math.max(0, this.playoutOffset - Math.min(this.waitedBefore, this.waitedMs) - est.min) : 0,
       targetDelayMs: this.target(est) - est.min,
       queuedMs: this.queue.spanMs(),
       framesIn: this.framesIn,
@@ -184,6 +198,7 @@ export class AdaptiveJitterBuffer<T> {
     this.recentLost.length = 0;
     this.contiguousInterpolations = 0;
     this.waitedMs = 0;
+    this.lastGetAt = undefined;
     this.lastAdjustAt = Number.NEGATIVE_INFINITY;
     this.excessSince = undefined;
   }
@@ -212,14 +227,14 @@ export class AdaptiveJitterBuffer<T> {
    * timestamp jump or a garbage timestamp does not. The first frames fit unless they jump by more than the
    * threshold: they make the floor.
    */
-  private fits(delay: number, rts: number, durationMs: number, now: number): boolean {
+  private fits(delay: number, rts: number, durationMs: number, now: number, stalled: boolean): boolean {
     const threshold = this.settings.resyncThresholdMs;
     if (threshold === null || this.lastDelay === undefined) return true;
     const est = this.estimate(now);
     // While the floor settles only a jump beyond the threshold is refused (as jitterbuf.c does throughout).
     if (this.history.count < SETTLE_FRAMES) return Math.abs(delay - this.lastDelay) <= 2 * est.jitter + threshold;
     if (delay < this.floor.reference(now) - this.floor.noise() - EARLY_MARGIN_MS) return false;
-    if (delay > est.min + 2 * est.jitter + threshold) return false;
+    if (!stalled && delay > est.min + 2 * est.jitter + threshold) return false;
     const tol = this.settings.timestampToleranceMs;
     if (rts >= this.maxTsSeen - tol) return true;
     if (this.started && rts < (this.silent ? this.silenceBeginTs : this.playTs) - tol) {
@@ -256,20 +271,21 @@ export class AdaptiveJitterBuffer<T> {
   }
 
   /**
-   * Re-base the sender's timeline so the newest frame keeps the delay the stream had before the jump; model,
-   * cursor and target stay valid, and the held frames are queued (the oldest may turn out late).
+   * Re-base the sender's timeline so its fastest held frame arrived at the floor of the old one: the delay stays
+   * where it was, model, cursor and target stay valid, and the held frames are queued (the oldest may come late).
    */
   private resync(): void {
     const held = this.held;
     this.held = [];
-    const newest = held[held.length - 1];
-    const before = this.lastDelay ?? 0;
+    const now = held[held.length - 1].now;
     // The slots concealed while the jump was being confirmed are gone: the older held frames may come out late,
     // the newest keeps the delay the stream had (the concealment must not become extra delay).
     this.playTs += this.waitedMs;
     this.playoutOffset -= this.waitedMs;
     this.waitedMs = 0;
-    this.resyncOffset = newest.ts - (newest.now - before);
+    // The fastest held frame lands on the floor: the new timeline continues the old one's delay.
+    const floor = this.estimate(now).min;
+    this.resyncOffset = Math.max(...held.map((h) => h.ts - (h.now - floor)));
     this.resyncs++;
     this.maxTsSeen = Number.NEGATIVE_INFINITY;
     for (const h of held) {
@@ -484,6 +500,7 @@ export class AdaptiveJitterBuffer<T> {
   private enterSilence(beginTs: number, levelDbov: number | undefined): void {
     // Slots concealed waiting for frames that never came were the start of the silence, not a longer delay.
     this.playTs += this.waitedMs;
+    this.playoutOffset -= this.waitedMs;
     this.silent = true;
     this.silenceBeginTs = beginTs;
     this.silenceLevel = levelDbov;

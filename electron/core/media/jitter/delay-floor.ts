@@ -6,22 +6,24 @@
 // reaches us climbs by 20 ms per upstream loss, for good: a staircase rising ~100 ms/s at 10 % loss (stack-notes
 // §5.5). A frozen minimum reads that climb as jitter, and the buffer balloons.
 //
-// So the floor is the lowest of the last k delays, each projected to now along the slope the lower envelope has
-// been climbing (a Theil-Sen line through the minima of 100 ms windows over five seconds: a few stray delays cannot
-// tilt it; a fast clock's delays fall, and a minimum follows them down by itself, so only climbs are projected).
+// So the floor is the lowest of the last k delays (the lowest 3 % of a long window ignored), each projected to now
+// along the slope the lower envelope has been climbing: a Theil-Sen line through the minima of 100 ms windows over
+// two seconds, believed only when three quarters of its pairs agree (a few stray delays cannot tilt it). A fast
+// clock's delays fall, and a minimum follows them down by itself, so only climbs are projected.
 // k trades the two noises the floor sees. Jitter scatters delays above the floor: a short window takes a late
 // frame for the floor. A slow sender's climb is a random walk around the slope (a 20 ms step per upstream loss): a
 // long window lags it. With the step variance q per frame (implied by the slope) and the jitter J, the errors grow
 // as √(q·k) and J/k, least in sum at k = (2J/√q)^(2/3) frames; J is read from how far the delay falls back from one
 // frame to the next (jitter falls back, a slow clock never does), so that a smooth climb gets k = 1 and the floor
-// is simply the latest delay. A steady stream (no slope) keeps three seconds.
+// is simply the latest delay. A steady stream (no slope) keeps three seconds; a climb that starts mid-call, before
+// its slope shows, is caught by the last eight delays all lying above the floor.
 //
 // Only frames the caller judged to fit the stream come here (a stray timestamp would drag a minimum anywhere).
 
 /** Width of the windows whose minima give the slope. */
 const WINDOW_MS = 100;
-/** Window minima kept for the slope: five seconds. */
-const WINDOWS = 50;
+/** Window minima kept for the slope: two seconds, so a climb that starts mid-call shows within about one. */
+const WINDOWS = 20;
 /** Minima needed before a slope is believed. */
 const MIN_WINDOWS = 4;
 /** Steepest climb followed, ms per ms: a sender a third slow (Asterisk relaying a leg with 25 % loss). */
@@ -32,8 +34,10 @@ const FALLS = 100;
 const MAX_WINDOW_FRAMES = 150;
 /** The lowest this percentage of a long window is ignored (jitterbuf.c trims its history alike). */
 const TRIM_PERCENT = 3;
-/** Delays the fit reference looks back over, whatever the floor's window. */
+/** Delays the fit reference (and the stale-floor check) look back over, whatever the floor's window. */
 const REFERENCE_FRAMES = 8;
+/** The floor is stale when the last REFERENCE_FRAMES delays all lie more than this (or the short-term jitter) above it. */
+const STALE_MARGIN_MS = 10;
 /** A delay is projected at most this far: a pause is not a climb. */
 const MAX_PROJECTION_MS = 1000;
 /** Per-frame step variance (ms²) below which the sender counts as steady. */
@@ -59,7 +63,11 @@ export class DelayFloor {
 
   /** The floor at local time `now` (0 before the first frame). */
   at(now: number): number {
-    return this.lowest(now, this.k);
+    const floor = this.lowest(now, this.k);
+    // A long window still holds a minimum the stream has left (a slow sender's first climb, before the slope shows
+    // it): when even the last few delays all lie above it by more than the short-term jitter, follow them instead.
+    const recent = this.lowest(now, REFERENCE_FRAMES);
+    return recent - floor > Math.max(this.noise(), STALE_MARGIN_MS) ? recent : floor;
   }
 
   /**
