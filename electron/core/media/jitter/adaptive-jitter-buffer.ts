@@ -43,6 +43,8 @@ interface Estimate {
 const RECENT = 64;
 /** Held frames belong to one new timeline when their delays agree within 2 × jitter + this. */
 const HELD_AGREEMENT_MS = 40;
+/** At most this many × resyncAfterFrames frames are held while a jump is being confirmed. */
+const MAX_HELD_FACTOR = 4;
 /**
  * A frame earlier than the lowest recent delay by more than the short-term jitter + this does not fit. Tight on
  * purpose: the floor follows frames below it, so a looser gate would let injected early timestamps walk it down.
@@ -244,19 +246,27 @@ export class AdaptiveJitterBuffer<T> {
   }
 
   /**
-   * Holds a frame that does not fit. The held frames that disagree with this one (a real jump moves every frame
-   * alike, garbage does not) are outliers; resyncAfterFrames that agree confirm a jump.
+   * Holds a frame that does not fit. resyncAfterFrames held frames whose delays agree with this one's (a real jump
+   * moves every frame alike; garbage interleaved with them does not agree with anything) confirm a jump; the rest
+   * are outliers. The oldest are let go once many are held.
    */
   private hold(h: HeldFrame<T>): PutOutcome {
     const delayOf = (x: HeldFrame<T>) => x.now - (x.ts - this.resyncOffset);
     const tolerance = 2 * this.history.estimate().jitter + HELD_AGREEMENT_MS;
     const d = delayOf(h);
-    const agree = this.held.filter((x) => Math.abs(delayOf(x) - d) <= tolerance && x.ts < h.ts);
-    this.countOutliers(this.held.length - agree.length);
-    this.held = [...agree, h];
-    if (this.held.length < this.settings.resyncAfterFrames) return 'held';
-    this.resync();
-    return 'resync';
+    this.held.push(h);
+    const group = this.held.filter((x) => Math.abs(delayOf(x) - d) <= tolerance);
+    if (group.length >= this.settings.resyncAfterFrames) {
+      this.countOutliers(this.held.length - group.length);
+      this.held = group;
+      this.resync();
+      return 'resync';
+    }
+    if (this.held.length > MAX_HELD_FACTOR * this.settings.resyncAfterFrames) {
+      this.held.shift();
+      this.countOutliers(1);
+    }
+    return 'held';
   }
 
   /** The jump did not last: the held frames were stray outliers. */
@@ -472,9 +482,10 @@ export class AdaptiveJitterBuffer<T> {
       this.silenceLevel = head.frame.levelDbov;
       head = this.queue.first();
     }
-    // A frame that could only start the next talkspurt more than maxMs above the floor is too late to play.
-    const est = this.lastEstimate;
-    while (head && head.frame.kind === 'voice' && now - head.ts - est.min > this.settings.maxMs) {
+    // The next talkspurt starts at the target delay: frames already further behind than that (held while a jump
+    // was confirmed, or queued through a stall) are too late to start it with; delay added here would take seconds
+    // to shed. One frame's slack is kept.
+    while (head && head.frame.kind === 'voice' && now - head.ts > target + this.frameMs) {
       this.queue.shift();
       this.late++;
       head = this.queue.first();
