@@ -21,6 +21,8 @@
 //    silence, jump to the target when the next talkspurt starts (the cheapest moment to change delay).
 //  * Silence: a CNG frame, or maxContiguousInterpolations concealed slots in a row, switches to silence (comfort
 //    noise) until voice comes back.
+//  * A frame read long after the caller last pulled was delayed by our own stalled thread, which held the playout up
+//    alike: it is queued, but its delay is not measured.
 // Time is injected (`now` arguments), so the buffer is deterministic under test.
 import { DelayFloor } from './delay-floor.js';
 import { DelayHistory } from './delay-history.js';
@@ -288,8 +290,8 @@ export class AdaptiveJitterBuffer<T> {
     const held = this.held;
     this.held = [];
     const now = held[held.length - 1].now;
-    // The slots concealed while the jump was being confirmed are gone: the older held frames may come out late,
-    // the newest keeps the delay the stream had (the concealment must not become extra delay).
+    // The slots concealed while the jump was being confirmed are gone (the concealment must not become extra
+    // delay): the older held frames may come out late.
     this.playTs += this.waitedMs;
     this.playoutOffset -= this.waitedMs;
     this.waitedMs = 0;
