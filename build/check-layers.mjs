@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Layer rules (README "Architecture"): dependencies point inward only.
 //  - electron/core/**   : pure TypeScript. No electron, no I/O modules, no imports from outer layers.
+//  - electron/core/media/** : the media layer stands alone: no imports from the IAX2 engine or the phone (it defines
+//    its own frame and report types; the engine adopts them).
 //  - electron/shared/** : the renderer ↔ engine contract. No node:* and no electron (it runs in the renderer too).
 //  - renderer/**        : may import only preact and electron/shared.
 //  - product code never looks at the test runner (VITEST, JEST_WORKER_ID …): a policy a test needs is injected.
@@ -48,6 +50,12 @@ check(walk(join(root, 'electron/core')), (spec, f) => {
   if (spec.startsWith('.')) {
     const t = target(spec, f);
     if (!t.startsWith('electron/core') && !t.startsWith('electron/shared')) return 'the core may not depend on outer layers';
+  }
+  return null;
+});
+check(walk(join(root, 'electron/core/media')), (spec, f) => {
+  if (spec.startsWith('.') && /^electron\/core\/(iax2|phone)\//.test(target(spec, f))) {
+    return 'the media layer does not depend on the engine or the phone (docs/architecture.md §1)';
   }
   return null;
 });

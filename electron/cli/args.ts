@@ -4,8 +4,8 @@ import type { AuthMethodName, EncryptionMode } from '../core/iax2/engine-api.js'
 import type { CodecName } from '../core/media/codec.js';
 import { splitHostPort } from '../core/iax2/server-address.js';
 import { findIaxUriArg, parseIaxUri, uriServer } from '../shared/iax-uri.js';
+import { CODEC_NAMES, DEFAULT_CODECS } from '../shared/api.js';
 
-export const CODEC_NAMES: readonly CodecName[] = ['ulaw', 'alaw', 'gsm', 'g722', 'slin', 'slin16', 'opus'];
 const AUTH_NAMES: readonly AuthMethodName[] = ['md5', 'plaintext', 'rsa'];
 
 export interface ServerAccount {
@@ -271,7 +271,7 @@ function toneList(text: string): number[] {
 }
 
 function commonOptions(values: Values): CommonOptions {
-  const codecs = values.codec === undefined ? (['ulaw', 'alaw'] as CodecName[]) : parseCodecs(values.codec);
+  const codecs = values.codec === undefined ? [...DEFAULT_CODECS] : parseCodecs(values.codec);
   return {
     json: values.json === true,
     debug: values.debug === true,

@@ -17,6 +17,12 @@ export const API_VERSION = 1;
 
 export type CodecName = 'ulaw' | 'alaw' | 'gsm' | 'g722' | 'slin' | 'slin16' | 'opus';
 export const CODEC_NAMES: readonly CodecName[] = ['ulaw', 'alaw', 'gsm', 'g722', 'slin', 'slin16', 'opus'];
+/**
+ * The one default codec list, G.711: what every IAX2 peer takes and a stock Asterisk bridges to anything. A new
+ * account starts with it, the engine offers it when an account lists none, direct calls use it unless the settings
+ * say otherwise, and `redial` without --codec. (Opus first would make calls Asterisk cannot bridge to a G.711 peer.)
+ */
+export const DEFAULT_CODECS: readonly CodecName[] = ['ulaw', 'alaw'];
 
 export type AuthMethod = 'md5' | 'plaintext' | 'rsa';
 export const AUTH_METHODS: readonly AuthMethod[] = ['md5', 'plaintext', 'rsa'];

@@ -3,10 +3,12 @@
 // The rules mirror the engine's request guards (electron/shared/api-guards.ts) so the user hears about a
 // mistake next to the field instead of as a rejected request.
 
-import type { AccountInput, AccountView, AuthMethod, CodecName, EncryptionMode } from '../../electron/shared/api.js';
+import {
+  DEFAULT_CODECS, type AccountInput, type AccountView, type AuthMethod, type CodecName, type EncryptionMode,
+} from '../../electron/shared/api.js';
 
+/** The codecs in the order the form lists them (wideband first). */
 export const ALL_CODECS: readonly CodecName[] = ['opus', 'g722', 'slin16', 'ulaw', 'alaw', 'gsm', 'slin'];
-export const DEFAULT_CODECS: readonly CodecName[] = ['ulaw', 'alaw'];
 
 export const CODEC_LABELS: Record<CodecName, string> = {
   ulaw: 'G.711 µ-law (8 kHz)', alaw: 'G.711 A-law (8 kHz)', gsm: 'GSM 06.10 (8 kHz)', g722: 'G.722 (16 kHz)',

@@ -13,6 +13,7 @@ import { DEFAULT_SETTINGS } from '../../electron/core/phone/settings-model.js';
 import { PacedFakeAudioSystem } from '../../electron/adapters/audio/paced-fake-audio.js';
 import { SystemClock } from '../../electron/adapters/system-clock.js';
 import { LoopbackUdpPort, cryptoRandom, loopbackResolver, systemClock } from '../support/scripted-peer-calls-net.js';
+import { formatInfoOf } from '../../electron/core/iax2/wire/formats.js';
 
 const CALL_SECONDS = 10;
 const CODECS: readonly CodecName[] = ['ulaw', 'g722', 'opus'];
@@ -86,7 +87,7 @@ export async function run(): Promise<BenchSection> {
   const rows: (string | number)[][] = [];
   const row = (label: string, codec: CodecName, r: { corePercent: number; framesSent: number }) =>
     rows.push([label, `${CODEC_INFO[codec].sampleRate / 1000} kHz`, r.corePercent.toFixed(1), (r.corePercent / 2).toFixed(1), r.framesSent]);
-  for (const codec of CODECS) row(CODEC_INFO[codec].label, codec, await measure(codec));
+  for (const codec of CODECS) row(formatInfoOf(codec)?.label ?? codec, codec, await measure(codec));
   row('G.722, speakerphone processing off', 'g722', await measure('g722', { echoCancellation: false, noiseSuppression: false, autoGain: false }));
   return {
     title: 'Call cost: a full loopback call, both ends in one process',

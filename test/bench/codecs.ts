@@ -1,7 +1,8 @@
 // Codec micro-benchmark: mean µs to encode and to decode one 20 ms frame, per codec. Wired into `npm run bench` by
 // test/bench/index.ts. Figures are for information (CI machines vary); nothing asserts on them.
 
-import { allCodecs } from '../../electron/core/media/codecs/registry.js';
+import { codecFactory } from '../../electron/core/media/codecs/registry.js';
+import { CODEC_NAMES } from '../../electron/shared/api.js';
 import { frameSamples } from '../../electron/core/media/codecs/codec-info.js';
 import { Resampler } from '../../electron/core/media/dsp/resample.js';
 import type { CodecName } from '../../electron/core/media/codec.js';
@@ -30,7 +31,7 @@ function testFrames(rate: number, samples: number, count: number): Int16Array[] 
 /** Runs every codec over `frames` frames (after a warm-up of 50) and returns one row per codec. */
 export async function benchCodecs(frames = 1000): Promise<CodecBenchRow[]> {
   const rows: CodecBenchRow[] = [];
-  for (const factory of allCodecs()) {
+  for (const factory of CODEC_NAMES.map(codecFactory)) {
     const n = frameSamples(factory.info);
     const input = testFrames(factory.info.sampleRate, n, frames);
     const enc = await factory.createEncoder();

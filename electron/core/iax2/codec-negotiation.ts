@@ -4,7 +4,7 @@
 //  - What we accept when called (spec §6.5): one codec, chosen from the caller's CODEC_PREFS, FORMAT and CAPABILITY.
 //  - What the server chose in its ACCEPT (spec §5.2, §6.2: FORMAT2 wins over FORMAT).
 import type { CodecName } from '../media/codec.js';
-import { bitOfCodec, codecOfBit, codecOfPrefChar, prefCharOfCodec } from './call/codec-wire-table.js';
+import { codecNameOfBit, formatMaskOf, parsePrefs as prefBits, prefsString } from './wire/formats.js';
 
 export interface CodecOffer {
   /** FORMAT / FORMAT2: our single preferred codec. */
@@ -21,8 +21,8 @@ export function buildOffer(codecs: readonly CodecName[]): CodecOffer {
   const first = unique[0];
   if (first === undefined) throw new Error('no codecs to offer: the account lists none');
   let capability = 0n;
-  for (const c of unique) capability |= bitOfCodec(c);
-  return { format: bitOfCodec(first), capability, prefs: unique.map(prefCharOfCodec).join('').slice(0, 32) };
+  for (const c of unique) capability |= formatMaskOf(c);
+  return { format: formatMaskOf(first), capability, prefs: prefsString(unique).slice(0, 32) };
 }
 
 /** The codec fields of an incoming NEW (spec §3.3 "NEW, Asterisk → client"). 64-bit values already preferred. */
@@ -40,15 +40,15 @@ export type IncomingCodecChoice =
 
 /** Every one of our codecs whose bit is in `mask`, in our preference order. */
 function oursIn(mask: bigint, ours: readonly CodecName[]): CodecName[] {
-  return ours.filter((c) => (mask & bitOfCodec(c)) !== 0n);
+  return ours.filter((c) => (mask & formatMaskOf(c)) !== 0n);
 }
 
 /** The caller's CODEC_PREFS as our codec names, in its order; letters we do not support are skipped (spec §6.3). */
 export function parsePrefs(prefs: string | undefined): CodecName[] {
   if (!prefs) return [];
   const out: CodecName[] = [];
-  for (const ch of prefs.slice(0, 32)) {
-    const c = codecOfPrefChar(ch);
+  for (const bit of prefBits(prefs)) {
+    const c = codecNameOfBit(bit);
     if (c && !out.includes(c)) out.push(c);
   }
   return out;
@@ -65,9 +65,9 @@ export function chooseIncomingCodec(remote: RemoteCodecOffer, ours: readonly Cod
   const format = remote.format ?? 0n;
   const capability = remote.capability ?? format;
   const prefs = parsePrefs(remote.prefs);
-  const inFormat = prefs.find((c) => ours.includes(c) && (format & bitOfCodec(c)) !== 0n);
+  const inFormat = prefs.find((c) => ours.includes(c) && (format & formatMaskOf(c)) !== 0n);
   if (inFormat) return { ok: true, codec: inFormat, rule: 'prefs-in-format' };
-  const inCap = prefs.find((c) => ours.includes(c) && (capability & bitOfCodec(c)) !== 0n);
+  const inCap = prefs.find((c) => ours.includes(c) && (capability & formatMaskOf(c)) !== 0n);
   if (inCap) return { ok: true, codec: inCap, rule: 'prefs-in-capability' };
   const ourChoice = oursIn(capability, ours)[0];
   if (ourChoice) return { ok: true, codec: ourChoice, rule: 'ours-in-capability' };
@@ -76,9 +76,9 @@ export function chooseIncomingCodec(remote: RemoteCodecOffer, ours: readonly Cod
 
 /** FORMAT (u32) and FORMAT2 (u64) for an ACCEPT carrying exactly one codec (spec §3.3 ACCEPT, §6.2). */
 export function acceptFormats(codec: CodecName): { readonly format32: number; readonly format64: bigint } {
-  const bit = bitOfCodec(codec);
+  const mask = formatMaskOf(codec);
   // Asterisk truncates to 32 bits; a codec above bit 31 (Opus) therefore yields FORMAT 0 and lives in FORMAT2.
-  return { format32: Number(bit & 0xffff_ffffn), format64: bit };
+  return { format32: Number(mask & 0xffff_ffffn), format64: mask };
 }
 
 export type AcceptedCodec =
@@ -103,5 +103,5 @@ export function codecFromAccept(
 /** The codec of a voice frame's format bit number (0-63; 2 = µ-law, 34 = Opus), spec §6.1 / §6.5. */
 export function codecOfVoiceBit(bitNumber: number): CodecName | undefined {
   if (!Number.isInteger(bitNumber) || bitNumber < 0 || bitNumber > 63) return undefined;
-  return codecOfBit(1n << BigInt(bitNumber));
+  return codecNameOfBit(bitNumber);
 }

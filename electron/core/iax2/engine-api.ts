@@ -1,6 +1,7 @@
 // The public face of the IAX2 engine: what the phone service, the CLI and the tests drive.
 // The engine is pure (ports only); electron/core/iax2/engine.ts implements these interfaces.
 import type { CodecName } from '../media/codec.js';
+import type { ComfortNoise, ReceptionReport, VoiceFrame } from '../media/call-media-types.js';
 import type { TraceEntry } from './trace-types.js';
 
 /** Direct callers without call-token support: refused ('required', Asterisk's requirecalltoken=yes) or let in. */
@@ -88,13 +89,8 @@ export interface CallEndInfo {
   readonly error?: UserFacingError;
 }
 
-export interface VoiceFrameIn {
-  readonly codec: CodecName;
-  /** Un-wrapped 32-bit sender timestamp in ms (spec §4.7). */
-  readonly timestamp: number;
-  /** A view into the received datagram (never reused, ports.ts UdpSocketPort): keep it if needed, never modify it. */
-  readonly payload: Uint8Array;
-}
+/** A received voice payload (the media layer's own type: core/media does not depend on the engine). */
+export type VoiceFrameIn = VoiceFrame;
 
 /** Something the user should know about during a call that is neither a state change nor its end. */
 export interface CallNotice {
@@ -108,21 +104,8 @@ export interface CallNotice {
   readonly target?: string;
 }
 
-/**
- * What the media layer knows about reception better than the engine (its jitter buffer): used for the RR IEs of
- * our PONGs (spec §2.2 PONG, IEs 46-51). Fields left out fall back to the engine's own estimates.
- */
-export interface ReceptionReport {
-  readonly jitterMs?: number;
-  readonly lossPercent?: number;
-  readonly framesLost?: number;
-  readonly framesReceived?: number;
-  /** Current playout (jitter buffer) delay, RR_DELAY. */
-  readonly delayMs?: number;
-  /** Frames dropped by the jitter buffer (late), RR_DROPPED. */
-  readonly dropped?: number;
-  readonly outOfOrder?: number;
-}
+/** The media layer's reception figures for the RR IEs of our PONGs (spec §2.2 PONG, IEs 46-51). */
+export type { ReceptionReport };
 
 export type CallEvents = {
   state: CallState;
@@ -134,7 +117,7 @@ export type CallEvents = {
   'stop-tones': null;
   'remote-hold': boolean;
   /** A CNG (comfort noise) frame: silence at this level in -dBov (spec §2.4); timestamp as for voice. */
-  cng: { timestamp: number; levelDbov: number };
+  cng: ComfortNoise;
   notice: CallNotice;
   ended: CallEndInfo;
 };

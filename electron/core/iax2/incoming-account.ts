@@ -6,7 +6,7 @@
 // account's user name, and otherwise left open rather than guessed, accepting what any of them would.
 // None: a direct call (RFC 5456 peer to peer), with the codecs set for direct calls.
 import type { CodecName } from '../media/codec.js';
-import { DEFAULT_CODECS } from './call/call-manager.js';
+import { DEFAULT_CODECS } from '../../shared/api.js';
 import type { AccountConfig } from './engine-api.js';
 import { IeReader } from './wire/ies.js';
 import { IeType, type FullFrame } from './wire/types.js';

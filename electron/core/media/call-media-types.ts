@@ -12,6 +12,43 @@ export interface FrameProcessor {
   process(near: Int16Array, farReference?: Int16Array): Int16Array;
 }
 
+/** One received voice payload, in the order the call delivered it (the engine's CallHandle 'voice' event is one). */
+export interface VoiceFrame {
+  readonly codec: CodecName;
+  /** Un-wrapped 32-bit sender timestamp in ms (spec §4.7). */
+  readonly timestamp: number;
+  /** A view into the received datagram (never reused, ports.ts UdpSocketPort): keep it if needed, never modify it. */
+  readonly payload: Uint8Array;
+}
+
+/** A comfort-noise frame: silence at this level in -dBov (spec §2.4); timestamp as for voice. */
+export interface ComfortNoise {
+  readonly timestamp: number;
+  readonly levelDbov: number;
+}
+
+/** A call's received media as CallMedia.connect() follows it (the engine's CallHandle is one). */
+export interface MediaSource {
+  on(event: 'voice', listener: (frame: VoiceFrame) => void): () => void;
+  on(event: 'cng', listener: (cng: ComfortNoise) => void): () => void;
+}
+
+/**
+ * What the jitter buffer knows about reception better than the protocol: the RR IEs of the PONGs the engine sends
+ * (spec §2.2 PONG, IEs 46-51). Fields left out fall back to the engine's own estimates.
+ */
+export interface ReceptionReport {
+  readonly jitterMs?: number;
+  readonly lossPercent?: number;
+  readonly framesLost?: number;
+  readonly framesReceived?: number;
+  /** Current playout (jitter buffer) delay, RR_DELAY. */
+  readonly delayMs?: number;
+  /** Frames dropped by the jitter buffer (late), RR_DROPPED. */
+  readonly dropped?: number;
+  readonly outOfOrder?: number;
+}
+
 export type RecordingLayout = 'mixed' | 'stereo';
 
 export interface RecordingFormat {
@@ -52,7 +89,7 @@ export interface CallMediaOptions extends StreamRates {
   readonly codecs?: (name: CodecName) => CodecFactory;
   /** Resampler factory; defaults to dsp/resample.ts. */
   readonly resampler?: (fromRate: number, toRate: number) => StreamResampler;
-  /** Spec §6.6 duration of a received payload; defaults to codecs/registry.ts payloadDurationMs. */
+  /** Spec §6.6 duration of a received payload; defaults to codecs/payload-duration.ts. */
   readonly payloadDurationMs?: (codec: CodecName, payload: Uint8Array) => number;
   readonly processor?: FrameProcessor;
   /** Seed of the comfort-noise generator (tests). */

@@ -5,14 +5,15 @@
 //   TX  CaptureStream.onFrame → capture() → resample to the codec → [FrameProcessor: AEC/NS/AGC] → input gain,
 //       meter, mute → encoder → send(payload, durationMs) (CallHandle.sendVoice)
 //   Recording taps both directions at the codec rate (mixed or stereo).
-import type { CallHandle, VoiceFrameIn } from '../iax2/engine-api.js';
 import { ReceivePath } from './call-media-rx.js';
 import { CallRecorder } from './call-media-recorder.js';
 import { SendPath } from './call-media-tx.js';
 import type {
-  CallMediaOptions, CallMediaStats, FrameProcessor, RecordingFormat, RecordingLayout, RecordingSink, StreamResampler,
+  CallMediaOptions, CallMediaStats, FrameProcessor, MediaSource, RecordingFormat, RecordingLayout, RecordingSink,
+  StreamResampler, VoiceFrame,
 } from './call-media-types.js';
-import { codecFactory, payloadDurationMs } from './codecs/registry.js';
+import { payloadDurationMs } from './codecs/payload-duration.js';
+import { codecFactory } from './codecs/registry.js';
 import { Resampler } from './dsp/resample.js';
 import { LevelMeter, applyGain, dbToGain } from './levels.js';
 
@@ -71,7 +72,7 @@ export class CallMedia {
   }
 
   /** Feeds a received voice frame (CallHandle 'voice' event). Bad frames are counted, never thrown. */
-  receive(frame: VoiceFrameIn): void {
+  receive(frame: VoiceFrame): void {
     if (this.closed) return;
     try {
       this.rx.receive(frame.codec, frame.timestamp, frame.payload, this.options.now());
@@ -87,7 +88,7 @@ export class CallMedia {
   }
 
   /** Subscribes to the call's voice and CNG events; returns the unsubscribe function. */
-  connect(call: Pick<CallHandle, 'on'>): () => void {
+  connect(call: MediaSource): () => void {
     const offs = [
       call.on('voice', (frame) => this.receive(frame)),
       call.on('cng', (c) => this.receiveComfortNoise(c.timestamp, c.levelDbov)),

@@ -4,18 +4,16 @@
 
 export type CodecName = 'ulaw' | 'alaw' | 'gsm' | 'g722' | 'slin' | 'slin16' | 'opus';
 
+/**
+ * The PCM side of one of our codec implementations. Its IAX2 identity (format bit, CODEC_PREFS letter, name shown in
+ * traces) is the wire's, in the one format table (iax2/wire/formats.ts).
+ */
 export interface CodecInfo {
   readonly name: CodecName;
-  /** IAX2 format bit (spec §6.1). BigInt because Opus is bit 34. */
-  readonly formatBit: bigint;
-  /** CODEC_PREFS letter (spec §6.3): not derived from the bit number. */
-  readonly prefChar: string;
   /** Audio sample rate of the PCM the codec consumes and produces. */
   readonly sampleRate: number;
   /** Our packetisation: ms of audio per IAX2 frame we send. */
   readonly frameMs: number;
-  /** Human name for the UI and the trace. */
-  readonly label: string;
 }
 
 export interface AudioEncoder {

@@ -1,8 +1,7 @@
 // What our PONGs report about the audio we receive (RR IEs 46-51, spec §2.2 and §3.2), taken from the call's jitter
 // buffer the way Asterisk's construct_rr() takes them from its own: jitter, loss, frames, playout delay, frames the
 // buffer dropped, and out-of-order frames. Asterisk shows them in `iax2 show netstats`.
-import type { ReceptionReport } from '../iax2/engine-api.js';
-import type { CallMediaStats } from './call-media-types.js';
+import type { CallMediaStats, ReceptionReport } from './call-media-types.js';
 import type { JitterStats } from './jitter/types.js';
 
 export function receptionReportFrom(stats: CallMediaStats): ReceptionReport {

@@ -3,7 +3,7 @@
 // read back. "Don't remember password" keeps it in memory for this session only.
 import type { DocumentStore, SecretStore } from '../ports.js';
 import type { AccountConfig } from '../iax2/engine-api.js';
-import type { AccountInput, AccountView, CodecName } from '../../shared/api.js';
+import { DEFAULT_CODECS, type AccountInput, type AccountView } from '../../shared/api.js';
 import { accountView as isAccountView } from '../../shared/api-guards.js';
 import { ApiError } from '../../shared/api.js';
 
@@ -17,7 +17,6 @@ export interface StoredAccounts {
   readonly accounts: readonly StoredAccount[];
 }
 
-export const DEFAULT_CODECS: readonly CodecName[] = ['opus', 'g722', 'ulaw', 'alaw', 'gsm'];
 
 const secretKey = (accountId: string): string => `account:${accountId}:secret`;
 

@@ -4,7 +4,7 @@
 // reflector of docs/scenarios.md "Load reports").
 import type { CallHandle } from '../iax2/engine-api.js';
 import type { AudioDeviceInfo } from '../media/audio-ports.js';
-import { payloadDurationMs } from '../media/codecs/registry.js';
+import { payloadDurationMs } from '../media/codecs/payload-duration.js';
 import type { LevelsView } from '../../shared/api.js';
 import type { CallAudio, CallAudioStats, PhoneMedia } from './media-port.js';
 

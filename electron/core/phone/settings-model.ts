@@ -1,6 +1,6 @@
 // Settings: defaults, the one-level-deep merge of a SettingsPatch, and reading a stored document of unknown
 // shape (a damaged settings file must never stop the phone from starting).
-import type { Settings, SettingsPatch } from '../../shared/api.js';
+import { DEFAULT_CODECS, type Settings, type SettingsPatch } from '../../shared/api.js';
 import { settings as isSettings } from '../../shared/api-guards.js';
 import { DEFAULT_JITTER_SETTINGS } from '../media/jitter/settings.js';
 
@@ -16,8 +16,7 @@ export const DEFAULT_SETTINGS: Settings = {
   // Ephemeral by default: two clients behind one NAT on 4569 get mangled (softphone-anchors §6.3).
   localPort: 0,
   acceptDirectCalls: false,
-  // What the engine offered direct calls before this was a setting (RFC 5456 peer to peer: G.711 is what peers share).
-  directCallCodecs: ['ulaw', 'alaw'],
+  directCallCodecs: DEFAULT_CODECS,
   // As a stock Asterisk 22 (requirecalltoken=yes): a direct caller proves its address first (docs/security.md §7).
   directCallTokens: 'required',
   debug: { trace: false, traceBufferSize: 5000 },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReceiveStats, payloadDurationMs } from '../../../electron/core/iax2/call/receive-stats.js';
+import { ReceiveStats } from '../../../electron/core/iax2/call/receive-stats.js';
 
 describe('receive statistics', () => {
   it('jitter follows the RFC 3550 estimator (J += (|D| − J) / 16)', () => {
@@ -21,14 +21,6 @@ describe('receive statistics', () => {
     expect(snap.framesLost).toBe(2); // 40, 60, 80 looked missing when 100 arrived; 80 then came late
     expect(snap.outOfOrder).toBe(1);
     expect(snap.lossPercent).toBeCloseTo(100 * 2 / 7, 6);
-  });
-  it('payload durations per codec (spec §6.6)', () => {
-    expect(payloadDurationMs('ulaw', 160)).toBe(20);
-    expect(payloadDurationMs('g722', 160)).toBe(20);
-    expect(payloadDurationMs('slin', 320)).toBe(20);
-    expect(payloadDurationMs('slin16', 640)).toBe(20);
-    expect(payloadDurationMs('gsm', 66)).toBe(40);
-    expect(payloadDurationMs('opus', 3)).toBe(20);
   });
 });
 

@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { ALAW_DECODE, ULAW_DECODE, alawCodec, alawEncodeSample, ulawCodec, ulawEncodeSample } from '../../../electron/core/media/codecs/g711.js';
 import { sine, snrDb } from '../../support/signals.js';
+// The codec's IAX2 identity is the wire's one format table.
+import { formatInfoOf, formatMaskOf } from '../../../electron/core/iax2/wire/formats.js';
 
 // Independent statements of ITU-T G.711, written from the Recommendation's tables rather than from our code:
 // µ-law (Table 2a): 14-bit uniform values; in segment e (0..7) the 16 intervals are 2^(e+1) wide, output value
@@ -100,8 +102,8 @@ describe('G.711', () => {
   for (const [name, factory, bit, pref] of [['ulaw', ulawCodec, 1n << 2n, 'D'], ['alaw', alawCodec, 1n << 3n, 'E']] as const) {
     describe(name, () => {
       it('has the IAX2 format bit, CODEC_PREFS letter and 160-byte 20 ms frames of spec §6.1', async () => {
-        expect(factory.info.formatBit).toBe(bit);
-        expect(factory.info.prefChar).toBe(pref);
+        expect(formatMaskOf(factory.info.name)).toBe(bit);
+        expect(formatInfoOf(factory.info.name)?.prefChar).toBe(pref);
         expect(factory.info.sampleRate).toBe(8000);
         const enc = await factory.createEncoder();
         expect(enc.encode(new Int16Array(160)).length).toBe(160);

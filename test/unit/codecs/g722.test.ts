@@ -4,11 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { g722Codec } from '../../../electron/core/media/codecs/g722.js';
 import { G722Decoder, G722Encoder } from '../../../electron/core/media/codecs/g722-core.js';
 import { alignedSnr, concat, frames, multiTone, noise, toneAmplitude } from '../../support/signals.js';
+// The codec's IAX2 identity is the wire's one format table.
+import { formatInfoOf, formatMaskOf } from '../../../electron/core/iax2/wire/formats.js';
 
 describe('G.722', () => {
   it('has bit 12, letter O, 16 kHz PCM and 160-byte 20 ms frames (spec §6.1)', async () => {
-    expect(g722Codec.info.formatBit).toBe(1n << 12n);
-    expect(g722Codec.info.prefChar).toBe('O');
+    expect(formatMaskOf(g722Codec.info.name)).toBe(1n << 12n);
+    expect(formatInfoOf(g722Codec.info.name)?.prefChar).toBe('O');
     expect(g722Codec.info.sampleRate).toBe(16000);
     const enc = await g722Codec.createEncoder();
     expect(enc.encode(new Int16Array(320)).length).toBe(160);
@@ -56,6 +58,6 @@ describe('G.722', () => {
     new G722Decoder().decode(bytes, y);
     expect(alignedSnr(x, y, 40).snr).toBeGreaterThan(10);
     const dec = await g722Codec.createDecoder();
-    expect(() => dec.decode(new Uint8Array(0))).toThrow(/G\.722 payload of 0 bytes/);
+    expect(() => dec.decode(new Uint8Array(0))).toThrow(/g722 payload of 0 bytes/);
   });
 });

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { gsmCodec } from '../../../electron/core/media/codecs/gsm.js';
 import { packFrame, unpackFrame, type GsmFrame } from '../../../electron/core/media/codecs/gsm-shared.js';
 import { concat, frames, noise, snrDb } from '../../support/signals.js';
+// The codec's IAX2 identity is the wire's one format table.
+import { formatInfoOf, formatMaskOf } from '../../../electron/core/iax2/wire/formats.js';
 
 /** A crude voiced sound: a 125 Hz pulse train through two resonators (formants at 700 and 1200 Hz). */
 function vowel(samples: number): Int16Array {
@@ -29,8 +31,8 @@ function vowel(samples: number): Int16Array {
 
 describe('GSM 06.10', () => {
   it('has bit 1, letter C, and standard 33-byte frames with the 0xD signature per 20 ms', async () => {
-    expect(gsmCodec.info.formatBit).toBe(1n << 1n);
-    expect(gsmCodec.info.prefChar).toBe('C');
+    expect(formatMaskOf(gsmCodec.info.name)).toBe(1n << 1n);
+    expect(formatInfoOf(gsmCodec.info.name)?.prefChar).toBe('C');
     const enc = await gsmCodec.createEncoder();
     const frame = enc.encode(vowel(160));
     expect(frame.length).toBe(33);

@@ -5,12 +5,14 @@ import { OpusDecoder } from 'opus-decoder';
 import { opusCodec } from '../../../electron/core/media/codecs/opus.js';
 import { inspectOpusPacket, lossPacket20ms } from '../../../electron/core/media/codecs/opus-packet.js';
 import { alignedSnr, concat, frames, multiTone, toneAmplitude } from '../../support/signals.js';
+// The codec's IAX2 identity is the wire's one format table.
+import { formatInfoOf, formatMaskOf } from '../../../electron/core/iax2/wire/formats.js';
 
 describe('Opus', () => {
   it('has bit 34, letter f, 20 ms frames; PCM at 16 kHz by default and 48 kHz as an option', async () => {
     const f = opusCodec();
-    expect(f.info.formatBit).toBe(1n << 34n);
-    expect(f.info.prefChar).toBe('f');
+    expect(formatMaskOf(f.info.name)).toBe(1n << 34n);
+    expect(formatInfoOf(f.info.name)?.prefChar).toBe('f');
     expect(f.info.frameMs).toBe(20);
     expect(f.info.sampleRate).toBe(16000);
     expect(opusCodec({ pcmRate: 48000 }).info.sampleRate).toBe(48000);

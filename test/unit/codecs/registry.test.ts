@@ -1,10 +1,13 @@
-// The codec registry: every codec once with its format bit and CODEC_PREFS letter (spec §6.1), the payload size
-// of one 20 ms frame, and durations from payload length (spec §6.6).
+// Our codecs: each one in the registry, with its format bit and CODEC_PREFS letter in the one format table
+// (spec §6.1), the payload size of one 20 ms frame, and durations from payload length (spec §6.6, the one rule).
 import { describe, expect, it } from 'vitest';
 import type { CodecName } from '../../../electron/core/media/codec.js';
-import {
-  allCodecs, codecByFormatBit, codecByPrefChar, codecFactory, payloadDurationMs,
-} from '../../../electron/core/media/codecs/registry.js';
+import { codecFactory } from '../../../electron/core/media/codecs/registry.js';
+import { payloadDurationMs } from '../../../electron/core/media/codecs/payload-duration.js';
+import { codecNameOfBit, formatInfoOf, formatMaskOf, parsePrefs } from '../../../electron/core/iax2/wire/formats.js';
+import { CODEC_NAMES } from '../../../electron/shared/api.js';
+
+const allCodecs = () => CODEC_NAMES.map(codecFactory);
 
 // Spec §6.1 table, restated here as the test's own expectation.
 const SPEC: Record<CodecName, { bit: number; pref: string; rate: number; bytesPer20ms: number | null }> = {
@@ -23,15 +26,15 @@ describe('codec registry', () => {
     expect(all.map((f) => f.info.name).sort()).toEqual(Object.keys(SPEC).sort());
     for (const f of all) {
       const s = SPEC[f.info.name];
-      expect(f.info.formatBit).toBe(1n << BigInt(s.bit));
-      expect(f.info.prefChar).toBe(s.pref);
+      expect(formatMaskOf(f.info.name)).toBe(1n << BigInt(s.bit));
+      expect(formatInfoOf(f.info.name)?.prefChar).toBe(s.pref);
       expect(f.info.sampleRate).toBe(s.rate);
       expect(f.info.frameMs).toBe(20);
       expect(codecFactory(f.info.name)).toBe(f);
-      expect(codecByFormatBit(f.info.formatBit)?.name).toBe(f.info.name);
-      expect(codecByPrefChar(s.pref)?.name).toBe(f.info.name);
+      expect(codecNameOfBit(s.bit)).toBe(f.info.name);
+      expect(codecNameOfBit(parsePrefs(s.pref)[0] ?? -1)).toBe(f.info.name);
     }
-    expect(codecByFormatBit(1n << 8n)).toBeUndefined(); // G.729: not ours
+    expect(codecNameOfBit(8)).toBeUndefined(); // G.729: not ours
     expect(() => codecFactory('g729' as CodecName)).toThrow(/unknown codec/);
   });
 

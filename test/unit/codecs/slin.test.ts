@@ -2,12 +2,14 @@
 // byte order as a factory option, several frames per payload, odd byte counts refused.
 import { describe, expect, it } from 'vitest';
 import { slin16Codec, slinCodec } from '../../../electron/core/media/codecs/slin.js';
+// The codec's IAX2 identity is the wire's one format table.
+import { formatInfoOf, formatMaskOf } from '../../../electron/core/iax2/wire/formats.js';
 
 describe('signed linear', () => {
   it('slin (bit 6, H) is big-endian on the wire by default, 320 bytes per 20 ms', async () => {
     const f = slinCodec();
-    expect(f.info.formatBit).toBe(1n << 6n);
-    expect(f.info.prefChar).toBe('H');
+    expect(formatMaskOf(f.info.name)).toBe(1n << 6n);
+    expect(formatInfoOf(f.info.name)?.prefChar).toBe('H');
     const pcm = new Int16Array(160);
     pcm[0] = 0x1234;
     pcm[1] = -2; // 0xfffe
@@ -20,8 +22,8 @@ describe('signed linear', () => {
 
   it('slin16 (bit 15, P) is little-endian (server host order) by default, 640 bytes per 20 ms', async () => {
     const f = slin16Codec();
-    expect(f.info.formatBit).toBe(1n << 15n);
-    expect(f.info.prefChar).toBe('P');
+    expect(formatMaskOf(f.info.name)).toBe(1n << 15n);
+    expect(formatInfoOf(f.info.name)?.prefChar).toBe('P');
     expect(f.info.sampleRate).toBe(16000);
     const pcm = new Int16Array(320);
     pcm[0] = 0x1234;

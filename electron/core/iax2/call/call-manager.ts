@@ -2,6 +2,7 @@
 // set-up owner (outgoing-setup.ts, incoming-setup.ts), keeps the live ones and those whose last frame is still on
 // its way, and hangs them all up at shutdown.
 import type { CodecName } from '../../media/codec.js';
+import { DEFAULT_CODECS } from '../../../shared/api.js';
 import type { AccountConfig, CallHandle, DialOptions } from '../engine-api.js';
 import type { CallHost, CallManager, CallManagerFactory } from '../transport/call-host.js';
 import type { Dialog } from '../transport/dialog.js';
@@ -9,9 +10,6 @@ import type { FullFrame } from '../wire/types.js';
 import { Call } from './call.js';
 import { IncomingSetup, judgeIncomingNew } from './incoming-setup.js';
 import { OutgoingSetup } from './outgoing-setup.js';
-
-/** The account's codecs, or the engine default (engine-api.ts AccountConfig.codecs). */
-export const DEFAULT_CODECS: readonly CodecName[] = ['ulaw', 'alaw'];
 
 /** How long shutdown waits for HANGUP acknowledgements (call-host.ts: "at most ~3 s"). */
 const HANGUP_ALL_WAIT_MS = 3000;

@@ -6,8 +6,9 @@ import { codecOfVoiceBit } from '../codec-negotiation.js';
 import type { CallStats, VoiceFrameIn } from '../engine-api.js';
 import type { Dialog, ReceivedVoice } from '../transport/dialog.js';
 import { ArrivalTimestamps } from './arrival-timestamps.js';
-import { bitIndexOfCodec } from './codec-wire-table.js';
-import { ReceiveStats, payloadDurationMs } from './receive-stats.js';
+import { formatBitOf } from '../wire/formats.js';
+import { payloadDurationMs } from '../../media/codecs/payload-duration.js';
+import { ReceiveStats } from './receive-stats.js';
 
 export class CallVoice {
   readonly rx = new ReceiveStats();
@@ -24,7 +25,9 @@ export class CallVoice {
       if (!this.unknownWarned) { this.unknownWarned = true; this.warn(v.formatBit); }
       return undefined;
     }
-    const duration = payloadDurationMs(codec, v.payload.length);
+    // A payload that is no whole number of frames is the media's to refuse; here it counts as one 20 ms frame.
+    let duration: number;
+    try { duration = payloadDurationMs(codec, v.payload); } catch { duration = 20; }
     // Supermini trunk entries come stamped with our arrival clock (spec §1.5); make that a media clock.
     const timestamp = v.arrivalTimestamp ? this.arrivalTs.stamp(v.timestamp, duration) : v.timestamp;
     if (!v.arrivalTimestamp && dialog) this.arrivalTs.noteSenderTimestamp(v.timestamp, dialog.elapsed(), duration);
@@ -35,7 +38,7 @@ export class CallVoice {
 
   /** The Dialog sends the first frame (and any after a format change) as a full frame, minis otherwise (spec §4.6, T-2). */
   send(dialog: Dialog, codec: CodecName, payload: Uint8Array, durationMs: number): void {
-    dialog.sendVoice(bitIndexOfCodec(codec), payload, durationMs);
+    dialog.sendVoice(formatBitOf(codec), payload, durationMs);
     this.framesSent++;
   }
 

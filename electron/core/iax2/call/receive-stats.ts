@@ -1,7 +1,6 @@
 // Per-call receive statistics: interarrival jitter (the RFC 3550 §6.4.1 estimator, in ms since IAX2 timestamps are
 // ms) from arrival time versus the sender's timestamps, and loss from gaps in the timestamp sequence (mini frames
 // carry no sequence number, spec §1.3, so a gap larger than one frame duration counts the missing frames).
-import type { CodecName } from '../../media/codec.js';
 
 /**
  * A timestamp gap at least this long is the sender pausing, not loss. Asterisk stops sending voice while we hold
@@ -10,18 +9,6 @@ import type { CodecName } from '../../media/codec.js';
  * Real loss bursts are far shorter; an outage this long shows up as a network failure instead.
  */
 export const PAUSE_GAP_MS = 1000;
-
-/** Duration of a payload in ms from its length (spec §6.6), for gap detection. Undefined when unknowable. */
-export function payloadDurationMs(codec: CodecName, bytes: number): number | undefined {
-  switch (codec) {
-    case 'ulaw': case 'alaw': case 'g722': return bytes / 8;
-    case 'slin': return bytes / 16;
-    case 'slin16': return bytes / 32;
-    case 'gsm': return (bytes / 33) * 20;
-    case 'opus': return 20; // Asterisk counts every Opus frame as 20 ms (spec §6.1)
-    default: return undefined;
-  }
-}
 
 export interface ReceiveStatsSnapshot {
   readonly framesReceived: number;

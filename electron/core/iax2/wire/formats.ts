@@ -2,6 +2,7 @@
 // CODEC_PREFS letters (spec §6.3; codec_pref.c iax2_supported_formats[]), and helpers over 64-bit masks.
 // Masks are bigint throughout: Opus is bit 34, beyond JavaScript's 32-bit bitwise operators (spec §6.2).
 import type { CodecName } from '../../media/codec.js';
+import { CODEC_INFO } from '../../media/codecs/codec-info.js';
 
 export type FormatKind = 'audio' | 'image' | 'video' | 'text';
 
@@ -91,7 +92,7 @@ export function formatMaskOf(name: CodecName): bigint {
   return 1n << BigInt(formatBitOf(name));
 }
 
-const OUR_CODECS: ReadonlySet<string> = new Set<CodecName>(['ulaw', 'alaw', 'gsm', 'g722', 'slin', 'slin16', 'opus']);
+const OUR_CODECS: ReadonlySet<string> = new Set(Object.keys(CODEC_INFO));
 
 /** Which of our codecs a format bit is, or undefined if we do not implement it. */
 export function codecNameOfBit(bit: number): CodecName | undefined {

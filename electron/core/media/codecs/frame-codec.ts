@@ -17,10 +17,10 @@ export abstract class FixedFrameEncoder implements AudioEncoder {
   protected constructor(readonly info: CodecInfo, private readonly shape: FrameShape) {}
 
   encode(pcm: Int16Array): Uint8Array {
-    if (this.closed) throw new Error(`${this.info.label} encoder is closed`);
+    if (this.closed) throw new Error(`${this.info.name} encoder is closed`);
     const expected = frameSamples(this.info);
     if (pcm.length !== expected) {
-      throw new Error(`${this.info.label} encoder needs ${expected} samples per frame, got ${pcm.length}`);
+      throw new Error(`${this.info.name} encoder needs ${expected} samples per frame, got ${pcm.length}`);
     }
     const out = new Uint8Array((expected / this.shape.samples) * this.shape.bytes);
     this.encodeFrames(pcm, out);
@@ -43,7 +43,7 @@ export abstract class FixedFrameDecoder implements AudioDecoder {
   }
 
   decode(payload: Uint8Array): Int16Array {
-    if (this.closed) throw new Error(`${this.info.label} decoder is closed`);
+    if (this.closed) throw new Error(`${this.info.name} decoder is closed`);
     const frames = this.countFrames(payload);
     const out = new Int16Array(frames * this.shape.samples);
     this.decodeFrames(payload, out);
@@ -55,7 +55,7 @@ export abstract class FixedFrameDecoder implements AudioDecoder {
   }
 
   conceal(samples: number): Int16Array {
-    if (this.closed) throw new Error(`${this.info.label} decoder is closed`);
+    if (this.closed) throw new Error(`${this.info.name} decoder is closed`);
     return this.plc.conceal(samples);
   }
 
@@ -68,7 +68,7 @@ export abstract class FixedFrameDecoder implements AudioDecoder {
 
   private countFrames(payload: Uint8Array): number {
     if (payload.length === 0 || payload.length % this.shape.bytes !== 0) {
-      throw new Error(`${this.info.label} payload of ${payload.length} bytes is not a whole number of `
+      throw new Error(`${this.info.name} payload of ${payload.length} bytes is not a whole number of `
         + `${this.shape.bytes}-byte frames`);
     }
     return payload.length / this.shape.bytes;
