@@ -7,7 +7,7 @@ import type { UdpBindOptions, UdpBinder, UdpEndpoint, UdpSocketPort } from '../c
 export const IAX2_PORT = 4569;
 
 /** Receive buffer asked for (the kernel caps it at net.core.rmem_max): room for a burst of a few hundred calls' frames. */
-const RECEIVE_BUFFER_BYTES = 1 << 20;
+const RECEIVE_BUFFER_BYTES = 4 << 20;
 /** How long close() waits for datagrams still queued in the socket (the HANGUP, the last ACKs). */
 const CLOSE_DRAIN_MS = 200;
 
