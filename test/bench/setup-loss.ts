@@ -1,4 +1,4 @@
-// Set-up under loss (docs/decisions.md D-24): Redial and a stock Asterisk 22 as the caller each place the same number
+// Set-up under loss (docs/decisions.md D-29): Redial and a stock Asterisk 22 as the caller each place the same number
 // of calls into one Echo() (601 of the test PBX) through the same seeded impairment proxy (20 % loss, 40 ms jitter,
 // 2 % duplicates both ways), at the same time, with the same concurrency. Per side: calls up within 10 s, median and
 // p95 set-up time (dial → answer); for Redial also the calls that carried the echo (our tone back in ≥ 90 % of the
