@@ -4,8 +4,6 @@ import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { UdpBindOptions, UdpBinder, UdpEndpoint, UdpSocketPort } from '../core/ports.js';
 
-export const IAX2_PORT = 4569;
-
 /** Receive buffer asked for (the kernel caps it at net.core.rmem_max): room for a burst of a few hundred calls' frames. */
 const RECEIVE_BUFFER_BYTES = 4 << 20;
 /** How long close() waits for datagrams still queued in the socket (the HANGUP, the last ACKs). */
@@ -97,10 +95,4 @@ export class DgramUdpBinder implements UdpBinder {
       throw new Error(`cannot bind UDP port ${options.port}${options.host ? ` on ${options.host}` : ''}: ${(err as Error).message}`);
     }
   }
-}
-
-/** Convenience: bind with the defaults (4569, falling back to an ephemeral port). */
-export function bindUdp(options: Partial<UdpBindOptions> = {}): Promise<UdpSocketPort> {
-  return new DgramUdpBinder().bind({ port: options.port ?? IAX2_PORT, fallbackToEphemeral: options.fallbackToEphemeral ?? true,
-    ...(options.host !== undefined ? { host: options.host } : {}) });
 }

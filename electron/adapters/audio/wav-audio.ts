@@ -14,7 +14,7 @@ import { REAL_TIMERS, type PacerTimers } from './frame-pacer.js';
 import { PacedCaptureStream, PacedPlaybackStream } from './paced-fake-audio.js';
 import { BufferSource, silenceSource } from './pcm-sources.js';
 import { WavFileWriter } from '../wav-file-writer.js';
-import { decodeWav } from './wav-pcm.js';
+import { decodeWav, monoOf } from '../../core/media/wav.js';
 
 export const WAV_HOST_API = 'WAV';
 
@@ -87,7 +87,7 @@ export class WavAudioSystem implements AudioSystem {
     if (options.playPath) {
       // Read and validate up front so a bad file is reported before a call is placed.
       const wav = decodeWav(readFileSync(options.playPath));
-      this.playData = { sampleRate: wav.sampleRate, pcm: wav.pcm };
+      this.playData = { sampleRate: wav.sampleRate, pcm: monoOf(wav) };
     }
   }
 

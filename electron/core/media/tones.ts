@@ -3,7 +3,7 @@
 //
 // Cadences follow the North American precise tone plan (ANSI T1.401 / Bellcore LSSGR, as used by
 // Asterisk's indications.conf "us" zone): ringback 440+480 Hz 2 s on / 4 s off, busy 480+620 Hz
-// 0.5/0.5 s, reorder ("congestion") 480+620 Hz 0.25/0.25 s. Other regions are a different ToneTable.
+// 0.5/0.5 s, reorder ("congestion") 480+620 Hz 0.25/0.25 s. Another region would be another ToneTable.
 //
 // Every on/off edge gets a raised-cosine ramp so that starting, stopping or repeating a tone never
 // produces a step (an audible click). Oscillator phases are kept across read() calls, so frames of
@@ -46,14 +46,6 @@ export const NORTH_AMERICAN_TONES: ToneTable = {
   busy: cadence([480, 620], 500, 500),
   congestion: cadence([480, 620], 250, 250),
   dialtone: { repeat: true, segments: [{ frequencies: [350, 440], durationMs: 1000, levelDbfs: PROGRESS_LEVEL_DBFS }] },
-};
-
-/** European (CEPT / ETSI ES 201 970) tones, as an example of a second table: 425 Hz single tone. */
-export const EUROPEAN_TONES: ToneTable = {
-  ringback: cadence([425], 1000, 4000),
-  busy: cadence([425], 500, 500),
-  congestion: cadence([425], 250, 250),
-  dialtone: { repeat: true, segments: [{ frequencies: [425], durationMs: 1000, levelDbfs: PROGRESS_LEVEL_DBFS }] },
 };
 
 /**
@@ -198,6 +190,45 @@ export function dtmfTone(digit: string, sampleRate: number, durationMs = 120, le
   const pair = DTMF_FREQUENCIES[digit.toUpperCase()];
   if (!pair) throw new Error(`not a DTMF digit: ${JSON.stringify(digit)}`);
   return new ToneGenerator({ repeat: false, segments: [{ frequencies: pair, durationMs, levelDbfs }] }, sampleRate);
+}
+
+/**
+ * The feedback of keys sent as DTMF, queued: each digit's tone for `toneMs`, then `gapMs` of silence, one after the
+ * other as they were added — the pace the engine sends them at (iax2/call/dtmf.ts). Not DTMF digits are skipped.
+ */
+export class KeyTones {
+  private readonly queue: { readonly tone: ToneGenerator; left: number }[] = [];
+
+  constructor(readonly sampleRate: number, private readonly toneMs: number, private readonly gapMs: number) {}
+
+  add(digits: string): void {
+    const length = Math.round((this.toneMs * this.sampleRate) / 1000) + Math.round((this.gapMs * this.sampleRate) / 1000);
+    for (const d of digits) {
+      const pair = DTMF_FREQUENCIES[d.toUpperCase()];
+      if (!pair) continue;
+      const tone = new ToneGenerator({ repeat: false, segments: [
+        { frequencies: pair, durationMs: this.toneMs, levelDbfs: -18 }, { frequencies: [], durationMs: this.gapMs },
+      ] }, this.sampleRate);
+      this.queue.push({ tone, left: length });
+    }
+  }
+
+  /** Nothing left to play. */
+  get finished(): boolean { return this.queue.length === 0; }
+
+  read(samples: number): Int16Array {
+    const out = new Int16Array(samples);
+    let at = 0;
+    while (at < samples && this.queue.length > 0) {
+      const head = this.queue[0] as { readonly tone: ToneGenerator; left: number };
+      const n = Math.min(head.left, samples - at);
+      out.set(head.tone.read(n), at);
+      at += n;
+      head.left -= n;
+      if (head.left === 0) this.queue.shift();
+    }
+    return out;
+  }
 }
 
 /** A pull source for a PlaybackStream: one frame of `frameSamples` per call. */

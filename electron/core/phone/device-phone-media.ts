@@ -17,7 +17,8 @@ import { DeviceCatalog } from '../media/devices/device-catalog.js';
 import { fromAudioSelection } from '../media/devices/device-selection.js';
 import { resolveDeviceSelection } from '../media/devices/resolve-devices.js';
 import { openCaptureWithFallback, openPlaybackWithFallback } from '../media/devices/open-with-fallback.js';
-import { ToneGenerator, progressTone, ringtone } from '../media/tones.js';
+import { KeyTones, ToneGenerator, progressTone, ringtone } from '../media/tones.js';
+import { DTMF_GAP_MS, DTMF_TONE_MS } from '../iax2/call/dtmf.js';
 import { CODEC_INFO } from '../media/codecs/codec-info.js';
 import { createProcessingChain, settingsFromSwitches, type ProcessingChain } from '../media/dsp/processing-chain.js';
 import type { LevelsView } from '../../shared/api.js';
@@ -95,6 +96,8 @@ export class DevicePhoneMedia implements PhoneMedia {
   private ringWanted = false;
   private tone: ToneGenerator | null = null;
   private testToneGen: ToneGenerator | null = null;
+  /** Feedback of keys sent as DTMF, at the speaker's rate (made when the first key comes). */
+  private keys: KeyTones | null = null;
   private readonly noticeListeners: ((n: MediaNotice) => void)[] = [];
   private closed = false;
 
@@ -204,6 +207,15 @@ export class DevicePhoneMedia implements PhoneMedia {
     else void this.releaseIdleStreams();
   }
 
+  keyTones(digits: string): void {
+    if (this.options.localSounds === false) return;
+    // Only on an open speaker (a call's): the keys go with the call's audio, they open no device of their own.
+    const rate = this.speaker?.stream.sampleRate;
+    if (rate === undefined) return;
+    if (!this.keys || this.keys.sampleRate !== rate) this.keys = new KeyTones(rate, DTMF_TONE_MS, DTMF_GAP_MS);
+    this.keys.add(digits);
+  }
+
   async testTone(target: 'ring' | 'output'): Promise<void> {
     if (target === 'ring') {
       this.setRinging(true);
@@ -295,7 +307,7 @@ export class DevicePhoneMedia implements PhoneMedia {
       if (c.handle.state === 'held') continue;
       for (let i = 0; i < n && i < pcm.length; i++) acc[i] += pcm[i];
     }
-    for (const gen of [this.tone, this.testToneGen, this.ringOnSpeaker() ? this.speakerRing : null]) {
+    for (const gen of [this.tone, this.testToneGen, this.keys, this.ringOnSpeaker() ? this.speakerRing : null]) {
       if (!gen) continue;
       const t = gen.read(n);
       for (let i = 0; i < n; i++) acc[i] += t[i];

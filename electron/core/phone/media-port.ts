@@ -49,6 +49,11 @@ export interface PhoneMedia {
   /** The incoming-call ringtone on the ring device(s). */
   setRinging(on: boolean): void;
   setTone(tone: LocalTone | null): void;
+  /**
+   * Feedback for keys the user sends as DTMF: each digit's tone on the speaker as it goes out. Media without a
+   * speaker (the load generator's, the echo peer's) leave it out.
+   */
+  keyTones?(digits: string): void;
   /** A short test sound on the ring device or the speaker. */
   testTone(target: 'ring' | 'output'): Promise<void>;
   levels(): LevelsView;
@@ -61,6 +66,8 @@ export interface PhoneMedia {
 /** No audio at all: calls are set up and signalled, and nothing is played or captured. */
 export class NullPhoneMedia implements PhoneMedia {
   readonly toneLog: (LocalTone | null)[] = [];
+  /** Keys fed back (keyTones), in order. */
+  readonly keyLog: string[] = [];
   ringing = false;
   listDevices(): Promise<AudioDeviceInfo[]> { return Promise.resolve([]); }
   configure(): void { /* nothing to configure */ }
@@ -75,6 +82,7 @@ export class NullPhoneMedia implements PhoneMedia {
   }
   setRinging(on: boolean): void { this.ringing = on; }
   setTone(tone: LocalTone | null): void { this.toneLog.push(tone); }
+  keyTones(digits: string): void { this.keyLog.push(digits); }
   testTone(): Promise<void> { return Promise.resolve(); }
   levels(): LevelsView { return { inputDbfs: null, outputDbfs: null }; }
   onNotice(): void { /* never has anything to say */ }

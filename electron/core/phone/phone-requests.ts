@@ -19,6 +19,7 @@ import type { PhoneMedia } from './media-port.js';
 import type { PhoneEvents } from './phone-events.js';
 import type { FileSink } from './phone-service.js';
 import { mergeSettings } from './settings-model.js';
+import type { TonePolicy } from './tone-policy.js';
 import { safeFormat, toTraceView, type TraceBuffer, type TraceFormatter } from './trace-buffer.js';
 
 /** Frames a console gets when it opens (trace:subscribe): bounded, so opening it never ships megabytes at once. */
@@ -39,6 +40,7 @@ export interface PhoneParts {
   readonly calls: LiveCalls;
   readonly history: CallHistory;
   readonly media: PhoneMedia;
+  readonly tones: TonePolicy;
   readonly trace: TraceBuffer;
   readonly format: TraceFormatter;
   readonly events: PhoneEvents;
@@ -114,7 +116,13 @@ export function requestHandlers(p: PhoneParts): RequestHandlers {
       c.handle.hangup();
       return null;
     },
-    'call:dtmf': ({ callId, digits }) => { calls.get(callId).handle.sendDtmf(digits); return null; },
+    'call:dtmf': ({ callId, digits }) => {
+      const c = calls.get(callId);
+      c.handle.sendDtmf(digits);
+      // The keys are heard on the call's speaker, so once the call has audio (early media or answered).
+      if (c.audio) p.tones.keyed(digits);
+      return null;
+    },
     'call:text': ({ callId, text }) => { calls.get(callId).handle.sendText(text); return null; },
     'call:hold': ({ callId, hold }) => {
       const c = calls.get(callId);

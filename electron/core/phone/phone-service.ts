@@ -96,7 +96,7 @@ export class PhoneService implements RedialApi {
     this.handlers = requestHandlers({
       engine: deps.engine, clock: deps.clock, info: deps.info, files: deps.files, writePcap: deps.writePcap,
       accounts: this.accounts, registrations: this.registrations, calls: this.calls, history: this.history,
-      media: this.media, trace: this.trace, format: this.format, events: this.events,
+      media: this.media, tones: this.tones, trace: this.trace, format: this.format, events: this.events,
       settings: () => this.settings,
       replaceSettings: (next) => this.replaceSettings(next),
       accountsChanged: () => this.accountsChanged(),

@@ -1,6 +1,7 @@
 // Which local sound the phone plays (the sounds themselves are the PhoneMedia's): the ringtone while an incoming
-// call waits for the user, ringback while an outgoing one rings at the far end, and for a while after a call we
-// placed failed, the busy or congestion tone (spec §2.3: the far end's own indications stop ours).
+// call waits for the user, ringback while an outgoing one rings at the far end, for a while after a call we placed
+// failed the busy or congestion tone (spec §2.3: the far end's own indications stop ours), and the keys the user
+// sends as DTMF.
 import type { CancelTimer, Clock } from '../ports.js';
 import type { CallHandle } from '../iax2/engine-api.js';
 import type { PhoneMedia } from './media-port.js';
@@ -44,6 +45,9 @@ export class TonePolicy {
       this.media.setTone(null);
     }
   }
+
+  /** The user sent these keys as DTMF: the user hears them too, as a keypad does (each digit as it goes out). */
+  keyed(digits: string): void { this.media.keyTones?.(digits); }
 
   /** The far end says its own tones or media follow (PROGRESS, stop indications): our ringback stops. */
   farEndTones(): void { this.media.setTone(null); }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AudioDeviceInfo } from '../../../electron/core/media/audio-ports.js';
 import { deviceKey, normalizedDeviceName, parseDeviceKey, uniqueDeviceKeys } from '../../../electron/core/media/devices/device-key.js';
-import { DEFAULT_DEVICE_SELECTION, parseStoredSelection, toStored } from '../../../electron/core/media/devices/device-selection.js';
+import { DEFAULT_DEVICE_SELECTION } from '../../../electron/core/media/devices/device-selection.js';
 import { resolveDevice, resolveDeviceSelection } from '../../../electron/core/media/devices/resolve-devices.js';
 import { DeviceCatalog } from '../../../electron/core/media/devices/device-catalog.js';
 import { openCaptureWithFallback, openPlaybackWithFallback } from '../../../electron/core/media/devices/open-with-fallback.js';
@@ -95,16 +95,6 @@ describe('resolving the chosen devices', () => {
   });
 });
 
-describe('persisted selection', () => {
-  it('round-trips and repairs damaged values field by field', () => {
-    const sel = { microphone: 'ALSA::USB', speaker: null, ring: { mode: 'all-outputs' as const } };
-    expect(parseStoredSelection(JSON.parse(JSON.stringify(toStored(sel))))).toEqual(sel);
-    expect(parseStoredSelection(null)).toEqual(DEFAULT_DEVICE_SELECTION);
-    expect(parseStoredSelection({ microphone: 42, speaker: 'ALSA::x', ring: { mode: 'bogus' } }))
-      .toEqual({ microphone: null, speaker: 'ALSA::x', ring: { mode: 'speaker' } });
-    expect(parseStoredSelection({ ring: { mode: 'device', deviceKey: 7 } }).ring).toEqual({ mode: 'device', deviceKey: null });
-  });
-});
 
 describe('when to enumerate', () => {
   it('defers a refresh while a stream is open and runs it when the last one closes', async () => {

@@ -2,7 +2,7 @@
 // and levels measured from the generated audio.
 import { describe, expect, it } from 'vitest';
 import {
-  DTMF_FREQUENCIES, EUROPEAN_TONES, NORTH_AMERICAN_TONES, RINGTONE, ToneGenerator, dtmfTone, progressTone, ringtone,
+  DTMF_FREQUENCIES, KeyTones, NORTH_AMERICAN_TONES, RINGTONE, ToneGenerator, dtmfTone, progressTone, ringtone,
 } from '../../../electron/core/media/tones.js';
 import { goertzelAmplitude, rms } from '../../support/signals.js';
 
@@ -64,7 +64,10 @@ describe('call-progress tones', () => {
 
   it('a different table changes the frequencies (European 425 Hz)', () => {
     const rate = 16000;
-    const x = progressTone('busy', rate, EUROPEAN_TONES).read(rate / 2);
+    // A European (CEPT) table: 425 Hz single tones.
+    const on425 = (onMs: number, offMs: number) => ({ repeat: true, segments: [{ frequencies: [425], durationMs: onMs, levelDbfs: -19 }, { frequencies: [], durationMs: offMs }] });
+    const european = { ringback: on425(1000, 4000), busy: on425(500, 500), congestion: on425(250, 250), dialtone: on425(1000, 0) };
+    const x = progressTone('busy', rate, european).read(rate / 2);
     const on = x.subarray(800, 7200);
     expect(amplitudeAt(on, 425, rate)).toBeGreaterThan(2000);
     expect(amplitudeAt(on, 480, rate)).toBeLessThan(100);
@@ -112,6 +115,25 @@ describe('DTMF feedback', () => {
         else expect(a, `${digit} ${f}`).toBeLessThan(300);
       }
     }
+  });
+
+  it('queues keys: each digit for its tone time, a gap of silence, then the next; not-digits skipped; read in any frame size', () => {
+    const rate = 8000;
+    const keys = new KeyTones(rate, 100, 100);
+    keys.add('1x#');
+    let pcm = new Int16Array(0);
+    // Odd frame sizes straddle the digits' edges.
+    while (pcm.length < rate * 0.5) { const f = keys.read(137); const n = new Int16Array(pcm.length + f.length); n.set(pcm); n.set(f, pcm.length); pcm = n; }
+    const at = (ms: number, len: number) => pcm.subarray((rate * ms) / 1000, (rate * (ms + len)) / 1000);
+    expect(amplitudeAt(at(10, 80), 697, rate)).toBeGreaterThan(2000); // '1'
+    expect(amplitudeAt(at(10, 80), 1209, rate)).toBeGreaterThan(2000);
+    expect(rms(at(110, 80))).toBe(0); // its gap
+    expect(amplitudeAt(at(210, 80), 941, rate)).toBeGreaterThan(2000); // '#' ('x' skipped)
+    expect(amplitudeAt(at(210, 80), 1477, rate)).toBeGreaterThan(2000);
+    expect(rms(at(310, 180))).toBe(0);
+    expect(keys.finished).toBe(true);
+    keys.add('5');
+    expect(keys.finished).toBe(false);
   });
 
   it('plays once, then is finished and silent; rejects non-digits', () => {

@@ -7,7 +7,14 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { WavAudioSystem } from '../../../electron/adapters/audio/wav-audio.js';
-import { decodeWav, encodeWav } from '../../../electron/adapters/audio/wav-pcm.js';
+import { decodeWav as decodeWavFile, encodeWav as encodeWavFile, monoOf } from '../../../electron/core/media/wav.js';
+
+/** The WAV devices read any WAV mixed down to mono (core/media/wav.ts), and write 16-bit mono. */
+const encodeWav = (pcm: Int16Array, sampleRate: number): Uint8Array => encodeWavFile({ sampleRate, channels: 1, samples: pcm });
+const decodeWav = (bytes: Uint8Array) => {
+  const wav = decodeWavFile(bytes);
+  return { sampleRate: wav.sampleRate, channels: wav.channels, pcm: monoOf(wav) };
+};
 import { ToneGenerator } from '../../../electron/core/media/tones.js';
 import { sleep } from '../../support/wait.js';
 

@@ -15,6 +15,7 @@ import { FakeCall } from './fake-engine.js';
 import { ToneGenerator } from '../../../electron/core/media/tones.js';
 import { tempDirs } from '../../support/temp-dirs.js';
 import { sleep, until } from '../../support/wait.js';
+import { toneAmplitude } from '../../support/signals.js';
 
 const tempDir = tempDirs();
 const peak = (pcm: Int16Array): number => pcm.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
@@ -100,6 +101,37 @@ describe('DevicePhoneMedia', () => {
     t.media.setTone(null);
     await until('the speaker closes', () => t.audio.playbacks[0].isClosed);
     expect(t.audio.playbacks[0].isClosed).toBe(true);
+  });
+
+  it("plays the keys the user sends as DTMF on the call's speaker, one after the other; the CLI's media stays silent", async () => {
+    const t = setup({}, false);
+    const call = upCall('k');
+    const audio = await t.media.startCall(call);
+    const speaker = t.audio.playbacks[0]!;
+    const from = speaker.framesPlayed;
+    t.media.keyTones('5#');
+    // 2 keys × (100 ms tone + 100 ms gap) at the speaker's pace.
+    await until('both keys played', () => speaker.framesPlayed >= from + 22, 5000);
+    const played = speaker.playedAudio();
+    const keys = played.subarray(played.length - (speaker.framesPlayed - from) * speaker.frameSamples);
+    const rate = speaker.sampleRate;
+    const first = keys.subarray(0, (rate * 100) / 1000);
+    const second = keys.subarray((rate * 200) / 1000, (rate * 300) / 1000);
+    // '5' is 770 + 1336 Hz, '#' is 941 + 1477 Hz (ITU-T Q.23).
+    expect(toneAmplitude(first, rate, 770)).toBeGreaterThan(1000);
+    expect(toneAmplitude(first, rate, 1336)).toBeGreaterThan(1000);
+    expect(toneAmplitude(first, rate, 941)).toBeLessThan(100);
+    expect(toneAmplitude(second, rate, 941)).toBeGreaterThan(1000);
+    expect(toneAmplitude(second, rate, 1477)).toBeGreaterThan(1000);
+    await audio.close();
+
+    const quiet = new DevicePhoneMedia({ audio: new PacedFakeAudioSystem({ deviceRate: 16000 }), clock: new SystemClock(), localSounds: false });
+    const silent = await quiet.startCall(upCall('q'));
+    quiet.keyTones('5');
+    await sleep(150);
+    expect(peak((quiet as unknown as { speaker: { stream: { playedAudio(): Int16Array } } }).speaker.stream.playedAudio())).toBe(0);
+    await silent.close();
+    await quiet.close();
   });
 
   it('rings on every output with "ring on all outputs", on one chosen device, or on the speaker', async () => {

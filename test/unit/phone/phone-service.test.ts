@@ -399,6 +399,17 @@ describe('PhoneService: calls', () => {
     expect(a.actions).toEqual(['answer']);
   });
 
+  it('feeds the keys sent as DTMF back to the user once the call has audio', async () => {
+    const t = await withAccount();
+    const a = t.engine.ring({ number: '201' });
+    await t.phone.request('call:dtmf', { callId: a.id, digits: '9' }); // ringing: no audio, nothing to hear it on
+    await t.phone.request('call:answer', { callId: a.id });
+    await flush();
+    await t.phone.request('call:dtmf', { callId: a.id, digits: '12#' });
+    expect(a.actions).toEqual(['dtmf:9', 'answer', 'dtmf:12#']);
+    expect(t.media.keyLog).toEqual(['12#']);
+  });
+
   it('holds only an answered call: call:hold on a ringing or dialing call is refused and shows nothing held', async () => {
     const t = await withAccount();
     const ringing = t.engine.ring({ number: '201' });

@@ -26,8 +26,3 @@ export function classifyArrival(expected: number, oseqno: number): Arrival {
 export function inSeqRange(seq: number, from: number, to: number): boolean {
   return ((seq - from) & 0xff) < ((to - from) & 0xff);
 }
-
-/** Frames that must never be acknowledged (spec §4.3 last line). */
-export function isNeverAcked(frameType: number, subclass: number): boolean {
-  return isUnsequenced(frameType, subclass) || (frameType === FrameType.IAX && subclass === IaxSubclass.CALLTOKEN);
-}
