@@ -1,7 +1,7 @@
 // CPU time and memory of other processes, read from /proc/<pid>/stat (Linux): the bench measures Asterisk and the
 // `redial` processes from the outside, the same way for both, so their figures compare.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 const PAGE_BYTES = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim()) || 4096;
@@ -13,14 +13,28 @@ export interface ProcSample {
   readonly rssBytes: number;
 }
 
-/** utime + stime (fields 14 and 15 of proc(5)) and rss (field 24); undefined when the process is gone. */
+/**
+ * CPU time and rss (field 24 of proc(5) stat); undefined when the process is gone. CPU is the sum of every thread's
+ * run time from /proc/<pid>/task/<tid>/schedstat (nanoseconds: an idle process uses a few ms a minute, below what
+ * the clock ticks of utime + stime resolve), or utime + stime (fields 14 and 15) where schedstat is not available.
+ */
 export function procSample(pid: number): ProcSample | undefined {
   let text: string;
   try { text = readFileSync(`/proc/${pid}/stat`, 'utf8'); } catch { return undefined; }
   // Field 2 (the command name) is in parentheses and may contain spaces: count fields after the last ')'.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
-  return { cpuMs: (ticks * 1000) / CLOCK_TICKS, rssBytes: Number(fields[21]) * PAGE_BYTES };
+  return { cpuMs: threadRunTimeMs(pid) ?? (ticks * 1000) / CLOCK_TICKS, rssBytes: Number(fields[21]) * PAGE_BYTES };
+}
+
+function threadRunTimeMs(pid: number): number | undefined {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    return Number.isFinite(ns) ? ns / 1e6 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The direct children of a process (Linux ≥ 3.5, /proc/<pid>/task/<tid>/children of every thread). */
