@@ -19,6 +19,8 @@
 // its slope shows, is caught by the last eight delays all lying above the floor.
 //
 // Only frames the caller judged to fit the stream come here (a stray timestamp would drag a minimum anywhere).
+// This runs for every received frame of every call: no sort and no allocation per frame (docs/scenarios.md §6).
+import { DelayHistory } from './delay-history.js';
 
 /** Width of the windows whose minima give the slope. */
 const WINDOW_MS = 100;
@@ -28,8 +30,9 @@ const WINDOWS = 20;
 const MIN_WINDOWS = 4;
 /** Steepest climb followed, ms per ms: a sender a third slow (Asterisk relaying a leg with 25 % loss). */
 const MAX_SLOPE = 1 / 3;
-/** Frame-to-frame falls kept for the jitter estimate. */
+/** Frame-to-frame falls kept for the jitter estimate, and the share of the largest ignored (3 of 100). */
 const FALLS = 100;
+const FALLS_TRIM_PERCENT = 3;
 /** The longest window: three seconds of 20 ms frames. */
 const MAX_WINDOW_FRAMES = 150;
 /** The lowest this percentage of a long window is ignored (jitterbuf.c trims its history alike). */
@@ -44,8 +47,14 @@ const MAX_PROJECTION_MS = 1000;
 const STEADY_VARIANCE = 1;
 
 export class DelayFloor {
-  /** The last k (at least REFERENCE_FRAMES) delays with their arrival times. */
+  /** The last k (at least REFERENCE_FRAMES) delays with their arrival times, oldest first. */
   private readonly recent: { readonly d: number; readonly at: number }[] = [];
+  /**
+   * The window's delays taken back along the slope to time 0 (d - slope·at), in ascending order: projected to any
+   * moment they keep that order, so the trimmed lowest is one read. Rebuilt when the slope changes.
+   */
+  private readonly keys = new Float64Array(MAX_WINDOW_FRAMES);
+  private keyCount = 0;
   private k = MAX_WINDOW_FRAMES;
   /** How the lower envelope moves, ms per ms: positive for a slow sender, negative for a fast one. */
   private trend = 0;
@@ -53,9 +62,10 @@ export class DelayFloor {
   private slope = 0;
   private window: { start: number; min: number; at: number } | undefined;
   private readonly minima: { readonly at: number; readonly min: number }[] = [];
-  /** How far the delay fell from one frame to the next, recently. */
-  private readonly falls: number[] = [];
-  private fallNoise: number | undefined;
+  /** How far the delay fell from one frame to the next, recently (a sorted ring: its trimmed top is the noise). */
+  private readonly falls = new DelayHistory(FALLS, FALLS_TRIM_PERCENT);
+  /** The floor and the reference for the last `now` asked, until the next add. */
+  private readonly cache = { now: Number.NaN, floor: 0, reference: 0 };
 
   get known(): boolean {
     return this.recent.length > 0;
@@ -63,11 +73,7 @@ export class DelayFloor {
 
   /** The floor at local time `now` (0 before the first frame). */
   at(now: number): number {
-    const floor = this.lowest(now, this.k);
-    // A long window still holds a minimum the stream has left (a slow sender's first climb, before the slope shows
-    // it): when even the last few delays all lie above it by more than the short-term jitter, follow them instead.
-    const recent = this.lowest(now, REFERENCE_FRAMES);
-    return recent - floor > Math.max(this.noise(), STALE_MARGIN_MS) ? recent : floor;
+    return this.projectTo(now).floor;
   }
 
   /**
@@ -75,7 +81,7 @@ export class DelayFloor {
    * undercut by much to fit the stream. Not the floor itself, which may have just followed one late frame up.
    */
   reference(now: number): number {
-    return this.lowest(now, Math.max(this.k, REFERENCE_FRAMES));
+    return this.projectTo(now).reference;
   }
 
   /** How fast the floor moves, ms of delay per ms of local time: 0.1 when the sender's clock runs 10 % slow, -0.02 when it runs 2 % fast. */
@@ -83,24 +89,19 @@ export class DelayFloor {
     return this.trend;
   }
 
-  /** The 97th percentile of the recent frame-to-frame falls of the delay: the short-term jitter. */
+  /** The recent frame-to-frame falls of the delay, the largest 3 % left out: the short-term jitter. */
   noise(): number {
-    if (this.fallNoise === undefined) {
-      const sorted = [...this.falls].sort((a, b) => a - b);
-      this.fallNoise = sorted.length ? sorted[Math.floor(sorted.length * 0.97)] : 0;
-    }
-    return this.fallNoise;
+    const e = this.falls.estimate();
+    return e.min + e.jitter;
   }
 
   /** A frame that fits the stream arrived at `now` with `delay`. */
   add(delay: number, now: number): void {
     const prev = this.recent[this.recent.length - 1];
-    if (prev) {
-      this.falls.push(Math.max(0, prev.d - delay));
-      if (this.falls.length > FALLS) this.falls.shift();
-      this.fallNoise = undefined;
-    }
+    if (prev) this.falls.add(Math.max(0, prev.d - delay));
+    this.cache.now = Number.NaN;
     this.recent.push({ d: delay, at: now });
+    const slopeBefore = this.slope;
     this.noteForSlope(delay, now);
     const p = this.slope / (1 + this.slope);
     const q = 400 * p * (1 - p);
@@ -109,36 +110,88 @@ export class DelayFloor {
       : q < STEADY_VARIANCE ? MAX_WINDOW_FRAMES
       : Math.max(1, Math.min(MAX_WINDOW_FRAMES, Math.round(Math.pow((2 * noise) / Math.sqrt(q), 2 / 3))));
     const keep = Math.max(this.k, REFERENCE_FRAMES);
-    if (this.recent.length > keep) this.recent.splice(0, this.recent.length - keep);
-  }
-
-  /**
-   * The lowest of the last `frames` delays projected to now, ignoring the lowest TRIM_PERCENT of them: in a long
-   * window a few stray early frames (or injected timestamps that got through) must not lower the floor.
-   */
-  private lowest(now: number, frames: number): number {
-    const n = Math.min(frames, this.recent.length);
-    if (n === 0) return 0;
-    const projected: number[] = [];
-    for (let i = this.recent.length - n; i < this.recent.length; i++) {
-      const r = this.recent[i];
-      projected.push(r.d + this.slope * Math.min(Math.max(0, now - r.at), MAX_PROJECTION_MS));
+    const rebuild = this.slope !== slopeBefore;
+    while (this.recent.length > keep) {
+      const e = this.recent.shift()!;
+      if (!rebuild) this.removeKey(e.d - this.slope * e.at);
     }
-    const skip = Math.floor((n * TRIM_PERCENT) / 100);
-    if (skip === 0) return Math.min(...projected);
-    projected.sort((a, b) => a - b);
-    return projected[skip];
+    if (rebuild) this.rebuildKeys();
+    else this.insertKey(delay - this.slope * now);
   }
 
   clear(): void {
     this.recent.length = 0;
+    this.keyCount = 0;
     this.k = MAX_WINDOW_FRAMES;
     this.trend = 0;
     this.slope = 0;
     this.window = undefined;
     this.minima.length = 0;
-    this.falls.length = 0;
-    this.fallNoise = undefined;
+    this.falls.clear();
+    this.cache.now = Number.NaN;
+  }
+
+  private projectTo(now: number): { floor: number; reference: number } {
+    if (this.cache.now === now) return this.cache;
+    const n = this.recent.length;
+    // Projected to `now`, but never further than a second past the last frame: a pause is not a climb.
+    const t = n ? Math.min(now, this.recent[n - 1].at + MAX_PROJECTION_MS) : now;
+    // The floor's window is the newest k entries of the sorted keys' window (which holds max(k, REFERENCE_FRAMES)).
+    const long = this.k >= this.keyCount ? this.trimmedLowestKey() + this.slope * t : this.lowestOfLast(this.k, t);
+    // A long window still holds a minimum the stream has left (a slow sender's first climb, before the slope shows
+    // it): when even the last few delays all lie above it by more than the short-term jitter, follow them instead.
+    const last = this.lowestOfLast(REFERENCE_FRAMES, t);
+    this.cache.now = now;
+    this.cache.floor = n === 0 ? 0 : last - long > Math.max(this.noise(), STALE_MARGIN_MS) ? last : long;
+    this.cache.reference = n === 0 ? 0 : this.k >= REFERENCE_FRAMES ? long : last;
+    return this.cache;
+  }
+
+  /** The lowest of the window's keys once the lowest TRIM_PERCENT are left out (jitterbuf.c trims alike). */
+  private trimmedLowestKey(): number {
+    return this.keys[Math.floor((this.keyCount * TRIM_PERCENT) / 100)];
+  }
+
+  /** The lowest of the last `frames` delays projected to `t` (a short window: scanned). */
+  private lowestOfLast(frames: number, t: number): number {
+    let lowest = Number.POSITIVE_INFINITY;
+    for (let i = Math.max(0, this.recent.length - frames); i < this.recent.length; i++) {
+      const r = this.recent[i];
+      lowest = Math.min(lowest, r.d + this.slope * (t - r.at));
+    }
+    return lowest;
+  }
+
+  private rebuildKeys(): void {
+    this.keyCount = this.recent.length;
+    for (let i = 0; i < this.keyCount; i++) this.keys[i] = this.recent[i].d - this.slope * this.recent[i].at;
+    this.keys.subarray(0, this.keyCount).sort();
+  }
+
+  private insertKey(key: number): void {
+    const i = this.lowerBound(key);
+    this.keys.copyWithin(i + 1, i, this.keyCount);
+    this.keys[i] = key;
+    this.keyCount++;
+  }
+
+  private removeKey(key: number): void {
+    const i = this.lowerBound(key);
+    if (i >= this.keyCount) return;
+    this.keys.copyWithin(i, i + 1, this.keyCount);
+    this.keyCount--;
+  }
+
+  /** First index whose key is ≥ v. */
+  private lowerBound(v: number): number {
+    let lo = 0;
+    let hi = this.keyCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.keys[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   private noteForSlope(delay: number, now: number): void {
@@ -166,17 +219,20 @@ export class DelayFloor {
  * sender's staircase (or a fast sender's descent) and do not in a steady stream, whose minima scatter both ways.
  */
 function trend(points: readonly { readonly at: number; readonly min: number }[]): number {
-  const slopes: number[] = [];
+  let n = 0;
   for (let i = 0; i < points.length; i++) {
     for (let j = i + 1; j < points.length; j++) {
       const dt = points[j].at - points[i].at;
-      if (dt > 0) slopes.push((points[j].min - points[i].min) / dt);
+      if (dt > 0) PAIR_SLOPES[n++] = (points[j].min - points[i].min) / dt;
     }
   }
-  if (slopes.length === 0) return 0;
-  slopes.sort((a, b) => a - b);
-  const quarter = Math.floor(slopes.length / 4);
-  if (slopes[quarter] <= 0 && slopes[slopes.length - 1 - quarter] >= 0) return 0;
-  const mid = slopes.length >> 1;
-  return slopes.length % 2 ? slopes[mid] : (slopes[mid - 1] + slopes[mid]) / 2;
+  if (n === 0) return 0;
+  const slopes = PAIR_SLOPES.subarray(0, n).sort();
+  const quarter = Math.floor(n / 4);
+  if (slopes[quarter] <= 0 && slopes[n - 1 - quarter] >= 0) return 0;
+  const mid = n >> 1;
+  return n % 2 ? slopes[mid] : (slopes[mid - 1] + slopes[mid]) / 2;
 }
+
+/** Scratch space for trend(): the slopes of every pair of window minima. */
+const PAIR_SLOPES = new Float64Array((WINDOWS * (WINDOWS - 1)) / 2);
