@@ -101,7 +101,10 @@ describeWithPeer('Asterisk 22 (../shared/asterisk)', asteriskAvailable(), 'the j
     return { delay: median(delays(samples)), late: lateShare(samples) };
   }
 
-  interface Figures { clean: number; cleanLate: number; meanDelay: number; maxDelay: number; late: number; growth: number; loadP99: number }
+  interface Figures {
+    clean: number; cleanLate: number; meanDelay: number; maxDelay: number; late: number; growth: number;
+    frames: number; loadP99: number; loadMax: number;
+  }
 
   async function lossyEcho(rates: ImpairRates, label: string): Promise<Figures> {
     const call = await echoCall();
@@ -119,25 +122,29 @@ describeWithPeer('Asterisk 22 (../shared/asterisk)', asteriskAvailable(), 'the j
       // A buffer that takes the slow clock for jitter grows all the time (the old one by ~70 ms/s): the last 3 s
       // against the 3 s after it settled.
       growth: median(window(MEASURE_MS - 3000, MEASURE_MS)) - median(window(SETTLE_MS, SETTLE_MS + 3000)),
-      loadP99: lag.percentile(99) / 1e6,
+      frames: samples.at(-1)!.framesReceived - samples[0].framesReceived,
+      loadP99: lag.percentile(99) / 1e6, loadMax: lag.max / 1e6,
     };
     console.log(`601 through the proxy, ${label}: buffer delay mean ${f.meanDelay.toFixed(1)} ms, max ${f.maxDelay.toFixed(0)} ms `
       + `(from ${SETTLE_MS / 1000} s on; median ${f.clean.toFixed(0)} ms on the clean path; ${f.growth >= 0 ? '+' : ''}${f.growth.toFixed(0)} ms `
       + `from the first 3 s to the last), late ${(100 * f.late).toFixed(2)} % of ${samples.at(-1)!.framesReceived - samples[0].framesReceived} frames `
-      + `(${(100 * f.cleanLate).toFixed(2)} % clean); event-loop delay p99 ${f.loadP99.toFixed(0)} ms, load ${loadavg()[0].toFixed(1)}`);
+      + `(${(100 * f.cleanLate).toFixed(2)} % clean); event-loop delay p99 ${f.loadP99.toFixed(0)} ms, max ${f.loadMax.toFixed(0)} ms, `
+      + `load ${loadavg()[0].toFixed(1)}`);
     return f;
   }
 
   // The thresholds are the issue's (≤ 60 ms, ≤ 120 ms, < 1 % late, no growth), on what the app shows. Our own sends and
-  // reads are paced by timers: when the machine is loaded, their lateness is jitter the buffer must cover too. So the
-  // delay may also exceed the threshold by twice our event loop's p99 delay during the measurement (out and back in),
-  // or the clean path's delay (measured at the start of the same call) by a margin; and with the event loop starved
-  // (p99 above 50 ms) stalls longer than any buffer make another 1 % late.
+  // reads are paced by timers in this process: when the machine is loaded, their lateness is jitter the buffer must
+  // cover too. So the delay may also exceed the threshold by twice our event loop's p99 delay during the measurement
+  // (out and back in), or the clean path's delay (measured at the start of the same call) by a margin; and the
+  // longest stall of this process, if longer than the buffer, makes up to that many frames' worth late whatever the
+  // buffer does (a stalled sender's frames all come at once, behind their time).
   function expectQuality(f: Figures, delayMs: number, overClean: number): void {
     const noise = 2 * f.loadP99;
+    const stalled = f.loadMax > 100 ? Math.ceil(f.loadMax / 20) / Math.max(1, f.frames) : 0;
     expect(f.meanDelay).toBeLessThanOrEqual(Math.max(delayMs + noise, f.clean + overClean));
     expect(f.growth).toBeLessThan(60 + noise);
-    expect(f.late).toBeLessThan(0.01 + f.cleanLate + (f.loadP99 > 50 ? 0.01 : 0));
+    expect(f.late).toBeLessThan(0.01 + f.cleanLate + stalled);
     expect(f.maxDelay).toBeLessThanOrEqual(MAX_MS);
   }
 

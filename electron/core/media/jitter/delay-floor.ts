@@ -41,7 +41,7 @@ const TRIM_PERCENT = 3;
 const REFERENCE_FRAMES = 8;
 /** The floor is stale when the last REFERENCE_FRAMES delays all lie more than this (or the short-term jitter) above it. */
 const STALE_MARGIN_MS = 10;
-/** A delay is projected at most this far: a pause is not a climb. */
+/** Delays are projected at most this long past the last frame: a pause is not a climb. */
 const MAX_PROJECTION_MS = 1000;
 /** Per-frame step variance (ms²) below which the sender counts as steady. */
 const STEADY_VARIANCE = 1;
