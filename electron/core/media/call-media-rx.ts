@@ -39,6 +39,8 @@ export class ReceivePath {
   private rate: number;
   private concealRunMs = 0;
   private joinPending = false;
+  /** Samples account() has produced beyond what was asked (its stand-in for the FIFO's lead). */
+  private owed = 0;
   private lastKind: GetResult<RxPayload>['kind'] | undefined;
   private last = 0;
   private beforeLast = 0;
@@ -99,6 +101,7 @@ export class ReceivePath {
 
   /** As pull(out.length, now), into a buffer the caller reuses (many calls in one process: no allocation). */
   pullInto(out: Int16Array, now: number): Int16Array {
+    this.owed = 0;
     let guard = 0;
     while (this.fifo.length < out.length && guard++ < 64) {
       const leadMs = (this.fifo.length * 1000) / this.playbackRate;
@@ -106,6 +109,27 @@ export class ReceivePath {
       if (pcm) this.fifo.push(this.toPlayback(pcm));
     }
     return this.fifo.takeInto(out);
+  }
+
+  /**
+   * What pull() would do to the jitter buffer and the counts (late, lost, concealed, comfort noise), without making
+   * the audio: for a call whose audio nobody hears (a bulk load), where decoding, concealment and resampling would be
+   * thrown away. Only for stateless codecs (G.711, slin): a stateful decoder must see every frame. Calls may switch to
+   * pull() at any time (a scenario starts listening): what is owed here is then forgotten.
+   */
+  account(samples: number, now: number): void {
+    this.fifo.clear();
+    let guard = 0;
+    while (this.owed < samples && guard++ < 64) {
+      const r = this.jb.get(now, (this.owed * 1000) / this.playbackRate);
+      if (r.kind === 'drop') continue;
+      this.lastKind = r.kind;
+      if (r.kind === 'frame') { this.rxCodec = r.data.codec; this.concealRunMs = 0; }
+      else if (r.kind === 'interpolate') { this.concealedMs += r.durationMs; this.concealRunMs += r.durationMs; }
+      else if (r.kind === 'silence') this.comfortNoiseMs += r.durationMs;
+      this.owed += Math.round((this.playbackRate * r.durationMs) / 1000);
+    }
+    this.owed = Math.max(0, this.owed - samples);
   }
 
   stats(): JitterStats {

@@ -29,6 +29,9 @@ export interface BulkCallStats extends CallAudioStats {
   readonly jitter: JitterStats;
 }
 
+/** Codecs whose decoder keeps no state between frames: frames nobody hears need not be decoded (ReceivePath.account). */
+const STATELESS: ReadonlySet<CodecName> = new Set(['ulaw', 'alaw', 'slin', 'slin16']);
+
 /** What a call plays when nothing else was asked for: silence unless the media was given a default sound. */
 export type DefaultSound = (codec: CodecName, sounds: EncodedAudioCache) => Promise<EncodedAudio>;
 
@@ -173,10 +176,15 @@ export class BulkCallMedia implements CallAudio {
     if (payload === undefined || this.muted) payload = this.o.silence.frames[0];
     this.call.sendVoice(payload, this.o.silence.frameMs);
     this.framesSent++;
-    // Receive: 20 ms from the jitter buffer, as a speaker would take it.
+    // Receive: 20 ms from the jitter buffer, as a speaker would take it. Audio nobody hears is only accounted for
+    // (its late, lost and concealed frames counted), where the codec lets decoding be skipped.
+    const rec = this.recording;
+    if (this.listeners.size === 0 && !rec && STATELESS.has(this.codec)) {
+      this.rx.account(this.frameSamples, tick.nowMs);
+      return;
+    }
     const pcm = this.rx.pullInto(this.heard, tick.nowMs);
     for (const l of this.listeners) l(pcm, this.sampleRate);
-    const rec = this.recording;
     if (rec) {
       const n = Math.min(pcm.length, rec.samplesLeft);
       rec.sink.write(n === pcm.length ? pcm : pcm.subarray(0, n));
