@@ -2,11 +2,11 @@
 // sound device's microphone plays a 440 Hz tone by default (so meters, Echo and recordings show something),
 // --tone chooses another or silence, nonsense is refused with the usage, and SIGTERM stops it cleanly.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from './support/renderer-build.js';
 import { tempDirs } from '../support/temp-dirs.js';
+import { ensureBuilt } from '../support/cli.js';
 
 const harness = join(repoRoot, 'dist/electron/host/harness.js');
 const tempDir = tempDirs();
@@ -30,7 +30,9 @@ async function readyLine(args: string[]): Promise<{ ready: Record<string, unknow
   return { ready, code };
 }
 
-describe.skipIf(!existsSync(harness))('npm run harness', () => {
+describe('npm run harness', () => {
+  beforeAll(() => ensureBuilt(), 120_000);
+
   it('plays a 440 Hz tone on the fake microphone unless told otherwise', async () => {
     const byDefault = await readyLine(['--audio', 'fake']);
     expect(byDefault.ready).toMatchObject({ event: 'ready', audio: 'fake', toneHz: 440, page: null });

@@ -6,10 +6,12 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { fakeApiPages } from './support/fake-api-pages.js';
 import { addAccount, type PageGlobals } from './support/fake-ui.js';
 import { SCREENSHOT_DIR, repoRoot } from './support/renderer-build.js';
+import { describeWithPeer } from '../support/peers.js';
+import { CHROMIUM, chromiumAvailable } from './support/browser.js';
 
 const pages = fakeApiPages();
 const OUT = join(SCREENSHOT_DIR, 'readme');
@@ -52,7 +54,7 @@ async function usedPhone(scheme: 'light' | 'dark', size: { width: number; height
   return page;
 }
 
-describe('README screenshots', () => {
+describeWithPeer(CHROMIUM, chromiumAvailable(), 'README screenshots', () => {
   mkdirSync(OUT, { recursive: true });
   for (const size of SIZES) {
     for (const scheme of ['light', 'dark'] as const) {

@@ -3,13 +3,15 @@
 // calls are unseen; looking at the Phone page sees them, which the phone then tells the tray and the badges; the
 // desktop settings (close to tray, start at login) appear for the Electron host only.
 
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { fakeApiPages } from './support/fake-api-pages.js';
 import { addAccount, fakeRequests, type PageGlobals } from './support/fake-ui.js';
+import { describeWithPeer } from '../support/peers.js';
+import { CHROMIUM, chromiumAvailable } from './support/browser.js';
 
 const pages = fakeApiPages();
 
-describe('calls reach the user through the window', () => {
+describeWithPeer(CHROMIUM, chromiumAvailable(), 'calls reach the user through the window', () => {
   it('puts a ringing call and unseen missed calls in the title and on the Phone tab, until the Phone page is seen', async () => {
     const page = await pages.open();
     await addAccount(page, { server: 'pbx.example.org', username: 'alice', secret: 'x', label: 'Office' });

@@ -2,13 +2,15 @@
 // moves) until the tone ends, the meters are at rest when nothing is open, and a gain's label follows the slider
 // while it is dragged, the phone getting the value once it is let go.
 
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { fakeApiPages } from './support/fake-api-pages.js';
 import { fakeRequests } from './support/fake-ui.js';
+import { describeWithPeer } from '../support/peers.js';
+import { CHROMIUM, chromiumAvailable } from './support/browser.js';
 
 const pages = fakeApiPages();
 
-describe('Audio page', () => {
+describeWithPeer(CHROMIUM, chromiumAvailable(), 'Audio page', () => {
   it('shows the speaker test playing, with its meter, and the meters at rest otherwise', async () => {
     const page = await pages.open();
     await page.getByTestId('tab-audio').click();

@@ -8,14 +8,15 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { IeWriter } from '../../electron/core/iax2/wire/ies.js';
 import { ControlSubclass, FrameType, IaxSubclass, IeType } from '../../electron/core/iax2/wire/types.js';
 import { ScriptedPeer, type ServerDialog } from '../support/scripted-peer.js';
 import { field, tsharkDecodeFile } from '../support/tshark.js';
-import type { WatchedPage } from './support/browser.js';
+import { CHROMIUM, chromiumAvailable, type WatchedPage } from './support/browser.js';
 import { openRealApp, type EngineHost, type RealApp } from './support/engine-host.js';
 import { SCREENSHOT_DIR, buildRenderer, type RendererBuild } from './support/renderer-build.js';
+import { describeWithPeer } from '../support/peers.js';
 
 const SECRET = 'echo-secret';
 const ULAW = 1 << 2;
@@ -100,7 +101,7 @@ function analyse(w: { channels: number; rate: number; samples: Int16Array }, cha
   return { dbfs: 10 * Math.log10(sum / Math.max(1, n) / (32768 * 32768) + 1e-12), hz: crossings / 2 / (n / w.rate) };
 }
 
-describe('a call with audio through the UI (real engine, fake sound device, echoing IAX2 server)', () => {
+describeWithPeer(CHROMIUM, chromiumAvailable(), 'a call with audio through the UI (real engine, fake sound device, echoing IAX2 server)', () => {
   it('registers the account the user types in', async () => {
     await expect.poll(() => page.getByRole('heading', { name: 'New account' }).count(), { timeout: 10_000 }).toBe(1);
     await page.getByLabel('Server').fill(peer.server);

@@ -3,10 +3,12 @@
 // pages, the notice centre, one registration summary in a narrow window, unsaved account edits, long and
 // non-ASCII numbers, a direct incoming call and calling it back, a password that did not survive a restart.
 
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { fakeApiPages } from './support/fake-api-pages.js';
 import { addAccount, fakeRequests, paste, type PageGlobals } from './support/fake-ui.js';
+import { describeWithPeer } from '../support/peers.js';
+import { CHROMIUM, chromiumAvailable } from './support/browser.js';
 
 const pages = fakeApiPages();
 
@@ -25,7 +27,7 @@ async function call(page: Page, number: string): Promise<void> {
 
 const body = (page: Page) => page.locator('body').click({ position: { x: 700, y: 640 } });
 
-describe('defects found by a new user, against the fake API', () => {
+describeWithPeer(CHROMIUM, chromiumAvailable(), 'defects found by a new user, against the fake API', () => {
   it('Escape never hangs up from a text field, nor a held call (defect 1)', async () => {
     const page = await phoneWithAccount();
     await call(page, '600');

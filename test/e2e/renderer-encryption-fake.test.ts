@@ -5,10 +5,12 @@
 
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { contrastOf } from './support/contrast.js';
 import { SCREENSHOT_DIR } from './support/renderer-build.js';
 import { fakeApiPages } from './support/fake-api-pages.js';
+import { describeWithPeer } from '../support/peers.js';
+import { CHROMIUM, chromiumAvailable } from './support/browser.js';
 
 /** The page's globals this file touches inside page.evaluate() (the Node tsconfig has no DOM lib). */
 interface PageGlobals {
@@ -36,7 +38,7 @@ async function addAccount(page: Page, encryption: 'off' | 'on' | 'required', sec
   await page.getByTestId('save-account').click();
 }
 
-describe('AES-128 encryption in the UI (fake API)', () => {
+describeWithPeer(CHROMIUM, chromiumAvailable(), 'AES-128 encryption in the UI (fake API)', () => {
   it('offers Off / When the server supports it / Required with the hint, saves the choice and shows it again', async () => {
     const page = await open();
     await expect.poll(() => page.getByRole('heading', { name: 'New account' }).count()).toBe(1);

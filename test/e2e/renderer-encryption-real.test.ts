@@ -7,12 +7,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ControlSubclass, FrameType, IaxSubclass } from '../../electron/core/iax2/wire/types.js';
 import { ScriptedCallPeer } from '../support/scripted-peer-calls.js';
-import type { WatchedPage } from './support/browser.js';
+import { CHROMIUM, chromiumAvailable, type WatchedPage } from './support/browser.js';
 import { openRealApp, type EngineHost, type RealApp } from './support/engine-host.js';
 import { SCREENSHOT_DIR, buildRenderer, type RendererBuild } from './support/renderer-build.js';
+import { describeWithPeer } from '../support/peers.js';
 
 const SECRET = 'r4enc-e2e';
 
@@ -39,7 +40,7 @@ afterAll(async () => {
   built?.remove();
 });
 
-describe('encrypted calls in the browser, real engine against the scripted peer', () => {
+describeWithPeer(CHROMIUM, chromiumAvailable(), 'encrypted calls in the browser, real engine against the scripted peer', () => {
   it('saves an account with Encryption "Required" through the form', async () => {
     await expect.poll(() => page.getByRole('heading', { name: 'New account' }).count(), { timeout: 10_000 }).toBe(1);
     await page.getByLabel('Name', { exact: true }).fill('Encrypted lab');

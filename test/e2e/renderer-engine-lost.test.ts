@@ -8,13 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { composePhone } from '../../electron/host/compose-phone.js';
 import { superviseEngine, type SupervisableEngine, type SupervisedEngine } from '../../electron/host/engine-supervisor.js';
 import { startWsHost, type WsHost } from '../../electron/host/ws-host.js';
 import { ScriptedPeer } from '../support/scripted-peer.js';
-import { launchChromium, openPage, type WatchedPage } from './support/browser.js';
+import { launchChromium, openPage, type WatchedPage, CHROMIUM, chromiumAvailable } from './support/browser.js';
 import { SCREENSHOT_DIR, buildRenderer, type RendererBuild } from './support/renderer-build.js';
+import { describeWithPeer } from '../support/peers.js';
 
 const SECRET = 'lost-and-found';
 
@@ -70,7 +71,7 @@ afterAll(async () => {
 
 const summary = () => page.getByTestId('reg-summary');
 
-describe('the phone engine dies under the page, and comes back', () => {
+describeWithPeer(CHROMIUM, chromiumAvailable(), 'the phone engine dies under the page, and comes back', () => {
   it('registers an account', async () => {
     await expect.poll(() => page.getByRole('heading', { name: 'New account' }).count(), { timeout: 10_000 }).toBe(1);
     await page.getByLabel('Server').fill(peer.server);

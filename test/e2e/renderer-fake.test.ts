@@ -3,16 +3,18 @@
 // incoming call, a flood of frames). renderer-real.test.ts drives the same UI through the real ws-host.
 
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { contrastOf } from './support/contrast.js';
 import { SCREENSHOT_DIR } from './support/renderer-build.js';
 import { fakeApiPages } from './support/fake-api-pages.js';
 import { addAccount, fakeRequests, paste as pasteInto, type PageGlobals } from './support/fake-ui.js';
+import { describeWithPeer } from '../support/peers.js';
+import { CHROMIUM, chromiumAvailable } from './support/browser.js';
 
 const pages = fakeApiPages();
 const open = pages.open;
 
-describe('renderer against the in-page fake API', () => {
+describeWithPeer(CHROMIUM, chromiumAvailable(), 'renderer against the in-page fake API', () => {
   it('validates the account form, saves, and shows registration status with the apparent address and voicemail', async () => {
     const page = await open();
     // No account yet: the app opens on the account editor.

@@ -5,13 +5,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { IeWriter } from '../../electron/core/iax2/wire/ies.js';
 import { ControlSubclass, FrameType, IaxSubclass, IeType } from '../../electron/core/iax2/wire/types.js';
 import { ScriptedPeer, type ServerDialog } from '../support/scripted-peer.js';
-import type { WatchedPage } from './support/browser.js';
+import { CHROMIUM, chromiumAvailable, type WatchedPage } from './support/browser.js';
 import { openRealApp, type EngineHost, type RealApp } from './support/engine-host.js';
 import { SCREENSHOT_DIR, buildRenderer, type RendererBuild } from './support/renderer-build.js';
+import { describeWithPeer } from '../support/peers.js';
 
 const SECRET = 's3cret-e2e';
 const ULAW = 1 << 2;
@@ -51,7 +52,7 @@ afterAll(async () => {
   built?.remove();
 });
 
-describe('renderer against the real engine over the WebSocket host', () => {
+describeWithPeer(CHROMIUM, chromiumAvailable(), 'renderer against the real engine over the WebSocket host', () => {
   it('adds an account and shows the registration the scripted server granted', async () => {
     // Fresh profile: the app opens on the account editor.
     await expect.poll(() => page.getByRole('heading', { name: 'New account' }).count(), { timeout: 10_000 }).toBe(1);

@@ -6,13 +6,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { IeWriter, parseIes } from '../../electron/core/iax2/wire/ies.js';
 import { ControlSubclass, FrameType, IaxSubclass, IeType, type FullFrame } from '../../electron/core/iax2/wire/types.js';
 import { ScriptedPeer, type ServerDialog } from '../support/scripted-peer.js';
-import type { WatchedPage } from './support/browser.js';
+import { CHROMIUM, chromiumAvailable, type WatchedPage } from './support/browser.js';
 import { openRealApp, type EngineHost, type RealApp } from './support/engine-host.js';
 import { SCREENSHOT_DIR, buildRenderer, type RendererBuild } from './support/renderer-build.js';
+import { describeWithPeer } from '../support/peers.js';
 
 const SECRET = 's3cret-xfer';
 const ULAW = 1 << 2;
@@ -69,7 +70,7 @@ afterAll(async () => {
   built?.remove();
 });
 
-describe('attended transfer and DND in the browser, real engine', () => {
+describeWithPeer(CHROMIUM, chromiumAvailable(), 'attended transfer and DND in the browser, real engine', () => {
   it('places two calls, transfers the held one to the other from its card, and both calls end', async () => {
     await expect.poll(() => page.getByTestId('reg-summary').getAttribute('data-status'), { timeout: 10_000 }).toBe('registered');
     await page.getByTestId('number').fill('1003');

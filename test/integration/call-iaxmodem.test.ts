@@ -1,7 +1,7 @@
 // The call layer against an independent IAX2 implementation: Debian's iaxmodem (libiax2, no call tokens), driven
 // through the engine API directly (the CLI-level test is iaxmodem.test.ts). Outgoing: it answers with the fax CED
 // tone (2100 Hz) which must reach our 'voice' events; incoming: its NEW is ACCEPTed, answered, its CNG tone heard.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { createIax2Engine, type Iax2EngineImpl } from '../../electron/core/iax2/engine.js';
 import type { CallHandle } from '../../electron/core/iax2/engine-api.js';
 import { ulawDecodeBuffer, ulawEncodeSample } from '../../electron/core/media/codecs/g711.js';
@@ -11,13 +11,13 @@ import { toneAmplitude } from '../support/signals.js';
 import { freeUdpPort } from '../support/udp-port.js';
 import { sleep, until } from '../support/wait.js';
 import { watchCall } from '../support/call-rig.js';
+import { describeWithPeer } from '../support/peers.js';
 
 const available = iaxmodemAvailable();
-if (process.env.CI && !available) throw new Error('iaxmodem must be installed for CI (see .ci/run)');
 
 const SILENCE = new Uint8Array(160).fill(ulawEncodeSample(0));
 
-describe.skipIf(!available)('calls with iaxmodem (libiax2) through the engine', () => {
+describeWithPeer('iaxmodem (Debian package)', available, 'calls with iaxmodem (libiax2) through the engine', () => {
   let modem: IaxModem | undefined;
   let engine: Iax2EngineImpl | undefined;
   let socket: LoopbackUdpPort | undefined;

@@ -17,6 +17,7 @@ import {
 import {
   alignedSnr, concat, frames, logSpectralDistanceDb, multiTone, segmentalSnrDb, snrDb, speech, toneAmplitude,
 } from '../support/signals.js';
+import { describeWithPeer } from '../support/peers.js';
 
 async function encodeAll(factory: CodecFactory, pcm: Int16Array): Promise<Uint8Array[]> {
   const enc = await factory.createEncoder();
@@ -58,7 +59,7 @@ const CASES: Case[] = [
   { codec: 'gsm', payloadBytes: 33, delay: 0, minSnr: { speech: 8, tones: 7 }, minSegSnr: 8, bitExactEncoder: true },
 ];
 
-describe.skipIf(!ffmpegAvailable())('codec conformance against ffmpeg', () => {
+describeWithPeer('ffmpeg', ffmpegAvailable(), 'codec conformance against ffmpeg', () => {
   for (const c of CASES) {
     describe(c.codec, () => {
       const factory = codecFactory(c.codec);

@@ -1,7 +1,7 @@
 // Packaging trap (stack-notes §1.3): the addon's RUNPATH points at the build machine's directory.
 // Copy naudiodon's build/Release elsewhere, fix it with build/fix-rpath.mjs, and load the copy in a
 // child process: /proc/self/maps must show libportaudio.so.2 loaded from the copy, not the original.
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { naudiodonAvailable, repoRoot } from '../support/alsa.js';
+import { describeWithPeer } from '../support/peers.js';
 
 const release = join(repoRoot, 'node_modules/naudiodon/build/Release');
 const dirs: string[] = [];
@@ -38,7 +39,7 @@ function portaudioLoadedFrom(addon: string): string {
 
 const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
 
-describe.runIf(process.platform === 'linux' && naudiodonAvailable() && hasPatchelf())('fix-rpath', () => {
+describeWithPeer('patchelf and naudiodon on Linux', process.platform === 'linux' && naudiodonAvailable() && hasPatchelf(), 'fix-rpath', () => {
   it('a copied addon loads PortAudio from its own directory only after the fix, and the fix is idempotent', async () => {
     const dir = copyRelease();
     const addon = join(dir, 'naudiodon.node');

@@ -1,6 +1,6 @@
 // Real PortAudio (naudiodon's bundled ALSA build) through ALSA `file` PCMs defined in a private
 // .asoundrc (docs/testing.md §1.2). Content checks only: these PCMs are not paced in real time.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import type { AudioDeviceInfo } from '../../electron/core/media/audio-ports.js';
 import {
@@ -8,6 +8,7 @@ import {
   writeRawPcm, type AlsaHome,
 } from '../support/alsa.js';
 import { goertzelAmplitude } from '../support/signals.js';
+import { describeWithPeer } from '../support/peers.js';
 
 const amplitudeAt = goertzelAmplitude;
 
@@ -15,7 +16,7 @@ let alsa: AlsaHome;
 beforeAll(async () => { alsa = createAlsaHome(); await bundlePortAudioChild(); });
 afterAll(() => alsa?.cleanup());
 
-describe.runIf(naudiodonAvailable())('naudiodon adapter on ALSA file PCMs', () => {
+describeWithPeer('naudiodon (PortAudio) with the ALSA file PCMs', naudiodonAvailable(), 'naudiodon adapter on ALSA file PCMs', () => {
   it('lists the PCMs of the private asoundrc with host API + name keys and a default', async () => {
     const { value } = await runPortAudioChild<{ devices: AudioDeviceInfo[]; hostApis: string[] }>(alsa.home, { kind: 'list' });
     const keys = value.devices.map((d) => d.key);
@@ -83,7 +84,7 @@ describe.runIf(naudiodonAvailable())('naudiodon adapter on ALSA file PCMs', () =
   });
 });
 
-describe.runIf(naudiodonAvailable())('naudiodon adapter in a worker thread (the engine-worker design)', () => {
+describeWithPeer('naudiodon (PortAudio) with the ALSA file PCMs', naudiodonAvailable(), 'naudiodon adapter in a worker thread (the engine-worker design)', () => {
   it('plays and captures from a worker thread, twice in a row in the same process', async () => {
     rmSync(alsa.outFile, { force: true });
     const { value } = await runPortAudioChild<Array<{ framesWritten: number; sampleRate: number }>>(alsa.home, {
@@ -104,7 +105,7 @@ describe.runIf(naudiodonAvailable())('naudiodon adapter in a worker thread (the 
   });
 });
 
-describe.runIf(naudiodonAvailable())('naudiodon adapter when a device refuses', () => {
+describeWithPeer('naudiodon (PortAudio) with the ALSA file PCMs', naudiodonAvailable(), 'naudiodon adapter when a device refuses', () => {
   it('opens at the device rate when the requested rate is refused, and reports the real rate', async () => {
     rmSync(alsa.outFile, { force: true });
     const { value } = await runPortAudioChild<{ sampleRate: number; frameSamples: number; device: string; notice: string | null; framesWritten: number }>(
@@ -130,7 +131,7 @@ describe.runIf(naudiodonAvailable())('naudiodon adapter when a device refuses', 
   });
 });
 
-describe.runIf(naudiodonAvailable())('naudiodon adapter when a device stops', () => {
+describeWithPeer('naudiodon (PortAudio) with the ALSA file PCMs', naudiodonAvailable(), 'naudiodon adapter when a device stops', () => {
   it('reports a microphone that stops delivering audio through onError, and still closes', async () => {
     const { execFileSync } = await import('node:child_process');
     const { openSync, writeSync, closeSync, writeFileSync, constants } = await import('node:fs');

@@ -15,6 +15,7 @@ import { AuthMethod, FrameType, IaxSubclass, IeType, type Datagram } from '../..
 import { DEFAULT_RETRANSMIT } from '../../electron/core/iax2/transport/retransmit-policy.js';
 import { ScriptedPeer } from '../support/scripted-peer.js';
 import { tsharkAvailable, tsharkCheckTrace } from '../support/tshark.js';
+import { describeWithPeer } from '../support/peers.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -275,7 +276,7 @@ describe('the duplicate-dialog hazard (spec §3.4, R-8; docs/decisions.md D-29)'
 
 });
 
-describe.skipIf(!tsharkAvailable())('what we send, checked by Wireshark\'s dissector', () => {
+describeWithPeer('tshark', tsharkAvailable(), 'what we send, checked by Wireshark\'s dissector', () => {
   it('tshark decodes every frame of registration, keepalive and REGREL without a problem', async () => {
     const peer = await startPeer();
     peer.enableRegistrar({ users: { '1001': { secret: 's3cret' } } });

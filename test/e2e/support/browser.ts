@@ -1,10 +1,15 @@
 // Launches Debian's Chromium through playwright-core and records everything that should fail a test:
 // console errors, uncaught page errors, CSP violations and failed requests.
 
+import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--no-first-run'];
+
+/** The browser the renderer is tested in (Debian's chromium package; .ci/run installs it). */
+export const CHROMIUM = 'Chromium (/usr/bin/chromium)';
+export function chromiumAvailable(): boolean { return existsSync('/usr/bin/chromium'); }
 
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });

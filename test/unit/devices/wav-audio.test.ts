@@ -17,6 +17,7 @@ const decodeWav = (bytes: Uint8Array) => {
 };
 import { ToneGenerator } from '../../../electron/core/media/tones.js';
 import { sleep } from '../../support/wait.js';
+import { itWithPeer } from '../../support/peers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'redial-wav-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,7 +34,7 @@ describe('WAV PCM reading and writing', () => {
     expect(wav.pcm).toEqual(pcm);
   });
 
-  it.runIf(hasSox())('reads what sox writes: stereo 8-bit, float and 24-bit, mixed down to mono', () => {
+  itWithPeer('sox', hasSox(), 'reads what sox writes: stereo 8-bit, float and 24-bit, mixed down to mono', () => {
     for (const [args, tol] of [[['-b', '8', '-e', 'unsigned-integer'], 300], [['-b', '32', '-e', 'floating-point'], 2], [['-b', '24'], 2]] as const) {
       const f = join(dir, `s${args[1]}.wav`);
       execFileSync('sox', ['-n', '-r', '8000', '-c', '2', ...args, f, 'synth', '0.1', 'sine', '500', 'gain', '-6']);

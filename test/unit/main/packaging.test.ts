@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { minimatch } from 'minimatch';
+import { ensureBuilt } from '../../support/cli.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -102,7 +103,8 @@ async function workerPackages(workerFile: string): Promise<{ packages: Set<strin
 describe('the engine worker in a packaged app', () => {
   const worker = join(root, 'dist/electron/host/engine-worker.js');
 
-  it.skipIf(!existsSync(worker))('is unpacked from app.asar with every file and package it loads', async () => {
+  it('is unpacked from app.asar with every file and package it loads', async () => {
+    ensureBuilt();
     const { packages, ownFiles } = await workerPackages(worker);
     // The worker really does load native and wasm packages (so this test checks something).
     expect([...packages]).toEqual(expect.arrayContaining(['naudiodon', 'opusscript', 'opus-decoder', 'bindings']));
@@ -117,7 +119,7 @@ describe('the engine worker in a packaged app', () => {
     expect(unpacked('dist/renderer/index.html')).toBe(false);
     expect(unpacked('dist/preload/preload.cjs')).toBe(false);
     expect(unpacked('node_modules/preact/package.json')).toBe(false);
-  });
+  }, 120_000);
 });
 
 describe('npm start without the Electron binary', () => {

@@ -5,6 +5,7 @@ import { encodeFullFrame, encodeMiniFrame } from '../../../electron/core/iax2/wi
 import { IeWriter } from '../../../electron/core/iax2/wire/ies.js';
 import { FrameType, IaxSubclass, IeType } from '../../../electron/core/iax2/wire/types.js';
 import { field, tsharkAvailable, tsharkDecode } from '../../support/tshark.js';
+import { describeWithPeer } from '../../support/peers.js';
 
 const CLIENT = { address: '127.0.0.1', port: 40000 };
 const SERVER = { address: '127.0.0.1', port: 4569 };
@@ -80,7 +81,7 @@ describe('pcap byte layout', () => {
   });
 });
 
-describe.skipIf(!tsharkAvailable())('tshark reads our pcap', () => {
+describeWithPeer('tshark', tsharkAvailable(), 'tshark reads our pcap', () => {
   it('as IAX2 over IPv4 and IPv6, with valid IP and UDP checksums, at the stamped times', async () => {
     const packets = [
       { datagram: poke(10), src: CLIENT, dst: SERVER, atMs: 1_700_000_000_000 },

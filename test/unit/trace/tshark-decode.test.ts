@@ -1,7 +1,7 @@
 // Every frame kind, subclass and IE the client (or our scripted test peer) sends, encoded by our wire layer,
 // written to a pcap by trace/pcap.ts, and decoded by Wireshark's IAX2 dissector (tshark): the independent
 // decode must give back the type, subclass and IE values we put in, with nothing malformed or unknown.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { traceEntryFrom } from '../../../electron/core/iax2/trace/format.js';
 import { pcapFile, type PcapPacket } from '../../../electron/core/iax2/trace/pcap.js';
 import { maskOf, low32, prefsString, formatMaskOf } from '../../../electron/core/iax2/wire/formats.js';
@@ -10,6 +10,7 @@ import { IeWriter, encodeApparentAddr, encodeDateTime, encodeMsgCount } from '..
 import { ControlSubclass, FrameType, IaxSubclass, IeType } from '../../../electron/core/iax2/wire/types.js';
 import type { CodecName } from '../../../electron/core/media/codec.js';
 import { field, tsharkAvailable, tsharkCheckTrace, tsharkDecode, tsharkProblems, type TsharkPacket } from '../../support/tshark.js';
+import { describeWithPeer } from '../../support/peers.js';
 
 type Expected = string | number | bigint;
 
@@ -214,7 +215,7 @@ function matches(actual: string | undefined, expected: Expected): boolean {
 const cases = buildCases();
 let packets: TsharkPacket[] = [];
 
-describe.skipIf(!tsharkAvailable())('tshark decodes everything we send', () => {
+describeWithPeer('tshark', tsharkAvailable(), 'tshark decodes everything we send', () => {
   beforeAll(async () => {
     const pcap = pcapFile(cases.map((c, i): PcapPacket => ({
       datagram: c.bytes,
@@ -253,7 +254,7 @@ describe.skipIf(!tsharkAvailable())('tshark decodes everything we send', () => {
   });
 });
 
-describe.skipIf(!tsharkAvailable())('tsharkCheckTrace over a trace on non-standard ports', () => {
+describeWithPeer('tshark', tsharkAvailable(), 'tsharkCheckTrace over a trace on non-standard ports', () => {
   it('finds nothing wrong with a clean exchange, and flags a broken frame', async () => {
     const local = { address: '127.0.0.1', port: 40001 };
     const peer = { address: '127.0.0.1', port: 45555 };
