@@ -10,6 +10,17 @@ const extended = process.env.REDIAL_EXTENDED === '1';
 const INTEROP_WORKERS = 3;
 /** Tests of one interop file that run at once (it.concurrent: the codec calls), so 2 cores keep real time. */
 const INTEROP_CONCURRENCY = 2;
+/**
+ * The tests that measure real time itself — audio timing while a process or thread is stopped or blocked, the pacing
+ * of real devices — run last, one file at a time, with nothing else on the machine's cores (docs/testing.md). Every
+ * other test waits on conditions or runs on virtual time (test/support/fake-clock.ts).
+ */
+const REALTIME = [
+  'test/integration/cli-session.test.ts',
+  'test/integration/worker-blocking.test.ts',
+  'test/unit/devices/media-worker-timing.test.ts',
+  'test/unit/devices/wav-audio.test.ts',
+];
 
 // `electron` is aliased to a fake everywhere tests run: requiring the real package tries to download
 // the Electron binary (stack-notes §3.4), and the core must never need it anyway.
@@ -27,7 +38,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'main', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/interop/**', 'test/extended/**'] },
+        test: { name: 'main', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/interop/**', 'test/extended/**', ...REALTIME] },
       },
       {
         extends: true,
@@ -37,11 +48,15 @@ export default defineConfig({
           globalSetup: ['test/support/build-once.ts'],
         },
       },
+      {
+        extends: true,
+        test: { name: 'realtime', include: REALTIME, maxWorkers: 1, fileParallelism: false, sequence: { groupOrder: 2 } },
+      },
       // test/extended/ holds the long real-time runs (`npm run test:extended`), kept out of every `npm test`.
       ...(extended ? [{
         extends: true as const,
         test: {
-          name: 'extended', include: ['test/extended/**/*.test.ts'], maxWorkers: INTEROP_WORKERS, sequence: { groupOrder: 2 },
+          name: 'extended', include: ['test/extended/**/*.test.ts'], maxWorkers: INTEROP_WORKERS, sequence: { groupOrder: 3 },
           globalSetup: ['test/support/build-once.ts'],
         },
       }] : []),

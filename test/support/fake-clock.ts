@@ -46,10 +46,19 @@ export class FakeClock implements Clock {
     for (;;) {
       const next = this.popDue(end);
       if (!next) break;
-      this.t = next.at;
+      // A timer overdue after stall() fires late, at the time it finally runs.
+      this.t = Math.max(this.t, next.at);
       next.fire();
     }
     this.t = end;
+  }
+
+  /**
+   * Moves time forward by `ms` without firing anything, as a blocked event loop lets time pass; the timers that fell
+   * due fire at the next advance(), each late.
+   */
+  stall(ms: number): void {
+    this.t += ms;
   }
 
   /** Advances to the next timer and fires it (and any others due at the same instant). False if none. */
@@ -69,4 +78,18 @@ export class FakeClock implements Clock {
     if (best) this.timers = this.timers.filter((x) => x !== best);
     return best;
   }
+}
+
+/**
+ * The paced devices' timers (adapters/audio/frame-pacer.ts PacerTimers) on a FakeClock; `lateMs(i)` makes the i-th
+ * timer fire that much after its deadline, as a loaded machine's timers do.
+ */
+export function pacerTimers(clock: FakeClock, lateMs: (i: number) => number = () => 0):
+  { now(): number; setTimeout(fire: () => void, ms: number): unknown; clearTimeout(handle: unknown): void } {
+  let n = 0;
+  return {
+    now: () => clock.now(),
+    setTimeout: (fire, ms) => clock.setTimer(ms + lateMs(n++), fire),
+    clearTimeout: (handle) => { (handle as CancelTimer)(); },
+  };
 }

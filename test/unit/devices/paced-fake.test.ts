@@ -1,64 +1,63 @@
-// The paced fake sound device (electron/adapters/audio/paced-fake-audio.ts): real-time 20 ms pacing without
-// drift, catching up after a blocked event loop, exact content, and its lifecycle.
+// The paced fake sound device (electron/adapters/audio/paced-fake-audio.ts): 20 ms pacing without drift, catching
+// up after a blocked event loop, exact content, and its lifecycle — on virtual time (test/support/fake-clock.ts), so
+// a loaded machine changes nothing.
 import { afterEach, describe, expect, it } from 'vitest';
-import { performance } from 'node:perf_hooks';
 import { FramePacer } from '../../../electron/adapters/audio/frame-pacer.js';
 import { PacedFakeAudioSystem, fakeDevice, timingStats } from '../../../electron/adapters/audio/paced-fake-audio.js';
 import { BufferSource, fitFrame, functionSource } from '../../../electron/adapters/audio/pcm-sources.js';
 import { ToneGenerator, progressTone } from '../../../electron/core/media/tones.js';
-import { sleep } from '../../support/wait.js';
-
-const busyWait = (ms: number) => { const end = performance.now() + ms; while (performance.now() < end) { /* block */ } };
+import { FakeClock, pacerTimers } from '../../support/fake-clock.js';
 
 let system: PacedFakeAudioSystem | null = null;
 afterEach(async () => { await system?.closeAll(); system = null; });
 
-describe('paced fake device: real-time pacing', () => {
-  it('delivers one capture frame per 20 ms without accumulating drift over 2 s', async () => {
-    system = new PacedFakeAudioSystem({ captureSource: (rate) => functionSource((n) => (n % rate) / 4) });
+describe('paced fake device: pacing (virtual time)', () => {
+  it('delivers one capture frame per 20 ms, exactly, over 2 s, however late its timers fire', async () => {
+    const clock = new FakeClock(0);
+    // Timers fire 0-15 ms late, as on a loaded machine: lateness must never add up.
+    system = new PacedFakeAudioSystem({ timers: pacerTimers(clock, (i) => (i * 7) % 16), captureSource: (rate) => functionSource((n) => (n % rate) / 4) });
     const cap = await system.openCapture({ deviceKey: null, sampleRate: 16000 });
-    const arrivals: number[] = [];
-    cap.onFrame((pcm) => { expect(pcm.length).toBe(320); arrivals.push(performance.now()); });
-    const t0 = performance.now();
-    await sleep(2000);
-    const elapsed = performance.now() - t0;
+    const lengths: number[] = [];
+    cap.onFrame((pcm) => lengths.push(pcm.length));
+    clock.advance(2000);
     await cap.close();
-    const expected = Math.floor(elapsed / 20) + 1;
-    expect(Math.abs(arrivals.length - expected)).toBeLessThanOrEqual(2);
+    // Frames 0 … 100 fell due in 2 s (the last few may still wait for their late timer).
+    expect(lengths.length).toBeGreaterThanOrEqual(100);
+    expect(lengths.length).toBeLessThanOrEqual(101);
+    expect(lengths.every((n) => n === 320)).toBe(true);
     // Due times are exact multiples of the period from the start: timer lateness never adds up.
     const t = cap.timings;
-    for (let i = 0; i < t.length; i++) expect(t[i].dueMs - t[0].dueMs).toBeCloseTo(i * 20, 6);
-    // The last frame came within one period of when it was due (bounded drift).
-    const last = t[t.length - 1];
-    expect(last.actualMs - last.dueMs).toBeLessThan(20);
-    const stats = timingStats(t, 20);
-    console.log(`paced fake 2 s: ${stats.frames} frames, mean late ${stats.meanLateMs.toFixed(2)} ms, max ${stats.maxLateMs.toFixed(2)} ms`);
+    for (let i = 0; i < t.length; i++) expect(t[i].dueMs - t[0].dueMs).toBe(i * 20);
+    expect(Math.max(...t.map((x) => x.actualMs - x.dueMs))).toBeLessThan(16);
   });
 
   it('after the event loop was blocked, catches up with every overdue frame and records how late each was', async () => {
-    system = new PacedFakeAudioSystem();
+    const clock = new FakeClock(0);
+    system = new PacedFakeAudioSystem({ timers: pacerTimers(clock) });
     const play = await system.openPlayback({ deviceKey: null, sampleRate: 8000 });
     let pulls = 0;
     play.setSource(() => { pulls++; return new Int16Array(160); });
-    await sleep(100);
+    clock.advance(100);
     const before = play.framesPlayed;
-    busyWait(150);
-    await sleep(30);
+    clock.stall(150); // blocked: nothing runs
+    expect(play.framesPlayed).toBe(before);
+    clock.advance(30);
     const stats = timingStats(play.timings, 20);
     // Frames due during the block ran late by up to the block length; none was skipped.
     expect(stats.maxLateMs).toBeGreaterThan(100);
     expect(stats.lateFrames).toBeGreaterThanOrEqual(4);
-    expect(play.framesPlayed - before).toBeGreaterThanOrEqual(8);
+    expect(play.framesPlayed - before).toBe(9); // 100 … 280 ms
     expect(pulls).toBe(play.framesPlayed);
-    const indices = play.timings.map((t) => t.index);
+    const indices = play.timings.map((x) => x.index);
     expect(indices).toEqual(indices.map((_, i) => i));
   });
 
-  it('a pacer stopped inside its own tick delivers nothing more', async () => {
+  it('a pacer stopped inside its own tick delivers nothing more', () => {
+    const clock = new FakeClock(0);
     const seen: number[] = [];
-    const pacer: FramePacer = new FramePacer(5, (t) => { seen.push(t.index); if (t.index === 3) pacer.stop(); });
+    const pacer: FramePacer = new FramePacer(5, (t) => { seen.push(t.index); if (t.index === 3) pacer.stop(); }, pacerTimers(clock));
     pacer.start();
-    await sleep(60);
+    clock.advance(60);
     expect(seen).toEqual([0, 1, 2, 3]);
     expect(pacer.isRunning).toBe(false);
   });
@@ -66,16 +65,18 @@ describe('paced fake device: real-time pacing', () => {
 
 describe('paced fake device: content and lifecycle', () => {
   it('plays exactly what the source gives, frame by frame', async () => {
-    system = new PacedFakeAudioSystem();
+    const clock = new FakeClock(0);
+    system = new PacedFakeAudioSystem({ timers: pacerTimers(clock) });
     const play = await system.openPlayback({ deviceKey: null, sampleRate: 16000, frameMs: 10 });
     expect(play.frameSamples).toBe(160);
     const tone = new ToneGenerator({ repeat: true, segments: [{ frequencies: [1000], durationMs: 1000 }] }, 16000);
     const reference = new ToneGenerator(tone.spec, 16000);
     // Frames played before the source was attached are silence.
-    await sleep(25);
+    clock.advance(25);
     const silentFrames = play.framesPlayed;
+    expect(silentFrames).toBe(3);
     play.setSource(() => tone.read(160));
-    await sleep(200);
+    clock.advance(200);
     await play.close();
     const played = play.playedAudio();
     expect(played.length).toBe(play.framesPlayed * 160);
@@ -86,11 +87,12 @@ describe('paced fake device: content and lifecycle', () => {
   it('captures the fed source in order and reports it ended', async () => {
     const pcm = Int16Array.from({ length: 1000 }, (_, i) => i - 500);
     const src = new BufferSource(pcm);
-    system = new PacedFakeAudioSystem({ captureSource: () => src });
+    const clock = new FakeClock(0);
+    system = new PacedFakeAudioSystem({ timers: pacerTimers(clock), captureSource: () => src });
     const cap = await system.openCapture({ deviceKey: null, sampleRate: 8000 });
     const got: number[] = [];
     cap.onFrame((f) => got.push(...f));
-    await sleep(180);
+    clock.advance(180);
     await cap.close();
     expect(got.length).toBeGreaterThanOrEqual(1120);
     expect(Int16Array.from(got.slice(0, 1000))).toEqual(pcm);
@@ -99,7 +101,8 @@ describe('paced fake device: content and lifecycle', () => {
   });
 
   it('fits wrong-sized or failing pulls to a full frame and counts them', async () => {
-    system = new PacedFakeAudioSystem();
+    const clock = new FakeClock(0);
+    system = new PacedFakeAudioSystem({ timers: pacerTimers(clock) });
     const play = await system.openPlayback({ deviceKey: null, sampleRate: 8000 });
     let n = 0;
     play.setSource(() => {
@@ -107,7 +110,7 @@ describe('paced fake device: content and lifecycle', () => {
       if (n % 3 === 0) throw new Error('decoder bug');
       return n % 3 === 1 ? new Int16Array(100).fill(7) : new Int16Array(400).fill(9);
     });
-    await sleep(130);
+    clock.advance(130);
     await play.close();
     const f = play.playedAudio();
     expect(play.framesPlayed).toBeGreaterThanOrEqual(5);
@@ -141,11 +144,12 @@ describe('paced fake device: content and lifecycle', () => {
   });
 
   it('tones from the core play through it at the device rate', async () => {
-    system = new PacedFakeAudioSystem({ deviceRate: 48000 });
+    const clock = new FakeClock(0);
+    system = new PacedFakeAudioSystem({ deviceRate: 48000, timers: pacerTimers(clock) });
     const play = await system.openPlayback({ deviceKey: null });
     const tone = progressTone('busy', play.sampleRate);
     play.setSource(() => tone.read(play.frameSamples));
-    await sleep(100);
+    clock.advance(100);
     await play.close();
     expect(play.playedAudio().some((v) => Math.abs(v) > 1000)).toBe(true);
   });

@@ -55,7 +55,7 @@ describe('DevicePhoneMedia', () => {
     const audioB = await t.media.startCall(b);
     expect(t.audio.captures).toHaveLength(1);
     expect(t.audio.playbacks).toHaveLength(1);
-    await sleep(300);
+    await until('both calls sent 8 frames', () => a.sent.length >= 8 && b.sent.length >= 8);
     // Capture paces sending: about one 20 ms µ-law frame (160 bytes) per period, to both calls.
     for (const c of [a, b]) {
       expect(c.sent.length).toBeGreaterThanOrEqual(8);
@@ -63,7 +63,7 @@ describe('DevicePhoneMedia', () => {
     }
     audioA.setMuted(true);
     const before = a.sent.length;
-    await sleep(100);
+    await until('the muted call sends on', () => a.sent.length >= before + 3);
     expect(a.sent.length).toBeGreaterThan(before); // muted still sends (silence), keeping timestamps going
     expect(t.media.levels().inputDbfs).not.toBeNull();
     await audioA.close();
@@ -80,7 +80,9 @@ describe('DevicePhoneMedia', () => {
     const call = upCall('r');
     const audio = await t.media.startCall(call);
     await audio.startRecording(join(dir, 'call.wav'));
-    await sleep(400);
+    const mic = t.audio.captures[0]!;
+    const from = mic.timings.at(-1)?.index ?? 0;
+    await until('400 ms of audio recorded', () => (mic.timings.at(-1)?.index ?? 0) >= from + 20);
     await audio.stopRecording();
     await audio.close();
     const wav = decodeWav(new Uint8Array(await readFile(join(dir, 'call.wav'))));
@@ -95,9 +97,8 @@ describe('DevicePhoneMedia', () => {
   it('plays progress tones on the speaker and closes it when they stop', async () => {
     const t = setup({}, false);
     t.media.setTone('ringback');
-    await sleep(200);
+    await until('the ringback is heard', () => t.audio.playbacks.length === 1 && peak(t.audio.playbacks[0]!.playedAudio()) > 1000);
     expect(t.audio.playbacks).toHaveLength(1);
-    expect(peak(t.audio.playbacks[0].playedAudio())).toBeGreaterThan(1000);
     t.media.setTone(null);
     await until('the speaker closes', () => t.audio.playbacks[0].isClosed);
     expect(t.audio.playbacks[0].isClosed).toBe(true);
@@ -125,11 +126,12 @@ describe('DevicePhoneMedia', () => {
     expect(toneAmplitude(second, rate, 1477)).toBeGreaterThan(1000);
     await audio.close();
 
-    const quiet = new DevicePhoneMedia({ audio: new PacedFakeAudioSystem({ deviceRate: 16000 }), clock: new SystemClock(), localSounds: false });
+    const quietAudio = new PacedFakeAudioSystem({ deviceRate: 16000 });
+    const quiet = new DevicePhoneMedia({ audio: quietAudio, clock: new SystemClock(), localSounds: false });
     const silent = await quiet.startCall(upCall('q'));
     quiet.keyTones('5');
-    await sleep(150);
-    expect(peak((quiet as unknown as { speaker: { stream: { playedAudio(): Int16Array } } }).speaker.stream.playedAudio())).toBe(0);
+    await until('the key would have played', () => quietAudio.playbacks[0]!.framesPlayed >= 8);
+    expect(peak(quietAudio.playbacks[0]!.playedAudio())).toBe(0);
     await silent.close();
     await quiet.close();
   });
@@ -137,7 +139,7 @@ describe('DevicePhoneMedia', () => {
   it('rings on every output with "ring on all outputs", on one chosen device, or on the speaker', async () => {
     const all = setup({ ringAll: true }, false);
     all.media.setRinging(true);
-    await sleep(150);
+    await until('both outputs ring', () => all.audio.playbacks.length === 2);
     expect(all.audio.playbacks.map((p) => p.device?.name).sort()).toEqual(['Headset', 'Speakers']);
     all.media.setRinging(false);
     await until('the ring streams close', () => all.audio.playbacks.every((p) => p.isClosed));
@@ -146,14 +148,14 @@ describe('DevicePhoneMedia', () => {
 
     const one = setup({ ring: speakers.key }, false);
     one.media.setRinging(true);
-    await sleep(150);
+    await until('the chosen device rings', () => one.audio.playbacks.length > 0 && peak(one.audio.playbacks[0]!.playedAudio()) > 1000);
     expect(one.audio.playbacks.map((p) => p.device?.name)).toEqual(['Speakers']);
     expect(peak(one.audio.playbacks[0].playedAudio())).toBeGreaterThan(1000);
     await one.media.close();
 
     const spk = setup({ output: headset.key, ring: null }, false);
     spk.media.setRinging(true);
-    await sleep(150);
+    await until('the speaker rings', () => spk.audio.playbacks.length > 0 && peak(spk.audio.playbacks[0]!.playedAudio()) > 1000);
     expect(spk.audio.playbacks.map((p) => p.device?.name)).toEqual(['Headset']);
     expect(peak(spk.audio.playbacks[0].playedAudio())).toBeGreaterThan(1000);
   });
@@ -169,9 +171,9 @@ describe('DevicePhoneMedia', () => {
   it('recovers when the speaker disappears mid-call', async () => {
     const t = setup();
     const audio = await t.media.startCall(upCall('y'));
-    await sleep(60);
-    t.audio.playbacks[0].simulateFailure();
-    await sleep(100);
+    await until('the speaker plays', () => t.audio.playbacks[0]!.framesPlayed >= 2);
+    t.audio.playbacks[0]!.simulateFailure();
+    await until('a new speaker is opened', () => t.audio.playbacks.length === 2);
     expect(t.notices.map((n) => n.code)).toContain('device-lost');
     expect(t.audio.playbacks).toHaveLength(2);
     expect(t.audio.playbacks[1].isClosed).toBe(false);
@@ -192,7 +194,8 @@ describe('DevicePhoneMedia', () => {
       const audio = await started;
       const speaker = t.audio.playbacks.at(-1)!;
       const mic = t.audio.captures.at(-1)!;
-      await sleep(200);
+      // Time for a wrong release to happen: the microphone keeps feeding the call.
+      await until('the call sent 10 frames', () => call.sent.length >= 10 || speaker.isClosed || mic.isClosed);
       expect(speaker.isClosed).toBe(false);
       expect(mic.isClosed).toBe(false);
       expect(call.sent.length).toBeGreaterThanOrEqual(5); // the microphone feeds the call
