@@ -16,6 +16,7 @@ import { DEFAULT_RETRANSMIT } from '../../electron/core/iax2/transport/retransmi
 import { ScriptedPeer } from '../support/scripted-peer.js';
 import { tsharkAvailable, tsharkCheckTrace } from '../support/tshark.js';
 import { describeWithPeer } from '../support/peers.js';
+import { until } from '../support/wait.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -51,11 +52,6 @@ function waitFor(states: RegistrationState[], pred: (s: RegistrationState) => bo
     };
     tick();
   });
-}
-
-async function until(pred: () => boolean, ms: number): Promise<void> {
-  const t0 = Date.now();
-  while (!pred() && Date.now() - t0 < ms) await new Promise((r) => setTimeout(r, 10));
 }
 
 const account = (peer: ScriptedPeer, over: Partial<AccountConfig> = {}): AccountConfig =>
@@ -103,7 +99,7 @@ describe('registration against the scripted server', () => {
     const regack = peer.sent.map((s) => s.datagram).find((d) => d.kind === 'full' && d.frameType === FrameType.IAX && d.subclass === IaxSubclass.REGACK);
     if (!regack || regack.kind !== 'full') throw new Error('no REGACK sent');
     const acked = (): boolean => peer.fullFramesReceived(IaxSubclass.ACK).some((a) => a.timestamp === regack.timestamp);
-    await until(acked, 2000);
+    await until('our ACK of the REGACK reached the peer', acked, 2000);
     expect(acked()).toBe(true);
     // Every datagram both ways is in the trace, and the secret and MD5 result are not.
     expect(trace.filter((t) => t.direction === 'rx').length).toBe(peer.sent.length);
@@ -237,7 +233,7 @@ describe('registration against the scripted server', () => {
     const { engine, states } = await startEngine({ keepaliveMs: [100, 150] });
     engine.setAccounts([account(peer)]);
     await waitFor(states, (s) => s.status === 'registered');
-    await until(() => peer.fullFramesReceived(IaxSubclass.POKE).length >= 2, 5_000);
+    await until('two keepalive POKEs', () => peer.fullFramesReceived(IaxSubclass.POKE).length >= 2, 5_000);
     const pokes = peer.fullFramesReceived(IaxSubclass.POKE);
     expect(pokes.length).toBeGreaterThanOrEqual(2);
     expect(pokes.every((p) => p.destCall === 0)).toBe(true);
@@ -259,7 +255,7 @@ describe('the duplicate-dialog hazard (spec §3.4, R-8; docs/decisions.md D-29)'
     const { engine, states } = await startEngine();
     engine.setAccounts([account(peer)]);
     await waitFor(states, (s) => s.status === 'registered');
-    await until(() => peer.liveDialogs().length === 0, 5_000);
+    await until('the peer has no live dialog', () => peer.liveDialogs().length === 0, 5_000);
     const tokenised = peer.fullFramesReceived(IaxSubclass.REGREQ).filter((f) => (iesOf(f.payload).bytes(IeType.CALLTOKEN)?.length ?? 0) > 0);
     expect(tokenised).toHaveLength(3);
     expect(tokenised.every((f) => !f.retransmit)).toBe(true);
@@ -285,7 +281,7 @@ describeWithPeer('tshark', tsharkAvailable(), 'what we send, checked by Wireshar
     engine.on('trace', (e) => trace.push(e));
     engine.setAccounts([account(peer)]);
     await waitFor(states, (s) => s.status === 'registered');
-    await new Promise((r) => setTimeout(r, 200));
+    await until('a keepalive POKE went out', () => trace.some((e) => e.direction === 'tx' && e.subclass === 'POKE'), 2000);
     await engine.shutdown();
     const sent = trace.filter((e) => e.direction === 'tx');
     const subclasses = new Set(sent.map((e) => e.subclass));

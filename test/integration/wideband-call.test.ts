@@ -117,7 +117,8 @@ async function callWith(codec: CodecName): Promise<{ played: Int16Array; negotia
   const callerAudio = await caller.media.startCall(out);
   const speaker = callee.audio.playbacks[0]!;
   const startFrame = speaker.framesPlayed;
-  await sleep(2600);
+  // 2.6 s of the far end's audio played out.
+  await until('2.6 s played', () => speaker.framesPlayed >= startFrame + 130, 10_000);
   const pcm = speaker.playedAudio();
   const played = pcm.subarray(Math.min(pcm.length, (startFrame + 30) * speaker.frameSamples)); // skip the first 600 ms
   await callerAudio.close();

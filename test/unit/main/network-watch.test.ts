@@ -19,12 +19,14 @@ describe('network watch', () => {
   it('calls back once per change, not while nothing changes', async () => {
     let current: ReturnType<typeof import('node:os').networkInterfaces> = { wlan0: [iface('192.0.2.10')] };
     let changes = 0;
-    const stop = watchNetwork(() => { changes++; }, { intervalMs: 10, interfaces: () => current });
-    await new Promise((r) => setTimeout(r, 60));
+    let polls = 0;
+    const stop = watchNetwork(() => { changes++; }, { intervalMs: 10, interfaces: () => { polls++; return current; } });
+    await until('five polls', () => polls >= 5, 1000);
     expect(changes).toBe(0);
     current = { wwan0: [iface('203.0.113.5')] };
     await until('change seen', () => changes === 1, 1000);
-    await new Promise((r) => setTimeout(r, 60));
+    const seen = polls;
+    await until('five more polls', () => polls >= seen + 5, 1000);
     expect(changes).toBe(1);
     stop();
   });

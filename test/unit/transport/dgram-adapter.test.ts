@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { DgramUdpBinder } from '../../../electron/adapters/dgram-udp.js';
 import type { UdpEndpoint } from '../../../electron/core/ports.js';
+import { until } from '../../support/wait.js';
 
 describe('DgramUdpBinder', () => {
   it('falls back to an ephemeral port when the preferred one is taken, or fails with the port named', async () => {
@@ -32,7 +33,7 @@ describe('DgramUdpBinder', () => {
     rx.onDatagram((data) => received.push(data[0] ?? -1));
     for (let i = 0; i < 5; i++) tx.send(Uint8Array.of(i), rx.local);
     await tx.close();
-    await new Promise((r) => setTimeout(r, 100));
+    await until('the queued datagrams arrive after close', () => received.length === 5, 2000);
     expect(received.sort()).toEqual([0, 1, 2, 3, 4]);
     await rx.close();
   });
