@@ -67,10 +67,6 @@ export class DelayFloor {
   /** The floor and the reference for the last `now` asked, until the next add. */
   private readonly cache = { now: Number.NaN, floor: 0, reference: 0 };
 
-  get known(): boolean {
-    return this.recent.length > 0;
-  }
-
   /** The floor at local time `now` (0 before the first frame). */
   at(now: number): number {
     return this.projectTo(now).floor;

@@ -48,9 +48,9 @@ export interface JitterSettings {
   /** Upper bound on the buffering delay above the minimum network delay (Asterisk max_jitterbuf). */
   readonly maxMs: number;
   /**
-   * A frame more than 2 × jitter + this earlier than the delay floor, or that far behind the newest timestamp, or
-   * later than the floor + maxMs + that margin, does not fit the stream: it is held, and is either part of a
-   * timestamp jump (resync) or an outlier that never touches the estimate. null trusts every timestamp.
+   * A frame later than the delay floor by more than 2 × jitter + this does not fit the stream (nor does one far
+   * earlier than the recent frames, or one in a place already taken): it is held, and is either part of a timestamp
+   * jump (resync) or an outlier that never touches the estimate. null trusts every timestamp.
    */
   readonly resyncThresholdMs: number | null;
   /** Consecutive frames off the stream, agreeing with each other, that confirm a timestamp jump (Asterisk: > 3). */
@@ -107,7 +107,7 @@ export interface JitterStats {
   readonly grown: number;
   /** Moving loss percentage (weight 499/500 as Asterisk's losspct), for IAX2 RR_LOSS. */
   readonly lossPercent: number;
-  /** How fast the delay floor climbs: the sender's clock running this many percent slower than ours. */
+  /** How fast the delay floor climbs: the sender's clock runs this many percent slower than ours (negative: faster). */
   readonly driftPercent: number;
   readonly silent: boolean;
 }
