@@ -18,8 +18,8 @@ const INTEROP_CONCURRENCY = 2;
 const REALTIME = [
   'test/integration/cli-session.test.ts',
   'test/integration/worker-blocking.test.ts',
-  'test/unit/devices/media-worker-timing.test.ts',
-  'test/unit/devices/wav-audio.test.ts',
+  'test/unit/host/media-worker-timing.test.ts',
+  'test/unit/adapters/audio/wav-audio.test.ts',
   // the jitter buffer's delay on Asterisk's relayed timestamps, against thresholds in milliseconds
   'test/interop/jitter-asterisk.test.ts',
 ];

@@ -1,6 +1,6 @@
 // Cost of the speakerphone processing per 20 ms frame, per stage and for the whole chain, at 8 and 16 kHz.
 // Worst case for the echo canceller: far-end white noise through a 100 ms room, so it adapts on every block
-// (speech has pauses during which it does not). Timing only; the quality figures are asserted in test/unit/dsp.
+// (speech has pauses during which it does not). Timing only; the quality figures are asserted in test/unit/media/dsp.
 import { performance } from 'node:perf_hooks';
 import type { BenchSection } from './bench-types.js';
 import { AutomaticGainControl } from '../../electron/core/media/dsp/agc.js';
@@ -86,7 +86,7 @@ export async function run(): Promise<BenchSection> {
     rows,
     notes: [
       `${FRAMES} frames per stage after ${WARMUP_FRAMES} warm-up frames; far end = white noise (the canceller adapts every block).`,
-      'Quality (asserted in test/unit/dsp): ERLE ≥ 20 dB after convergence on speech at 8 and 16 kHz, double talk, NS, AGC.',
+      'Quality (asserted in test/unit/media/dsp): ERLE ≥ 20 dB after convergence on speech at 8 and 16 kHz, double talk, NS, AGC.',
     ],
   };
 }

@@ -1,7 +1,7 @@
 // The real Asterisk 22 matches frames to dialogs as test/support/asterisk-model.ts models it: the same frame scripts
 // (test/support/asterisk-matching-cases.ts) run here against ../shared/asterisk and in
-// test/unit/transport/asterisk-model.test.ts against the model. The fake-time set-up tests
-// (test/unit/transport/setup-under-loss.test.ts) are only as good as this agreement.
+// test/unit/iax2/transport/asterisk-model.test.ts against the model. The fake-time set-up tests
+// (test/unit/iax2/transport/setup-under-loss.test.ts) are only as good as this agreement.
 import { afterEach, expect, it } from 'vitest';
 import { asteriskAvailable, useAsterisk } from '../support/asterisk.js';
 import { cleanUpMatching, MATCHING_CASES, type MatchingPeer } from '../support/asterisk-matching-cases.js';

@@ -1,6 +1,6 @@
 // Frame scripts that pin down how Asterisk 22 matches frames to dialogs (the rules test/support/asterisk-model.ts
 // models, M-1…M-6). Each case drives a peer through exact frames and checks what it answers and which dialogs it
-// then holds. test/unit/transport/asterisk-model.test.ts runs them against the model, and
+// then holds. test/unit/iax2/transport/asterisk-model.test.ts runs them against the model, and
 // test/interop/asterisk-matching.test.ts against the real Asterisk 22: the same expectations must hold in both, which
 // is what lets the fake-time set-up tests trust the model.
 import { md5Response } from '../../electron/core/iax2/auth.js';

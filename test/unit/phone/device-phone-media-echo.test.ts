@@ -3,7 +3,7 @@
 // (the decoded payloads of call.sendVoice): echo canceller on, off and switched live, devices at different periods
 // with late callbacks, a microphone on its own drifting clock, a hold in the middle of the call, AGC stats.
 import { afterEach, describe, expect, it } from 'vitest';
-import { FAR_TEXT, spoken } from '../dsp/echo-scenario.js';
+import { FAR_TEXT, spoken } from '../media/dsp/echo-scenario.js';
 import type { AudioSystem, OpenStreamOptions } from '../../../electron/core/media/audio-ports.js';
 import type { CodecName } from '../../../electron/core/media/codec.js';
 import { codecFactory } from '../../../electron/core/media/codecs/registry.js';

@@ -28,7 +28,7 @@ export const DEFAULT_RETRANSMIT: RetransmitPolicy = {
   // Below RFC 6298's 1 s: the first frame of a dialog is the stateless CALLTOKEN probe, whose duplicates cost the
   // server nothing, and whose answer gives the first RTT sample (later dialogs start from the transport's per-peer
   // estimate). Against the Asterisk model at 20 % loss, 300 ms instead of 500 ms took the p95 set-up from 2.5 s to
-  // 1.9 s (test/unit/transport/setup-under-loss.test.ts prints the figures).
+  // 1.9 s (test/unit/iax2/transport/setup-under-loss.test.ts prints the figures).
   unmeasuredRtoMs: 300,
   // Asterisk's own floor is 100 ms (MIN_RETRY_TIME); 200 ms leaves room for a busy server's processing time.
   minRtoMs: 200,
