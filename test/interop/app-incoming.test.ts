@@ -2,7 +2,7 @@
 // WebSocket contract, as the renderer drives it) from the real Asterisk 22: a call file to IAX2/bob, answered at
 // once and answered after it has rung, with the audio checked both ways — Asterisk's 1004 Hz milliwatt tone must
 // come out of bob's speaker, and bob's 1300 Hz microphone tone must reach Asterisk (MixMonitor's receive-side
-// recording).
+// recording). Also a caller that gives up while bob rings (Dial() timeout): a missed call on bob's phone.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
@@ -88,5 +88,25 @@ describeWithPeer('Asterisk 22 (../shared/asterisk)', asteriskAvailable(), 'incom
     expect(toneCoverage(lastSeconds(heard, 1.5), heard.sampleRate, BOB_TONE_HZ)).toBeGreaterThanOrEqual(TONE_PRESENT);
     expect(bob.notices().filter((n) => n.level === 'error')).toEqual([]);
     expect(await pbx().dbGet('redial-dial', 'status')).toBe('ANSWER');
+  });
+
+  it('Dial(IAX2/bob,3) (615) gives up while bob rings: the call ends on bob's phone as a missed call in the history and its counter', async () => {
+    await bob.api.request('history:seen');
+    const earlier = new Set(bob.seen('call:incoming').map((c) => c.id));
+    const alice = redialAs(pbx(), 'alice', 'call', ['615', '--codec', 'ulaw']);
+    const incoming = await bob.next('call:incoming', (c) => !earlier.has(c.id));
+    expect(incoming).toMatchObject({ direction: 'incoming', remoteNumber: '2001' });
+    // Nobody answers: Asterisk's Dial() timeout cancels the leg to bob (HANGUP to us), then hangs alice up.
+    const ended = await bob.next('call:ended', (e) => e.call.id === incoming.id, 10_000);
+    expect(ended.end.by).toBe('remote');
+    expect(ended.history).toMatchObject({ direction: 'incoming', number: '2001', outcome: 'missed' });
+    expect(ended.history.answeredAt).toBeUndefined();
+    expect(await bob.api.request('call:list')).toEqual([]);
+    expect((await bob.api.request('history:missed')).unseen).toBe(1);
+    expect((await bob.api.request('history:list', { limit: 1 }))[0]).toMatchObject({ id: ended.history.id, outcome: 'missed' });
+    expect(await alice.exited()).not.toBe(0); // alice was never answered
+    expect(await pbx().dbGet('redial-dial', 'status-615')).toBe('NOANSWER');
+    expect(bob.notices().filter((n) => n.level === 'error')).toEqual([]);
+    expect((await bob.api.request('history:seen')).unseen).toBe(0);
   });
 });
