@@ -90,7 +90,7 @@ describeWithPeer('Asterisk 22 (../shared/asterisk)', asteriskAvailable(), 'incom
     expect(await pbx().dbGet('redial-dial', 'status')).toBe('ANSWER');
   });
 
-  it('Dial(IAX2/bob,3) (615) gives up while bob rings: the call ends on bob's phone as a missed call in the history and its counter', async () => {
+  it('Dial(IAX2/bob,3) (615) gives up while bob rings: the call ends on his phone as a missed call in the history and its counter', async () => {
     await bob.api.request('history:seen');
     const earlier = new Set(bob.seen('call:incoming').map((c) => c.id));
     const alice = redialAs(pbx(), 'alice', 'call', ['615', '--codec', 'ulaw']);
