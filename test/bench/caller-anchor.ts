@@ -1,7 +1,7 @@
 // The anchor for Redial's cost per call ("CPU per call ≤ 0.5× Asterisk-as-caller at 50 concurrent calls"): one
 // stock Asterisk 22 runs Echo() (extension 601 of test/asterisk/pbx); a second Asterisk (test/asterisk/caller)
 // places N calls into it as the user `loadgen`, each running Milliwatt() (a tone out, the echo in and discarded),
-// while Redial places N calls into the same Echo() at the same time. CPU of each side comes from /proc/<pid>/stat
+// while Redial places N calls into the same Echo() at the same time. CPU of each side comes from /proc (proc-stat.ts)
 // over the same window, so the ratio is measured in one run on one machine, whatever else the machine is doing.
 //
 // Two phases, each with its own Asterisk caller calls as the anchor:
@@ -174,14 +174,14 @@ export async function run(): Promise<BenchSection[]> {
       notes: [
         `\`redial load\` / Asterisk CPU per call at ${calls} concurrent calls: **${load.ratio.toFixed(2)}×** (goal ≤ 0.5×); load average at the end ${la(loadAvgLoad)}.`,
         `The app's path (a \`redial call\` process per call: PhoneService, DevicePhoneMedia, paced fake sound card) / Asterisk at ${appCalls} calls: **${app.ratio.toFixed(2)}×**; load average ${la(loadAvgApp)}.`,
-        'Both callers run at the same time into one Echo(); CPU = utime + stime of every process involved, from /proc/<pid>/stat over the same window after 3 s of settling.',
+        'Both callers run at the same time into one Echo(); CPU = run time of every thread of every process involved (/proc/<pid>/task/*/schedstat) over the same window, after 3 s of settling.',
         '2 cores shared with other work: absolute figures move with the machine\'s load, the ratio is what this measures.',
       ],
     }, {
       title: `Idle: \`redial register\` registered to Asterisk 22 for ${idleSeconds} s (front + session process)`,
       columns: ['process tree', '% of one core', 'RSS MiB'],
       rows: [['redial register (qualify=yes on the server; our NAT keepalive every 20-25 s)', idle.percent.toFixed(3), (idle.rssBytes / 1048576).toFixed(1)]],
-      notes: ['Goal: ≤ 0.1 % of one core. utime + stime from /proc/<pid>/stat of both processes over the window, which starts 30 s after registration (start-up done).',
+      notes: ['Goal: ≤ 0.1 % of one core. Run time of every thread of both processes over the window, which starts 30 s after registration (start-up done).',
         'The window includes Asterisk\'s qualify POKEs (every 60 s), our keepalive POKEs (20-25 s), refreshes and the network watch (every 5 s).'],
     }];
   } finally {
