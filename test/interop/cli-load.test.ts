@@ -8,12 +8,27 @@ import { describeWithPeer } from '../support/peers.js';
 import { freeUdpPort } from '../support/udp-port.js';
 import { until, untilAsync } from '../support/wait.js';
 
+interface Percentiles { readonly count: number; readonly min: number; readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number }
 interface Report extends CliEventLine {
-  readonly attempted: number; readonly answered: number; readonly failed: number; readonly stopped: string;
+  readonly attempted: number; readonly answered: number; readonly failed: number; readonly answerRatio: number;
+  readonly stopped: string; readonly undrained: number;
+  readonly thresholds: { readonly maxSetupMs?: { readonly crossed: boolean; readonly slowest: number; readonly slowCalls: number } };
   readonly failures: readonly { key: string; count: number }[];
   readonly media: { readonly totals: { readonly framesSent: number; readonly framesReceived: number; readonly latePercent: number } };
-  readonly setupMs?: { readonly count: number; readonly max: number };
+  readonly setupMs?: Percentiles;
   readonly process: { readonly cpuPercent: number; readonly peakCalls: number };
+}
+
+/** Nearest-rank percentiles are measured values in order (docs/scenarios.md §5). */
+function expectOrdered(p: Percentiles | undefined, count: number): Percentiles {
+  expect(p?.count).toBe(count);
+  const q = p!;
+  expect(q.min).toBeGreaterThan(0);
+  expect(q.min).toBeLessThanOrEqual(q.p50);
+  expect(q.p50).toBeLessThanOrEqual(q.p95);
+  expect(q.p95).toBeLessThanOrEqual(q.p99);
+  expect(q.p99).toBeLessThanOrEqual(q.max);
+  return q;
 }
 
 describeWithPeer('Asterisk 22 (../shared/asterisk)', asteriskAvailable(), 'redial load against Asterisk 22', () => {
@@ -33,14 +48,15 @@ describeWithPeer('Asterisk 22 (../shared/asterisk)', asteriskAvailable(), 'redia
     return r as Report;
   };
 
-  it('20 calls into Echo(): all answered, audio comes back, every channel cleared on the server; exit 0', async () => {
+  it('20 calls into Echo(): all answered, set-up percentiles in order and under the limit, audio comes back, every channel cleared on the server; exit 0', async () => {
     const before = Number(/(\d+) calls? processed/.exec(await pbx().cli('core show channels count'))?.[1] ?? 0);
     const cli = redial(['load', '--server', pbx().server, '--user', 'alice', '--dial', '601', '--calls', '20', '--rate', '10',
       '--duration', '6', '--max-failures', '0', '--max-setup-ms', '5000'], { REDIAL_SECRET: 'alice-secret' });
     expect(await cli.exited(60_000)).toBe(0);
     const r = report(cli);
-    expect(r).toMatchObject({ attempted: 20, answered: 20, failed: 0, stopped: 'duration', process: { peakCalls: 20 } });
-    expect(r.setupMs?.count).toBe(20);
+    expect(r).toMatchObject({ attempted: 20, answered: 20, failed: 0, answerRatio: 1, stopped: 'duration', undrained: 0, process: { peakCalls: 20 } });
+    const setup = expectOrdered(r.setupMs, 20);
+    expect(r.thresholds.maxSetupMs).toMatchObject({ crossed: false, slowest: setup.max, slowCalls: 0 });
     // Echo() sends back what it gets: the calls received about as many frames as they sent.
     expect(r.media.totals.framesSent).toBeGreaterThan(20 * 50 * 2);
     expect(r.media.totals.framesReceived).toBeGreaterThan(r.media.totals.framesSent * 0.9);
@@ -59,6 +75,30 @@ describeWithPeer('Asterisk 22 (../shared/asterisk)', asteriskAvailable(), 'redia
     expect(r.failed).toBeGreaterThanOrEqual(2);
     expect(r.failures[0].key).toMatch(/^busy \(17/);
   }, 60_000);
+
+  it('calls answered after 2 s of ringing cross --max-setup-ms 1000: the report says so, exit 12', async () => {
+    const cli = redial(['load', '--server', pbx().server, '--user', 'alice', '--dial', '605', '--calls', '2', '--rate', '10',
+      '--duration', '4', '--max-setup-ms', '1000'], { REDIAL_SECRET: 'alice-secret' });
+    expect(await cli.exited(60_000)).toBe(12);
+    const r = report(cli);
+    expect(r).toMatchObject({ attempted: 2, answered: 2, failed: 0, answerRatio: 1 });
+    // 605 is Ringing(), Wait(2), Answer(): every set-up takes the two seconds, and both calls are over the limit.
+    const setup = expectOrdered(r.setupMs, 2);
+    expect(setup.min).toBeGreaterThanOrEqual(1900);
+    expect(r.thresholds.maxSetupMs).toMatchObject({ crossed: true, slowest: setup.max, slowCalls: 2 });
+  }, 60_000);
+
+  it('Ctrl-C (SIGINT) mid-run: every call is hung up and acknowledged, the server clears them at once; report, exit 0', async () => {
+    const cli = redial(['load', '--server', pbx().server, '--user', 'alice', '--dial', '601', '--calls', '10', '--rate', '10',
+      '--duration', '120'], { REDIAL_SECRET: 'alice-secret' });
+    await cli.waitForEvent((e) => e.event === 'progress' && e.up === 10, 60_000);
+    expect(await pbx().activeChannels()).toBeGreaterThanOrEqual(10);
+    cli.kill('SIGINT');
+    expect(await cli.exited(30_000)).toBe(0);
+    expect(report(cli)).toMatchObject({ stopped: 'interrupted', undrained: 0, attempted: 10, answered: 10, failed: 0, failures: [] });
+    // Each call got our HANGUP: a call we abandoned would stay up on Asterisk until its PING (every 21 s) went unanswered.
+    await untilAsync('Asterisk has no channel left', async () => (await pbx().activeChannels()) === 0, 5_000);
+  }, 90_000);
 
   it('load against listen --echo (peer to peer, no PBX): every call answered, audio reflected', async () => {
     const port = await freeUdpPort();

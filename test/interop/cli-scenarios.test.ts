@@ -75,6 +75,8 @@ describeWithPeer('Asterisk 22 (../shared/asterisk)', asteriskAvailable(), 'redia
     expect(line).toMatch(/^call 1 \(alice\): FAILED at step 3 \(line 5, expect a 440 Hz tone \(±20 Hz\) for 0\.2 s within 2 s\): not heard within 2 s; heard loudest -\d+\.\d dBFS, a 100[0-9] Hz tone/);
     const report = junit('wrong.xml');
     expect(report).toMatchObject({ tests: 4, failures: 1, skipped: 1 });
-    expect(report.xml).toMatch(/<failure type="step-failed" message="not heard within 2 s; heard loudest [^"]*a 100\d Hz tone/);
+    // The failure sits in step 3's test case (named for the step, with its line), the hangup after it is skipped.
+    expect(report.xml).toMatch(/<testcase classname="wrong tone\.call 1 \(alice\)" name="step 3: expect a 440 Hz tone [^"]*"[^>]* line="5">\s*<failure type="step-failed" message="not heard within 2 s; heard loudest [^"]*a 100\d Hz tone/);
+    expect(report.xml).toMatch(/name="step 4: hang up"[^>]*>\s*<skipped/);
   }, 60_000);
 });
