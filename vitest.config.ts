@@ -18,6 +18,8 @@ const INTEROP_CONCURRENCY = 2;
 const REALTIME = [
   'test/integration/cli-session.test.ts',
   'test/integration/worker-blocking.test.ts',
+  // two whole phones on one thread keeping up with their paced devices
+  'test/integration/wideband-call.test.ts',
   'test/unit/host/media-worker-timing.test.ts',
   'test/unit/adapters/audio/wav-audio.test.ts',
   // the jitter buffer's delay on Asterisk's relayed timestamps, against thresholds in milliseconds

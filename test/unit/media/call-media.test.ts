@@ -6,13 +6,13 @@ import { TypedEmitter } from '../../../electron/core/util/typed-emitter.js';
 import type { FrameProcessor, RecordingFormat, RecordingSink } from '../../../electron/core/media/call-media.js';
 import { ulawCodec } from '../../../electron/core/media/codecs/g711.js';
 import { DBFS_FLOOR, rmsDbfs } from '../../../electron/core/media/levels.js';
-import { ManualClock, deliver, makeMedia } from './call-media-harness.js';
+import { ManualClock, deliver, makeMedia, trackedCodecs } from './call-media-harness.js';
 import { concat, dbfsOfSine, rms, sineFrames, toneFraction } from '../../support/signals.js';
 
 const RATE = 48000;
 const FRAME = 960; // 20 ms at 48 kHz
 
-async function captureTone(codec: 'ulaw' | 'g722', freq: number, frames: number, amplitude = 10000) {
+async function captureTone(codec: 'ulaw' | 'g722' | 'opus', freq: number, frames: number, amplitude = 10000) {
   const clock = new ManualClock();
   const tx = await makeMedia(codec, clock);
   for (const f of sineFrames(RATE, FRAME, frames, freq, amplitude)) tx.media.capture(f);
@@ -44,6 +44,19 @@ describe('CallMedia: round trip through real codecs', () => {
     const played = concat(deliver(rx.media, clock, tx.sent, 'g722').slice(10, 35));
     expect(toneFraction(played, 5000, RATE)).toBeGreaterThan(0.9);
     expect(Math.abs(rmsDbfs(played) - dbfsOfSine(8000))).toBeLessThan(1.5);
+  });
+  it('Opus: the decoder is ready when create() resolves, so the very first frame received is decoded, not concealed', async () => {
+    // The Opus decoder loads WASM asynchronously; CallMedia.create awaits it, so no frame that arrives after the
+    // call's media exists can find it missing (test/integration/wideband-call.test.ts measured silence for other
+    // reasons: a stalled thread).
+    const tx = await captureTone('opus', 6000, 50, 8000);
+    expect(tx.sent.length).toBe(50);
+    const clock = new ManualClock();
+    const rx = await makeMedia('opus', clock);
+    const out = deliver(rx.media, clock, tx.sent, 'opus');
+    const s = rx.media.stats();
+    expect(s).toMatchObject({ rxCodec: 'opus', framesReceived: 50, framesDecoded: 50, decodeErrors: 0, concealedMs: 0 });
+    expect(toneFraction(concat(out.slice(10, 35)), 6000, RATE)).toBeGreaterThan(0.9);
   });
 });
 
@@ -220,7 +233,8 @@ describe('CallMedia: network impairments reach the stats', () => {
 describe('CallMedia: robustness and codec changes', () => {
   it('survives a flood of random frames: pull() keeps its shape, the buffer stays bounded', async () => {
     const clock = new ManualClock();
-    const { media } = await makeMedia('ulaw', clock);
+    const tracked = trackedCodecs();
+    const { media } = await makeMedia('ulaw', clock, { codecs: tracked.codecs });
     let seed = 12345;
     const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
     const codecs = ['ulaw', 'alaw', 'gsm', 'g722', 'slin', 'opus'] as const;
@@ -231,7 +245,7 @@ describe('CallMedia: robustness and codec changes', () => {
       media.receive({ codec: codecs[Math.floor(rnd() * codecs.length)], timestamp, payload });
       if (i % 10 === 0) expect(media.pull().length).toBe(FRAME);
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await tracked.decodersReady(); // every codec's decoder, then a clean stretch
     for (let i = 0; i < 200; i++) {
       clock.t += 20;
       expect(media.pull().length).toBe(FRAME);
@@ -246,13 +260,14 @@ describe('CallMedia: robustness and codec changes', () => {
     const narrow = await captureTone('ulaw', 1000, 30, 8000);
     const wide = await captureTone('g722', 5000, 60, 8000);
     const clock = new ManualClock();
-    const { media } = await makeMedia('ulaw', clock);
+    const { codecs, decodersReady } = trackedCodecs();
+    const { media } = await makeMedia('ulaw', clock, { codecs });
     const out: Int16Array[] = [];
     for (let i = 0; i < 90; i++) {
       clock.t = 20 * i + 30;
       const useWide = i >= 30;
       media.receive({ codec: useWide ? 'g722' : 'ulaw', timestamp: 20 * i, payload: (useWide ? wide.sent[i - 30] : narrow.sent[i]).payload });
-      if (i === 30) await new Promise((r) => setTimeout(r, 10)); // the G.722 decoder is created asynchronously
+      if (i === 30) await decodersReady(); // the G.722 decoder is created asynchronously
       clock.t = 20 * i + 40;
       out.push(media.pull());
     }
