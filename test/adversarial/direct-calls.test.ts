@@ -129,7 +129,8 @@ describe('direct calls need a call token', () => {
       for (const f of frames) { requests.push(f.length); p.socket.send(f, l.port, '127.0.0.1'); }
     });
     await until('all handled', () => l.socket.rxPackets === requests.length);
-    await sleep(50); // replies are sent synchronously on receipt; let them land
+    // Replies are sent synchronously on receipt (so `sent` is complete); wait for the four answered ones to land.
+    await until('the replies landed', () => peers.every((p) => p.got.length >= 4));
     const received = requests.reduce((a, b) => a + b, 0);
     const sent = l.socket.sentExcept([]);
     expect(sent.bytes).toBeLessThanOrEqual(received);
@@ -150,9 +151,9 @@ describe('stateless answers only to those we have business with', () => {
     for (const f of [stateless(IaxSubclass.POKE), stateless(IaxSubclass.PING), stateless(IaxSubclass.LAGRQ),
       stateless(IaxSubclass.HANGUP, 12345)]) stranger.socket.send(f, l.port, '127.0.0.1');
     await until('handled', () => l.socket.rxPackets === 4);
-    await sleep(50);
-    expect(stranger.got).toEqual([]);
+    // Replies go out synchronously on receipt: nothing sent by now means nothing will reach the stranger.
     expect(l.socket.sentExcept([]).packets).toBe(0);
+    expect(stranger.got).toEqual([]);
 
     // A caller that did the token round trip is known for a while: its POKE (qualify) is answered.
     const c = await caller();
@@ -193,8 +194,13 @@ describe('voice goes only to a caller that receives us', () => {
     // The caller vanishes (no HANGUP: a crash, a cable pulled); our next reliable frame goes unanswered.
     c.vanish();
     theirs.sendText('are you there?');
+    // Once the peer has been silent for 300 ms past that frame, voice is withheld: probe with one frame at a time.
+    await until('voice withheld from the silent caller', () => {
+      const before = l.engine.stateSizes().voiceWithheld;
+      theirs.sendVoice(new Uint8Array(160).fill(1), 20);
+      return l.engine.stateSizes().voiceWithheld > before;
+    }, 5000);
     const withheldBefore = l.engine.stateSizes().voiceWithheld;
-    await sleep(400);
     for (let i = 0; i < 10; i++) theirs.sendVoice(new Uint8Array(160).fill(1), 20);
     expect(l.engine.stateSizes().voiceWithheld - withheldBefore).toBe(10);
   });

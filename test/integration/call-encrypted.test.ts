@@ -149,6 +149,8 @@ describe('encrypted outgoing call (spec §7)', () => {
 
   it("a server that does not encrypt with us cannot make us accept garbage: 'on' ignores stray undecryptable frames after ACCEPT", async () => {
     const { peer, engine } = await rig();
+    const trace: TraceEntry[] = [];
+    engine.on('trace', (t) => trace.push(t));
     peer.serve = { secret: 's3cret', encryption: 'yes' };
     const call = engine.dial({ accountId: 'acc', number: '600' });
     const w = watchCall(call);
@@ -163,7 +165,7 @@ describe('encrypted outgoing call (spec §7)', () => {
       junk[10] = 0xff; // whatever the key, not a frame type in clear either
       peer.injectRaw(junk);
     }
-    await sleep(100);
+    await until('the junk dropped', () => trace.filter((t) => t.kind === 'malformed' && /does not decrypt/.test(t.error ?? '')).length === 3);
     peer.sendMini(3000, new Uint8Array(160).fill(3));
     peer.sendVoiceFull(2, 3020, new Uint8Array(160).fill(4));
     await w.until('voice after junk', () => w.voice.some((v) => v.payload[0] === 4));

@@ -156,8 +156,12 @@ export class SoakRig {
     const calleeAudioSystem = makeAudio(device, 700);
     const calleeMedia = new DevicePhoneMedia({ audio: calleeAudioSystem, clock });
     calleeMedia.configure({ selection: DEFAULT_SETTINGS.audio, gains: DEFAULT_SETTINGS.gains, dsp: DEFAULT_SETTINGS.dsp, jitter: DEFAULT_SETTINGS.jitter });
+    // The account's server address resolves (C-10 then knows the caller): its REGREQ reaching the caller says so.
+    let regreq = false;
+    const off = callerEngine.on('trace', (t) => { if (t.direction === 'rx' && t.subclass === 'REGREQ') regreq = true; });
     calleeEngine.setAccounts([{ id: 'caller', server: `127.0.0.1:${callerEngine.localPort}`, username: 'callee', codecs: [...codecs], refreshSeconds: 3600 }]);
-    await sleep(50); // the account's server address resolves (C-10 then knows the caller)
+    await until('the callee knows the caller as its server', () => regreq);
+    off();
     return new SoakRig(callerEngine, phone, callerSocket, callerAudio, calleeEngine, calleeMedia, calleeSocket, calleeAudioSystem, accountIds, options.pruneClosedStreams ?? true);
   }
 

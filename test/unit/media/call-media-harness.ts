@@ -1,11 +1,33 @@
 // Two CallMedia instances wired back to back through a simulated network, driven by a manual clock.
 import { CallMedia, type CallMediaOptions } from '../../../electron/core/media/call-media.js';
-import type { CodecName } from '../../../electron/core/media/codec.js';
+import type { CodecFactory, CodecName } from '../../../electron/core/media/codec.js';
+import { codecFactory } from '../../../electron/core/media/codecs/registry.js';
 
 export interface Sent {
   readonly payload: Uint8Array;
   readonly durationMs: number;
   readonly at: number;
+}
+
+/**
+ * The real codecs, with every decoder creation recorded: a format change mid-call prepares its decoder
+ * asynchronously (WASM may load), so a test awaits `decodersReady()` instead of sleeping.
+ */
+export function trackedCodecs(): { codecs: (name: CodecName) => CodecFactory; decodersReady: () => Promise<void> } {
+  const creating: Promise<unknown>[] = [];
+  const codecs = (name: CodecName): CodecFactory => {
+    const real = codecFactory(name);
+    return {
+      info: real.info,
+      createEncoder: () => real.createEncoder(),
+      createDecoder: () => {
+        const decoder = real.createDecoder();
+        creating.push(decoder.catch(() => undefined));
+        return decoder;
+      },
+    };
+  };
+  return { codecs, decodersReady: async () => { await Promise.all(creating); } };
 }
 
 export class ManualClock {
