@@ -12,6 +12,7 @@ import { PhoneService, type FileSink } from '../core/phone/phone-service.js';
 import { readStoredSettings } from '../core/phone/settings-model.js';
 import type { StoredAccounts } from '../core/phone/account-book.js';
 import type { StoredHistory } from '../core/phone/call-history.js';
+import type { StoredContacts } from '../core/phone/contact-book.js';
 import { NullPhoneMedia, type PhoneMedia } from '../core/phone/media-port.js';
 import type { AppInfo, Settings } from '../shared/api.js';
 import { DgramUdpBinder } from '../adapters/dgram-udp.js';
@@ -74,6 +75,8 @@ export interface ComposeOverrides {
   readonly initialSettings?: Settings;
   /** Calls do not hold each other (PhoneServiceDeps.independentCalls): `redial load`, `test`, `listen --echo`. */
   readonly independentCalls?: boolean;
+  /** Starts the echo peer the "Echo test" calls (electron/host/echo-peer.ts), on first use; closed with the phone. */
+  readonly echoPeer?: () => Promise<{ readonly server: string; close(): Promise<void> }>;
   /**
    * Opens a capture of every trace entry the engine produces, raw bytes included (the `redial` command's --pcap
    * file), once the socket is bound: `local` is its endpoint, `epochMs` turns the entries' Clock times into wall
@@ -91,6 +94,8 @@ interface PhoneStores {
   readonly accounts: DocumentStore<StoredAccounts>;
   readonly history: DocumentStore<StoredHistory>;
   readonly settings: DocumentStore<Settings>;
+  /** Absent for a phone kept in memory: its contact book lives in memory too. */
+  readonly contacts?: DocumentStore<StoredContacts>;
 }
 
 function storesIn(dir: string | undefined): PhoneStores {
@@ -101,6 +106,7 @@ function storesIn(dir: string | undefined): PhoneStores {
     accounts: new JsonFileStore<StoredAccounts>(join(dir, 'accounts.json')),
     history: new JsonFileStore<StoredHistory>(join(dir, 'history.json')),
     settings: new JsonFileStore<Settings>(join(dir, 'settings.json')),
+    contacts: new JsonFileStore<StoredContacts>(join(dir, 'contacts.json')),
   };
 }
 
@@ -132,8 +138,11 @@ export async function composePhone(config: PhoneHostConfig, overrides: ComposeOv
   }
   if (capture) engine.on('trace', (e) => capture?.add(e));
 
+  let echo: Promise<{ readonly server: string; close(): Promise<void> }> | undefined;
+  const startEcho = overrides.echoPeer;
   const phone = new PhoneService({
     engine, clock, secrets, media, stores,
+    ...(startEcho ? { echoPeer: async () => (await (echo ??= startEcho())).server } : {}),
     ...(files ? { files } : {}),
     ...(overrides.initialSettings ? { initialSettings: overrides.initialSettings } : {}),
     ...(overrides.independentCalls ? { independentCalls: true } : {}),
@@ -157,6 +166,7 @@ export async function composePhone(config: PhoneHostConfig, overrides: ComposeOv
       try { await phone.shutdown(); } finally {
         capture?.close();
         await socket.close();
+        await echo?.then((e) => e.close(), () => undefined);
       }
     },
   };

@@ -7,6 +7,7 @@ import { serveApi, type MessageLink, type WireMessage } from '../shared/rpc.js';
 import { composePhone, type ComposedPhone } from './compose-phone.js';
 import { RemoteSecretStore } from './secret-bridge.js';
 import { createDeviceMedia } from './device-media-factory.js';
+import { startEchoPeer } from './echo-peer.js';
 import { isWorkerControl, type EngineWorkerData, type WorkerControl } from './worker-protocol.js';
 
 if (!parentPort) throw new Error('engine-worker.js must run as a worker thread');
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
     composed = await composePhone(data.config, {
       ...(data.config.secrets === 'remote' && data.secretPort ? { secrets: new RemoteSecretStore(data.secretPort) } : {}),
       createMedia: createDeviceMedia,
+      // The app's and the harness's "Echo test" (the command line has `redial listen --echo` instead).
+      echoPeer: () => startEchoPeer(data.config.version),
     });
   } catch (err) {
     post({ ctl: 'failed', message: err instanceof Error ? err.message : String(err) });

@@ -3,7 +3,7 @@
 
 import {
   AUTH_METHODS, CALL_OUTCOMES, CODEC_NAMES, ENCRYPTION_MODES,
-  type AccountInput, type AccountView, type AppInfo, type AudioDevicesView, type AudioDeviceView,
+  type AccountInput, type AccountView, type AppInfo, type ContactImportResult, type ContactInput, type ContactNumber, type ContactView, type AudioDevicesView, type AudioDeviceView,
   type AudioSelection, type CallEndView, type CallStatsView, type CallView, type DialRequest, type DirectTarget, type EngineStatus, type ErrorView,
   type EventName, type Events, type Gains, type HistoryEntry, type LevelsView, type MissedCalls, type Notice,
   type RegistrationView, type RequestName, type Requests, type Settings, type SettingsPatch, type TraceIeView,
@@ -78,7 +78,7 @@ export const registrationView: Guard<RegistrationView> = shape<RegistrationView>
 export const callView: Guard<CallView> = shape<CallView>({
   id, accountId: optional(id), direction: oneOf('outgoing', 'incoming'), number: boundedString(128),
   remoteName: optional(boundedString(256)), remoteNumber: optional(boundedString(128)), remoteAddress: optional(server),
-  state: oneOf('dialing', 'proceeding', 'ringing', 'early-media', 'up', 'held', 'ended'),
+  echoTest: optional(isBoolean), state: oneOf('dialing', 'proceeding', 'ringing', 'early-media', 'up', 'held', 'ended'),
   codec: optional(codec), held: isBoolean, remoteHeld: isBoolean, muted: isBoolean, recording: isBoolean,
   startedAt: wallMs, answeredAt: optional(wallMs), autoAnswerRequested: isBoolean, encrypted: isBoolean,
 });
@@ -101,6 +101,25 @@ export const historyEntry: Guard<HistoryEntry> = shape<HistoryEntry>({
   durationSeconds: numberIn(0, 1e9), outcome: oneOf(...CALL_OUTCOMES),
   cause: optional(boundedString(1024)), codec: optional(codec), reason: optional(oneOf('dnd')),
   transferredTo: optional(boundedString(128, 1)), encrypted: optional(isBoolean),
+});
+
+const contactNumber = shape<ContactNumber>({ number: dialString, label: boundedString(32) });
+const contactNumbers = (v: unknown): v is ContactNumber[] => arrayOf(contactNumber, 10)(v) && v.length >= 1;
+/** As typed: "+1 (212) 555-0100" too; the phone makes it dialable (or says why it cannot). */
+const typedNumber = shape<ContactNumber>({ number: boundedString(80, 1), label: boundedString(32) });
+const typedNumbers = (v: unknown): v is ContactNumber[] => arrayOf(typedNumber, 10)(v) && v.length >= 1;
+const speedDialKey = integerIn(1, 9);
+const contactName = boundedString(128, 1);
+const contactFormat = oneOf('vcard', 'csv');
+
+export const contactView: Guard<ContactView> = shape<ContactView>({
+  id, name: contactName, numbers: contactNumbers, accountId: optional(id), speedDial: optional(speedDialKey),
+});
+const contactInput: Guard<ContactInput> = shape<ContactInput>({
+  id: optional(id), name: contactName, numbers: typedNumbers, accountId: optional(id), speedDial: optional(speedDialKey),
+});
+const contactImportResult = shape<ContactImportResult>({
+  added: count, updated: count, skipped: count, problems: arrayOf(boundedString(256), 50),
 });
 
 export const audioDeviceView: Guard<AudioDeviceView> = shape<AudioDeviceView>({
@@ -195,6 +214,7 @@ export const requestGuards: { readonly [K in RequestName]: Guard<Requests[K]['re
   'registration:list': isEmpty,
   'registration:refresh': shape<{ accountId?: string }>({ accountId: optional(id) }),
   'call:dial': dialPayload,
+  'call:echo-test': isEmpty,
   'call:answer': callRef,
   'call:reject': shape<CallRef & { reason?: 'busy' | 'declined' }>({ callId: id, reason: optional(oneOf('busy', 'declined')) }),
   'call:hangup': callRef,
@@ -211,6 +231,11 @@ export const requestGuards: { readonly [K in RequestName]: Guard<Requests[K]['re
   'history:clear': isEmpty,
   'history:missed': isEmpty,
   'history:seen': isEmpty,
+  'contacts:list': isEmpty,
+  'contacts:save': contactInput,
+  'contacts:delete': shape<{ contactId: string }>({ contactId: id }),
+  'contacts:import': shape<{ format: 'vcard' | 'csv'; text: string }>({ format: contactFormat, text: boundedString(1 << 20) }),
+  'contacts:export': shape<{ format: 'vcard' | 'csv' }>({ format: contactFormat }),
   'audio:devices': shape<{ refresh?: boolean }>({ refresh: optional(isBoolean) }),
   'audio:select': shape<Partial<AudioSelection>>({
     input: optional(nullable(deviceKey)), output: optional(nullable(deviceKey)), ring: optional(nullable(deviceKey)),
@@ -235,6 +260,7 @@ export const responseGuards: { readonly [K in RequestName]: Guard<Requests[K]['r
   'registration:list': arrayOf(registrationView, 1000),
   'registration:refresh': isNull,
   'call:dial': callView,
+  'call:echo-test': callView,
   'call:answer': isNull,
   'call:reject': isNull,
   'call:hangup': isNull,
@@ -251,6 +277,11 @@ export const responseGuards: { readonly [K in RequestName]: Guard<Requests[K]['r
   'history:clear': isNull,
   'history:missed': missedCalls,
   'history:seen': missedCalls,
+  'contacts:list': arrayOf(contactView, 5000),
+  'contacts:save': contactView,
+  'contacts:delete': isNull,
+  'contacts:import': contactImportResult,
+  'contacts:export': shape<{ text: string; count: number }>({ text: isString, count }),
   'audio:devices': audioDevicesView,
   'audio:select': audioSelection,
   'audio:gains': gains,
@@ -281,6 +312,7 @@ export const eventGuards: { readonly [K in EventName]: Guard<Events[K]> } = {
   'dial-request': dialRequest,
   'engine': shape<EngineStatus>({ running: isBoolean, message: optional(boundedString(1024)) }),
   'history:missed': missedCalls,
+  'contacts:changed': arrayOf(contactView, 5000),
 };
 
 /** Validation of an incoming request: the payload when valid, otherwise a readable reason. */

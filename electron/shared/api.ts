@@ -135,6 +135,8 @@ export interface CallView {
    * or where the call came from. Absent for calls through an account.
    */
   readonly remoteAddress?: string;
+  /** The echo test: a call to the echo peer built into the phone, which sends every voice frame back. */
+  readonly echoTest?: boolean;
   readonly state: CallState;
   readonly codec?: CodecName;
   /** We put it on hold. */
@@ -208,6 +210,47 @@ export interface HistoryEntry {
   readonly transferredTo?: string;
   /** The call was AES-128 encrypted (spec §7); absent when it was not. */
   readonly encrypted?: boolean;
+}
+
+// -------------------------------------------------------------------------------------------- contacts
+
+export interface ContactNumber {
+  /** As the phone dials it (separators dropped); in a ContactInput, as typed ("+1 (212) 555-0100"). */
+  readonly number: string;
+  /** 'mobile', 'work', 'home', 'fax', or the user's own word; '' when none. */
+  readonly label: string;
+}
+
+/** One entry of the address book the phone keeps. */
+export interface ContactView {
+  readonly id: string;
+  readonly name: string;
+  /** One to ten, the first is the one a click calls. */
+  readonly numbers: readonly ContactNumber[];
+  /** Calls to this contact go through this account (otherwise the one chosen in the dialler). */
+  readonly accountId?: string;
+  /** Speed-dial key 1–9 (one contact per key). */
+  readonly speedDial?: number;
+}
+
+/** Create (no `id`) or replace a contact as the form shows it. */
+export interface ContactInput {
+  readonly id?: string;
+  readonly name: string;
+  readonly numbers: readonly ContactNumber[];
+  readonly accountId?: string;
+  readonly speedDial?: number;
+}
+
+export type ContactFormat = 'vcard' | 'csv';
+
+export interface ContactImportResult {
+  readonly added: number;
+  /** Contacts already in the book (same name) that gained numbers. */
+  readonly updated: number;
+  readonly skipped: number;
+  /** What could not be used, in words (at most 50). */
+  readonly problems: readonly string[];
 }
 
 /** Missed calls the user has not looked at yet: the tray, the dock/taskbar badge, the window title and the Phone tab show it. */
@@ -445,6 +488,11 @@ export type Requests = {
   'call:dial': Req<{
     readonly number: string; readonly accountId?: string; readonly direct?: DirectTarget; readonly codecs?: readonly CodecName[];
   }, CallView>;
+  /**
+   * The echo test: a call to the echo peer built into the phone (loopback, no server needed), through this phone's
+   * engine, codec, jitter buffer and sound devices; the user hears their own voice. Not kept in the history.
+   */
+  'call:echo-test': Req<Empty, CallView>;
   'call:answer': Req<CallRef, null>;
   'call:reject': Req<CallRef & { readonly reason?: 'busy' | 'declined' }, null>;
   'call:hangup': Req<CallRef, null>;
@@ -473,6 +521,13 @@ export type Requests = {
   'history:missed': Req<Empty, MissedCalls>;
   /** The user has seen the history: no missed call is unseen any more. */
   'history:seen': Req<Empty, MissedCalls>;
+
+  'contacts:list': Req<Empty, ContactView[]>;
+  'contacts:save': Req<ContactInput, ContactView>;
+  'contacts:delete': Req<{ readonly contactId: string }, null>;
+  /** Adds the contacts of a vCard or CSV file (its text, at most 1 MB). */
+  'contacts:import': Req<{ readonly format: ContactFormat; readonly text: string }, ContactImportResult>;
+  'contacts:export': Req<{ readonly format: ContactFormat }, { readonly text: string; readonly count: number }>;
 
   /** `refresh: true` re-enumerates (only possible while no stream is open; otherwise the cached list). */
   'audio:devices': Req<{ readonly refresh?: boolean }, AudioDevicesView>;
@@ -507,7 +562,10 @@ export type Events = {
   'call:incoming': CallView;
   /** Any change of a live call: state, codec, hold, mute, recording. */
   'call:updated': CallView;
-  /** `stats`: the call's last figures, when it was answered. */
+  /**
+   * `history`: what the history keeps of the call (nothing is kept of an echo test: `call.echoTest` says so);
+   * `stats`: the call's last figures, when it was answered.
+   */
   'call:ended': { readonly call: CallView; readonly end: CallEndView; readonly history: HistoryEntry; readonly stats?: CallStatsView };
   'call:dtmf': { readonly callId: string; readonly digit: string };
   'call:text': { readonly callId: string; readonly text: string };
@@ -526,6 +584,8 @@ export type Events = {
   'engine': EngineStatus;
   /** The count of unseen missed calls changed. */
   'history:missed': MissedCalls;
+  /** The address book changed (saved, deleted, imported). */
+  'contacts:changed': ContactView[];
 };
 
 export type EventName = keyof Events;
@@ -555,9 +615,10 @@ export const REQUEST_NAMES: readonly RequestName[] = [
   'app:info',
   'accounts:list', 'accounts:save', 'accounts:delete',
   'registration:list', 'registration:refresh',
-  'call:dial', 'call:answer', 'call:reject', 'call:hangup', 'call:dtmf', 'call:text', 'call:hold', 'call:mute',
+  'call:dial', 'call:echo-test', 'call:answer', 'call:reject', 'call:hangup', 'call:dtmf', 'call:text', 'call:hold', 'call:mute',
   'call:transfer', 'call:transfer-to-call', 'call:record', 'call:list', 'call:stats',
   'history:list', 'history:clear', 'history:missed', 'history:seen',
+  'contacts:list', 'contacts:save', 'contacts:delete', 'contacts:import', 'contacts:export',
   'audio:devices', 'audio:select', 'audio:gains', 'audio:test-tone',
   'settings:get', 'settings:update',
   'trace:subscribe', 'trace:recent', 'trace:clear', 'trace:export-pcap', 'trace:export-text',
@@ -565,7 +626,7 @@ export const REQUEST_NAMES: readonly RequestName[] = [
 
 export const EVENT_NAMES: readonly EventName[] = [
   'registration', 'accounts:changed', 'call:incoming', 'call:updated', 'call:ended', 'call:dtmf', 'call:text',
-  'call:stats', 'levels', 'audio:devices', 'settings:changed', 'trace', 'notice', 'dial-request', 'engine', 'history:missed',
+  'call:stats', 'levels', 'audio:devices', 'settings:changed', 'trace', 'notice', 'dial-request', 'engine', 'history:missed', 'contacts:changed',
 ];
 
 export function isRequestName(v: unknown): v is RequestName {

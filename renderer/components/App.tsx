@@ -20,10 +20,12 @@ import { DialRequestCard } from './LinkOffer.js';
 import { NoticeCentre } from './NoticeCentre.js';
 import { party } from './CallCard.js';
 import { PhoneView } from './PhoneView.js';
+import { ContactsView } from './ContactsView.js';
+import { HistoryView, type ContactPrefill } from './HistoryList.js';
 import { StatusSummary } from './RegistrationStatus.js';
 
-type Page = 'phone' | 'accounts' | 'audio';
-const PAGES: readonly [Page, string][] = [['phone', 'Phone'], ['accounts', 'Accounts'], ['audio', 'Audio']];
+type Page = 'phone' | 'contacts' | 'history' | 'accounts' | 'audio';
+const PAGES: readonly [Page, string][] = [['phone', 'Phone'], ['contacts', 'Contacts'], ['history', 'History'], ['accounts', 'Accounts'], ['audio', 'Audio']];
 
 export function isTextTarget(t: EventTarget | null): boolean {
   if (!(t instanceof HTMLElement)) return false;
@@ -51,6 +53,7 @@ export function App() {
   const [dialAccount, setDialAccount] = useState('');
   const [selectedAccount, setSelectedAccount] = useState<string | null>(null);
   const [prefill, setPrefill] = useState<AccountPrefill | undefined>(undefined);
+  const [contactPrefill, setContactPrefill] = useState<ContactPrefill | undefined>(undefined);
   /** When an account was last opened from elsewhere (the status list, a link): the editor then focuses what it needs. */
   const [openedAt, setOpenedAt] = useState(0);
   const numberRef = useRef<HTMLInputElement | null>(null);
@@ -70,13 +73,6 @@ export function App() {
   // Another page starts at its top, not where the last one was scrolled to.
   useEffect(() => { if (mainRef.current) mainRef.current.scrollTop = 0; }, [page]);
 
-  // First run: no account yet → open the account editor.
-  const firstRunDone = useRef(false);
-  useEffect(() => {
-    if (connection !== 'open' || firstRunDone.current) return;
-    firstRunDone.current = true;
-    if (accounts.length === 0) setPageNow('accounts');
-  }, [connection, accounts.length]);
 
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
@@ -122,9 +118,9 @@ export function App() {
     document.title = caller !== undefined ? `Incoming call from ${caller} — Redial` : missed > 0 ? `(${missed}) Redial` : 'Redial';
   }, [caller, missed]);
 
-  // Missed calls are seen once the Phone page, with its history, is in front of the user.
+  // Missed calls are seen once a page with the history (Phone's recent calls, History) is in front of the user.
   useEffect(() => {
-    if (page !== 'phone' || missed === 0 || !online) return;
+    if ((page !== 'phone' && page !== 'history') || missed === 0 || !online) return;
     const look = (): void => { if (document.visibilityState === 'visible' && document.hasFocus()) void phone.markHistorySeen(); };
     look();
     window.addEventListener('focus', look);
@@ -157,7 +153,7 @@ export function App() {
               id={`tab-${id}`} onClick={() => setPage(id)} data-testid={`tab-${id}`}>
               {label}
               {id === 'phone' && ringing && <span class="ring-dot" role="img" aria-label="a call is ringing" data-testid="tab-ringing" />}
-              {id === 'phone' && missed > 0 && <span class="badge" aria-label={`${missed} missed call${missed === 1 ? '' : 's'}`} data-testid="tab-missed">{missed}</span>}
+              {id === 'history' && missed > 0 && <span class="badge" aria-label={`${missed} missed call${missed === 1 ? '' : 's'}`} data-testid="tab-missed">{missed}</span>}
             </button>
           ))}
         </nav>
@@ -184,7 +180,9 @@ export function App() {
         <fieldset class="page" disabled={!online} data-testid="page">
           {dialRequest && <DialRequestCard request={dialRequest} onAddAccount={(fill) => openAccount(null, fill)} />}
           {page === 'phone' && <PhoneView number={number} setNumber={setNumber} inputRef={numberRef}
-            accountId={dialAccount} setAccountId={setDialAccount} onAddAccount={(fill) => openAccount(null, fill)} />}
+            accountId={dialAccount} setAccountId={setDialAccount} onAddAccount={(fill) => openAccount(null, fill)} onShowHistory={() => setPage('history')} />}
+          {page === 'contacts' && <ContactsView dialAccount={dialAccount} onCalled={() => setPage('phone')} {...(contactPrefill ? { prefill: contactPrefill } : {})} />}
+          {page === 'history' && <HistoryView onAddContact={(p) => { setContactPrefill(p); setPage('contacts'); }} />}
           {page === 'accounts' && (
             // selectedAccount: null = the first account, '' = a new one.
             <AccountsView selectedId={selectedAccount === '' ? null : (selectedAccount ?? accounts[0]?.id ?? null)}

@@ -117,6 +117,7 @@ export function AudioView() {
   const levels = useStore((s) => s.levels);
   const desktop = useStore((s) => s.info?.host === 'electron');
   const testing = useStore((s) => s.testing);
+  const echoCall = useStore((s) => s.calls.find((c) => c.echoTest));
   const inputs = audio?.devices.filter((d) => d.input) ?? [];
   const outputs = audio?.devices.filter((d) => d.output) ?? [];
   const sel = audio?.selection;
@@ -142,6 +143,14 @@ export function AudioView() {
               <button type="button" class="btn" aria-pressed={testing === 'ring'} disabled={testing !== undefined}
                 onClick={() => void phone.testTone('ring')} data-testid="test-ringer">{testing === 'ring' ? '♪ Ringing…' : 'Test ringer'}</button>
               <button type="button" class="btn" onClick={() => void phone.refreshDevices()} title="Look for newly connected devices (not possible during a call)">Rescan devices</button>
+            </div>
+            <span />
+            <div class="row">
+              {/* The microphone test is the echo test: your voice through the whole phone and back, with the meters moving. */}
+              <button type="button" class={`btn ${echoCall ? 'danger-outline' : ''}`} data-testid="mic-test" aria-pressed={echoCall !== undefined}
+                onClick={() => { if (echoCall) phone.hangup(echoCall.id); else void phone.startEchoTest(); }}>
+                {echoCall ? 'Stop the microphone test' : 'Microphone test'}</button>
+              <span class="muted" style={{ fontSize: '12px' }}>{echoCall ? 'Speak: you hear yourself, and the meters move.' : 'Hear yourself through the echo built into Redial.'}</span>
             </div>
           </div>
         )}

@@ -50,6 +50,7 @@ export function EncryptionBadge(props: { call: CallView; required: boolean }) {
  * was sent to), else, for a direct call, the address it came from. The subtitle adds what the title left out.
  */
 export function party(c: CallView): { title: string; sub: string } {
+  if (c.echoTest) return { title: 'Echo test', sub: 'you should hear yourself: speak, and listen' };
   const number = c.direction === 'incoming' ? (c.remoteNumber ?? '') : (c.remoteNumber || c.number);
   const direct = c.remoteAddress ? `direct · ${c.remoteAddress}` : '';
   const kind = c.direction === 'incoming' ? 'Incoming' : 'Outgoing';

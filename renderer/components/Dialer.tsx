@@ -19,7 +19,7 @@ export interface DialerProps {
   readonly accountId: string;
   readonly setAccountId: (id: string) => void;
   /** Opens the account editor for a new account on this server (from a link with no account). */
-  readonly onAddAccount: (prefill: AccountPrefillRequest) => void;
+  readonly onAddAccount: (prefill?: AccountPrefillRequest) => void;
 }
 
 export function Dialer(props: DialerProps) {
@@ -29,6 +29,7 @@ export function Dialer(props: DialerProps) {
   const history = useStore((s) => s.history);
   const calls = useStore((s) => s.calls);
   const online = useStore((s) => s.connection === 'open');
+  const speedDials = useStore((s) => s.contacts).filter((c) => c.speedDial !== undefined).sort((a, b) => (a.speedDial ?? 0) - (b.speedDial ?? 0));
   const [hint, setHint] = useState<{ text: string; error: boolean } | null>(null);
   const enabled = accounts.filter((a) => a.enabled);
   const busy = useRef(false);
@@ -161,6 +162,16 @@ export function Dialer(props: DialerProps) {
         {shownHint?.text ?? (connected ? `Keys send tones to ${connected.remoteName || connected.remoteNumber || connected.number}` : '')}
       </p>
       {orphanLink && <LinkOffer plan={orphanLink} onAddAccount={props.onAddAccount} onDone={(chosen) => { if (chosen === 'call') props.setNumber(''); }} />}
+      {speedDials.length > 0 && (
+        <div class="speed-dials" role="group" aria-label="Speed dial" data-testid="speed-dials">
+          {speedDials.map((c) => (
+            <button type="button" class="btn small" key={c.id} title={`Call ${c.name} (${c.numbers[0].number})`} data-testid={`speed-dial-${c.speedDial}`}
+              onClick={() => void phone.callContact(c, c.numbers[0].number, accountId || undefined)}>
+              <span class="speed-key" aria-hidden="true">{c.speedDial}</span>{c.name}
+            </button>
+          ))}
+        </div>
+      )}
       <DialPad label={connected ? 'Keypad (sends DTMF tones to the call)' : 'Dial pad'} onKey={padKey} />
       <div class="dial-actions">
         <button type="button" class="btn primary" onClick={onCall} data-testid="call" disabled={enabled.length === 0 && !orphanLink}>

@@ -41,6 +41,18 @@ export function formatClock(epochMs: number): string {
   return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
+/** The day a call belongs to, for grouping the history: "Today", "Yesterday", "Monday" within the week, else "1 Dec 2025". */
+export function dayGroup(epochMs: number, now: number = Date.now()): string {
+  const day = (ms: number): number => { const d = new Date(ms); return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime(); };
+  const days = Math.round((day(now) - day(epochMs)) / 86_400_000);
+  const d = new Date(epochMs);
+  if (days <= 0) return 'Today';
+  if (days === 1) return 'Yesterday';
+  if (days < 7) return ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][d.getDay()];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  return `${d.getDate()} ${months[d.getMonth()]} ${d.getFullYear()}`;
+}
+
 /** Wall-clock time for history rows: today → "14:03", otherwise "26 Nov 14:03". */
 export function formatWhen(epochMs: number, now: number = Date.now()): string {
   const d = new Date(epochMs);

@@ -7,7 +7,8 @@
 // thousands of frames on every event.
 
 import type {
-  AccountInput, AccountView, AppInfo, AudioDevicesView, AudioSelection, CallStatsView, CallView, DialRequest, DirectTarget,
+  AccountInput, AccountView, AppInfo, AudioDevicesView, AudioSelection, CallStatsView, CallView, ContactFormat,
+  ContactImportResult, ContactInput, ContactView, DialRequest, DirectTarget,
   Gains, HistoryEntry, LevelsView, Notice, RedialApi, RegistrationView, RequestPayload, Settings, SettingsPatch, TraceView,
 } from '../../electron/shared/api.js';
 import { TraceLog } from './trace-log.js';
@@ -39,6 +40,8 @@ export interface PhoneState {
   readonly history: readonly HistoryEntry[];
   /** Missed calls not seen yet (the phone counts them: the tray, the badges and this window agree). */
   readonly missed: number;
+  /** The phone's address book, by name. */
+  readonly contacts: readonly ContactView[];
   /** A test tone is playing on the speaker ('output') or the ring device ('ring'). */
   readonly testing?: 'ring' | 'output';
   readonly audio?: AudioDevicesView;
@@ -54,7 +57,8 @@ const MAX_NOTICES = 5;
 const NO_LEVELS: LevelsView = { inputDbfs: null, outputDbfs: null };
 /** DTMF digits kept per call for display (the newest). */
 const DTMF_SHOWN = 32;
-const HISTORY_LIMIT = 200;
+/** The whole history the phone keeps (CallHistory's bound), so the History page can search all of it. */
+const HISTORY_LIMIT = 1000;
 /** How long an ended call stays on screen: long enough to read the reason (and hear the busy tone). */
 export const ENDED_CALL_MS = { local: 3000, other: 8000 } as const;
 /** Notices fade on their own unless they describe a problem that is still there (a failed registration). */
@@ -62,7 +66,7 @@ export const NOTICE_MS = { info: 6000, warning: 12000, error: 20000 } as const;
 
 const initialState: PhoneState = {
   connection: 'connecting', accounts: [], registrations: {}, calls: [], ended: [], stats: {}, receivedDtmf: {}, sentDtmf: {},
-  history: [], missed: 0, levels: NO_LEVELS, notices: [],
+  history: [], missed: 0, contacts: [], levels: NO_LEVELS, notices: [],
 };
 
 type Listener = () => void;
@@ -141,7 +145,8 @@ export class PhoneStore {
         calls: this.state.calls.filter((c) => c.id !== call.id),
         ended: [ended, ...this.state.ended.filter((e) => e.call.id !== call.id)].slice(0, 3),
         stats, receivedDtmf, sentDtmf,
-        history: [history, ...this.state.history.filter((h) => h.id !== history.id)].slice(0, HISTORY_LIMIT),
+        // The phone keeps no history of an echo test: neither does the page.
+        history: call.echoTest ? this.state.history : [history, ...this.state.history.filter((h) => h.id !== history.id)].slice(0, HISTORY_LIMIT),
       });
       setTimeout(() => this.dismissEnded(call.id), end.by === 'local' && !end.error ? ENDED_CALL_MS.local : ENDED_CALL_MS.other);
       const recording = this.recordingPaths.get(call.id);
@@ -161,6 +166,7 @@ export class PhoneStore {
     on('notice', (n) => this.pushNotice(n));
     on('dial-request', (dialRequest) => this.set({ dialRequest }));
     on('history:missed', (m) => this.set({ missed: m.unseen }));
+    on('contacts:changed', (contacts) => this.set({ contacts }));
   }
 
   /** Loads the snapshot (after subscribing, so nothing between the two is missed). */
@@ -168,7 +174,7 @@ export class PhoneStore {
     const api = this.api;
     this.set({ connection: 'connecting' });
     try {
-      const [info, accounts, registrations, calls, history, settings, missed] = await Promise.all([
+      const [info, accounts, registrations, calls, history, settings, missed, contacts] = await Promise.all([
         api.request('app:info'),
         api.request('accounts:list'),
         api.request('registration:list'),
@@ -176,12 +182,13 @@ export class PhoneStore {
         api.request('history:list', { limit: HISTORY_LIMIT }),
         api.request('settings:get'),
         api.request('history:missed'),
+        api.request('contacts:list'),
       ]);
       const regs: Record<string, RegistrationView> = {};
       for (const r of registrations) regs[r.accountId] = r;
       this.set({
         connection: 'open', lostReason: undefined, info, accounts, registrations: { ...regs, ...this.state.registrations },
-        calls: mergeCalls(calls, this.state.calls), history, settings, gains: settings.gains, missed: missed.unseen,
+        calls: mergeCalls(calls, this.state.calls), history, settings, gains: settings.gains, missed: missed.unseen, contacts,
       });
     } catch (err) {
       this.markConnectionLost(`Cannot reach the phone engine: ${messageOf(err)}`);
@@ -286,6 +293,14 @@ export class PhoneStore {
     return this.place({ number, ...(accountId ? { accountId } : {}) });
   }
 
+  /** The echo test: a call to the echo built into the phone (no server needed); it holds a live call like any other. */
+  async startEchoTest(): Promise<CallView | undefined> {
+    if (this.state.ended.length > 0) this.set({ ended: [] });
+    const call = await this.run(() => this.api.request('call:echo-test'));
+    if (call) this.upsertCall(call);
+    return call;
+  }
+
   /** A direct call to an address, without an account (an `iax:` link for a server the user has no account on). */
   dialDirect(number: string, direct: DirectTarget): Promise<CallView | undefined> {
     return this.place({ number, direct });
@@ -361,6 +376,35 @@ export class PhoneStore {
     if (this.state.missed === 0) return;
     const res = await this.run(() => this.api.request('history:seen'));
     if (res) this.set({ missed: res.unseen });
+  }
+
+  // -------------------------------------------------------------------------------------- contacts
+
+  /** Saves; on failure returns the phone's words instead of a notice, so the form shows them in place. */
+  async saveContact(input: ContactInput): Promise<{ ok: true; contact: ContactView } | { ok: false; error: string }> {
+    try {
+      return { ok: true, contact: await this.api.request('contacts:save', input) };
+    } catch (err) {
+      return { ok: false, error: messageOf(err) };
+    }
+  }
+
+  async deleteContact(contactId: string): Promise<void> {
+    await this.run(() => this.api.request('contacts:delete', { contactId }));
+  }
+
+  importContacts(format: ContactFormat, text: string): Promise<ContactImportResult | undefined> {
+    return this.run(() => this.api.request('contacts:import', { format, text }));
+  }
+
+  exportContacts(format: ContactFormat): Promise<{ text: string; count: number } | undefined> {
+    return this.run(() => this.api.request('contacts:export', { format }));
+  }
+
+  /** Calls a contact's number: through the contact's account when it has one, else the given (the dialler's) one. */
+  callContact(contact: ContactView, number: string, fallbackAccountId?: string): Promise<CallView | undefined> {
+    const accountId = contact.accountId ?? fallbackAccountId;
+    return this.dial(number, accountId);
   }
 
   async clearHistory(): Promise<void> {

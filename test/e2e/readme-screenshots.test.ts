@@ -1,4 +1,5 @@
-// The README's pictures of every page (Phone with a call and history, Accounts, Audio, the debug console), light and
+// The README's pictures of every page (Phone with a call and history, Contacts, History, Accounts, Audio, the debug
+// console), light and
 // dark, in a narrow window (420×700) and a wide one (1280×800), taken from the renderer in Chromium against the fake
 // contract. They always land in test/.tmp/screenshots/readme/; `npm run screenshots` (REDIAL_README_SCREENSHOTS=1)
 // also writes them to docs/screenshots/, where the README shows them. Each shot also checks the page fits the window.
@@ -17,7 +18,7 @@ const pages = fakeApiPages();
 const OUT = join(SCREENSHOT_DIR, 'readme');
 const README_DIR = join(repoRoot, 'docs/screenshots');
 export const SIZES = [{ width: 420, height: 700 }, { width: 1280, height: 800 }] as const;
-export const SCREENS = ['phone', 'accounts', 'audio', 'console'] as const;
+export const SCREENS = ['phone', 'console', 'contacts', 'history', 'accounts', 'audio'] as const;
 
 async function shoot(page: Page, name: string): Promise<void> {
   const { width } = page.viewportSize()!;
@@ -38,6 +39,13 @@ async function usedPhone(scheme: 'light' | 'dark', size: { width: number; height
   const page = await pages.open(scheme);
   await page.setViewportSize(size);
   await addAccount(page, { server: 'pbx.example.org', username: '1001', secret: 'x', label: 'Office' });
+  // An address book, through the contract as the Contacts page's import would fill it.
+  await page.evaluate(async () => {
+    const api = (globalThis as unknown as { redial: { request(n: string, p: unknown): Promise<unknown> } }).redial;
+    await api.request('contacts:save', { name: 'Carol Smith', numbers: [{ number: '+12125550100', label: 'mobile' }, { number: '6001', label: 'work' }], speedDial: 1 });
+    await api.request('contacts:save', { name: 'Front desk', numbers: [{ number: '600', label: 'work' }], speedDial: 2 });
+    await api.request('contacts:save', { name: 'Voicemail', numbers: [{ number: '*97', label: '' }] });
+  });
   await expect.poll(() => page.getByTestId('reg-summary').getAttribute('data-status')).toBe('registered');
   await page.getByTestId('tab-phone').click();
   await page.getByTestId('number').fill('600');
@@ -66,6 +74,13 @@ describeWithPeer(CHROMIUM, chromiumAvailable(), 'README screenshots', () => {
         await expect.poll(() => page.getByTestId('console-frame').count()).toBeGreaterThan(3);
         await shoot(page, name('console'));
         await page.keyboard.press('Control+Shift+D');
+        await page.getByTestId('tab-contacts').click();
+        await page.getByTestId('contact-row').first().getByRole('button').first().click();
+        await expect.poll(() => page.getByRole('heading', { name: /^Edit / }).count()).toBe(1);
+        await shoot(page, name('contacts'));
+        await page.getByTestId('tab-history').click();
+        await expect.poll(() => page.getByTestId('history-group').count()).toBeGreaterThan(0);
+        await shoot(page, name('history'));
         await page.getByTestId('tab-accounts').click();
         await expect.poll(() => page.getByTestId('reg-detail').textContent()).toContain('registered');
         await shoot(page, name('accounts'));

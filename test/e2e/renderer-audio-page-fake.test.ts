@@ -48,3 +48,32 @@ describeWithPeer(CHROMIUM, chromiumAvailable(), 'Audio page', () => {
     expect(await page.getByTestId('gain-in-value').textContent()).toBe(dragging);
   });
 });
+
+describe('Echo test and microphone test', () => {
+  it('welcomes a first-time user with the echo test, shows it as "Echo test", and keeps it out of the history', async () => {
+    const page = await pages.open();
+    await expect.poll(() => page.getByTestId('calls-empty').textContent()).toContain('Welcome to Redial');
+    await page.getByTestId('echo-test').click();
+    await expect.poll(() => page.getByTestId('call-state').textContent()).toBe('Connected');
+    expect(await page.getByTestId('active-call').locator('.call-party').textContent()).toBe('Echo test');
+    expect(await fakeRequests(page, 'call:echo-test')).toEqual([{}]);
+    await page.getByTestId('hangup').click();
+    await expect.poll(() => page.getByTestId('active-call').count()).toBe(0);
+    expect(await page.getByTestId('history').count()).toBe(0);
+    await page.getByTestId('tab-history').click();
+    expect(await page.locator('.history.detailed li').count()).toBe(0);
+  });
+
+  it('runs the microphone test from the Audio page, with the meters moving, until stopped', async () => {
+    const page = await pages.open();
+    await page.getByTestId('tab-audio').click();
+    const mic = page.getByTestId('mic-test');
+    await mic.click();
+    await expect.poll(() => mic.textContent()).toBe('Stop the microphone test');
+    await expect.poll(() => page.getByRole('meter', { name: 'Mic level' }).getAttribute('aria-valuenow')).toBe('-20');
+    await mic.click();
+    await expect.poll(() => mic.textContent()).toBe('Microphone test');
+    expect(await fakeRequests(page, 'call:hangup')).toHaveLength(1);
+    await expect.poll(() => page.getByRole('meter', { name: 'Mic level' }).getAttribute('aria-valuenow')).toBe('-60');
+  });
+});

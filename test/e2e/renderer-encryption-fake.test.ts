@@ -29,6 +29,8 @@ const fakeRequests = (page: Page, name: string): Promise<unknown[]> => page.eval
 
 /** A new account through the form, with the given encryption choice (the select's option value). */
 async function addAccount(page: Page, encryption: 'off' | 'on' | 'required', secret = 's3cret'): Promise<void> {
+  // First launch: the Phone page welcomes (echo test, add your account).
+  await page.getByTestId('welcome-add-account').click();
   await expect.poll(() => page.getByRole('heading', { name: 'New account' }).count()).toBe(1);
   await page.getByLabel('Server').fill('127.0.0.1:4570');
   await page.getByLabel('User name').fill('4001');
@@ -41,6 +43,8 @@ async function addAccount(page: Page, encryption: 'off' | 'on' | 'required', sec
 describeWithPeer(CHROMIUM, chromiumAvailable(), 'AES-128 encryption in the UI (fake API)', () => {
   it('offers Off / When the server supports it / Required with the hint, saves the choice and shows it again', async () => {
     const page = await open();
+    // First launch: the Phone page welcomes (echo test, add your account).
+    await page.getByTestId('welcome-add-account').click();
     await expect.poll(() => page.getByRole('heading', { name: 'New account' }).count()).toBe(1);
     await page.getByTestId('acct-more').click();
     const select = page.getByLabel('Encryption (AES-128)');

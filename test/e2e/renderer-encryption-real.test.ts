@@ -42,6 +42,8 @@ afterAll(async () => {
 
 describeWithPeer(CHROMIUM, chromiumAvailable(), 'encrypted calls in the browser, real engine against the scripted peer', () => {
   it('saves an account with Encryption "Required" through the form', async () => {
+    // First launch: the Phone page welcomes (echo test, add your account).
+    await page.getByTestId('welcome-add-account').click();
     await expect.poll(() => page.getByRole('heading', { name: 'New account' }).count(), { timeout: 10_000 }).toBe(1);
     await page.getByLabel('Name', { exact: true }).fill('Encrypted lab');
     await page.getByLabel('Server').fill(`127.0.0.1:${peer.endpoint.port}`);

@@ -73,6 +73,8 @@ const summary = () => page.getByTestId('reg-summary');
 
 describeWithPeer(CHROMIUM, chromiumAvailable(), 'the phone engine dies under the page, and comes back', () => {
   it('registers an account', async () => {
+    // First launch: the Phone page welcomes (echo test, add your account).
+    await page.getByTestId('welcome-add-account').click();
     await expect.poll(() => page.getByRole('heading', { name: 'New account' }).count(), { timeout: 10_000 }).toBe(1);
     await page.getByLabel('Server').fill(peer.server);
     await page.getByLabel('User name').fill('alice');

@@ -17,7 +17,9 @@ const open = pages.open;
 describeWithPeer(CHROMIUM, chromiumAvailable(), 'renderer against the in-page fake API', () => {
   it('validates the account form, saves, and shows registration status with the apparent address and voicemail', async () => {
     const page = await open();
-    // No account yet: the app opens on the account editor.
+    // No account yet: the Phone page welcomes with the echo test and the way to add one.
+    await expect.poll(() => page.getByTestId('calls-empty').textContent()).toContain('Welcome to Redial');
+    await page.getByTestId('welcome-add-account').click();
     await expect.poll(() => page.getByRole('heading', { name: 'New account' }).count()).toBe(1);
 
     await page.getByTestId('save-account').click();
@@ -136,7 +138,9 @@ describeWithPeer(CHROMIUM, chromiumAvailable(), 'renderer against the in-page fa
     await page.getByTestId('tab-phone').click();
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
-    expect(await page.getByTestId('tab-audio').getAttribute('aria-selected')).toBe('true');
+    expect(await page.getByTestId('tab-history').getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('ArrowLeft');
+    expect(await page.getByTestId('tab-contacts').getAttribute('aria-selected')).toBe('true');
     await page.locator('body').click({ position: { x: 600, y: 650 } });
     await page.evaluate(() => (globalThis as unknown as PageGlobals).__fake.incomingCall('2125550100', 'Carol'));
     // An incoming call brings the Phone page forward, with the keyboard on Answer.

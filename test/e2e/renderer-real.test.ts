@@ -55,6 +55,8 @@ afterAll(async () => {
 describeWithPeer(CHROMIUM, chromiumAvailable(), 'renderer against the real engine over the WebSocket host', () => {
   it('adds an account and shows the registration the scripted server granted', async () => {
     // Fresh profile: the app opens on the account editor.
+    // First launch: the Phone page welcomes (echo test, add your account).
+    await page.getByTestId('welcome-add-account').click();
     await expect.poll(() => page.getByRole('heading', { name: 'New account' }).count(), { timeout: 10_000 }).toBe(1);
     await page.getByLabel('Name', { exact: true }).fill('Lab');
     await page.getByLabel('Server').fill(peer.server);

@@ -41,6 +41,8 @@ describeWithPeer('Asterisk 22 (../shared/asterisk) and Chromium', asteriskAvaila
   });
 
   it('adds bob\'s account in the Accounts page; Asterisk sees him registered', async () => {
+    // First launch: the Phone page welcomes (echo test, add your account).
+    await page.getByTestId('welcome-add-account').click();
     await expect.poll(() => page.getByRole('heading', { name: 'New account' }).count(), { timeout: 10_000 }).toBe(1);
     await page.getByLabel('Server').fill(pbx().server);
     await page.getByLabel('User name').fill('bob');

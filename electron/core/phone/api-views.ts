@@ -27,6 +27,8 @@ export interface CallViewSource {
   readonly recording: boolean;
   /** A call we placed directly, without an account: the address we called. */
   readonly direct?: string;
+  /** The echo test (a call to the phone's built-in echo peer). */
+  readonly echoTest?: boolean;
 }
 
 /** Where a call without an account goes or comes from (undefined for calls through an account). */
@@ -46,6 +48,7 @@ export function callView(c: CallViewSource): CallView {
     ...(h.remote.name ? { remoteName: remoteText(h.remote.name, 256) } : {}),
     ...(h.remote.number ? { remoteNumber: remoteText(h.remote.number, 128) } : {}),
     ...(address !== undefined ? { remoteAddress: address } : {}),
+    ...(c.echoTest ? { echoTest: true } : {}),
     ...(h.codec ? { codec: h.codec } : {}),
     ...(c.answeredAt !== undefined ? { answeredAt: c.answeredAt } : {}),
   };

@@ -18,6 +18,8 @@ export interface LiveCall extends EndedCall {
   readonly startedAt: number;
   /** Placed directly, without an account: the address called (the engine knows it as a one-off account). */
   readonly direct?: string;
+  /** A call to the built-in echo peer: a test, kept out of the history. */
+  readonly echoTest?: boolean;
   answeredAt?: number;
   remoteHeld: boolean;
   muted: boolean;
@@ -55,6 +57,8 @@ export class LiveCalls {
   private readonly calls = new Map<string, LiveCall>();
   private stopStatsTimer: (() => void) | undefined;
   private stopLevelsTimer: (() => void) | undefined;
+  /** Test tones playing now: the meters run while they do, so the speaker test is seen as well as heard. */
+  private testTones = 0;
 
   constructor(private readonly deps: LiveCallsDeps) {}
 
@@ -84,13 +88,13 @@ export class LiveCalls {
   stats(c: LiveCall): CallStatsView { return statsView(c.handle, c.audio); }
 
   /** Starts following a call the phone placed (or was given). */
-  track(handle: CallHandle, direct?: string): LiveCall {
+  track(handle: CallHandle, direct?: string, echoTest = false): LiveCall {
     const existing = this.calls.get(handle.id);
     if (existing) return existing;
     const { clock, events, tones } = this.deps;
     const c: LiveCall = {
       handle, startedAt: clock.wallTime().getTime(), remoteHeld: false, muted: false, recording: false,
-      encryptedShown: false, offs: [], ...(direct !== undefined ? { direct } : {}),
+      encryptedShown: false, offs: [], ...(direct !== undefined ? { direct } : {}), ...(echoTest ? { echoTest } : {}),
     };
     this.calls.set(handle.id, c);
     c.offs.push(
@@ -239,6 +243,7 @@ export class LiveCalls {
     await this.closeAudio(c);
     this.updateLevelsTimer();
     if (this.calls.size === 0) { this.stopStatsTimer?.(); this.stopStatsTimer = undefined; }
+    if (c.echoTest) return; // a test of the user's own sound, not a call anyone made
     try { await this.deps.history.add(entry); } catch (err) {
       this.deps.logger?.log('warn', 'could not save the call history', { error: String(err) });
     }
@@ -276,9 +281,19 @@ export class LiveCalls {
   }
 
   /** Meters at 5 Hz while someone listens and a call has audio; at rest (null) once the last audio closed. */
+  /** Plays a test tone with the meters running. */
+  async withMeters(play: () => Promise<void>): Promise<void> {
+    this.testTones++;
+    this.updateLevelsTimer();
+    try { await play(); } finally {
+      this.testTones--;
+      this.updateLevelsTimer();
+    }
+  }
+
   updateLevelsTimer(): void {
     const { events, media } = this.deps;
-    const wanted = events.listenerCount('levels') > 0 && [...this.calls.values()].some((c) => c.audio);
+    const wanted = events.listenerCount('levels') > 0 && (this.testTones > 0 || [...this.calls.values()].some((c) => c.audio));
     if (wanted && !this.stopLevelsTimer) {
       this.stopLevelsTimer = this.every(LEVELS_INTERVAL_MS, () => events.fire('levels', media.levels()));
     } else if (!wanted && this.stopLevelsTimer) {

@@ -13,6 +13,7 @@ import type { AccountBook } from './account-book.js';
 import { devicesView } from './api-views.js';
 import { attendedTransferTarget } from './attended-transfer.js';
 import type { CallHistory } from './call-history.js';
+import type { ContactBook } from './contact-book.js';
 import { otherParty } from './call-outcome.js';
 import type { LiveCalls } from './live-calls.js';
 import type { PhoneMedia } from './media-port.js';
@@ -39,6 +40,9 @@ export interface PhoneParts {
   readonly registrations: Map<string, RegistrationView>;
   readonly calls: LiveCalls;
   readonly history: CallHistory;
+  readonly contacts: ContactBook;
+  /** Starts (once) and finds the echo peer built into the phone: "127.0.0.1:port" (absent: no echo test here). */
+  readonly echoPeer: (() => Promise<string>) | undefined;
   readonly media: PhoneMedia;
   readonly tones: TonePolicy;
   readonly trace: TraceBuffer;
@@ -54,6 +58,7 @@ export type RequestHandlers = { [K in RequestName]: (p: Requests[K]['req']) => P
 
 export function requestHandlers(p: PhoneParts): RequestHandlers {
   const { calls, events } = p;
+  const contactsChanged = (): void => events.fire('contacts:changed', p.contacts.list());
   const devicesNow = async (refresh: boolean): Promise<AudioDevicesView> => devicesView(await p.media.listDevices(refresh), p.settings().audio);
   return {
     'app:info': () => ({ ...p.info, apiVersion: API_VERSION, localPort: p.engine.localPort }),
@@ -68,6 +73,7 @@ export function requestHandlers(p: PhoneParts): RequestHandlers {
       await p.accounts.delete(accountId);
       p.registrations.delete(accountId);
       p.accountsChanged();
+      if (await p.contacts.forgetAccount(accountId)) contactsChanged();
       return null;
     },
 
@@ -97,6 +103,17 @@ export function requestHandlers(p: PhoneParts): RequestHandlers {
       calls.holdOthers(undefined);
       // The engine keeps only the account's codecs from `codecs` (call-manager.ts codecsForCall).
       return calls.view(calls.track(p.engine.dial({ accountId: account.id, number, codecs: codecs ?? account.codecs })));
+    },
+    'call:echo-test': async () => {
+      if (!p.echoPeer) throw new ApiError('unavailable', 'the echo test is not available in this mode');
+      const server = await p.echoPeer();
+      calls.holdOthers(undefined);
+      // Through this phone's own engine, codec, jitter buffer and devices: a direct call to the echo peer.
+      const handle = p.engine.dial({
+        account: { id: DIRECT_ACCOUNT_ID, server, username: 'echo-test', register: false, codecs: p.settings().directCallCodecs },
+        number: 'echo',
+      });
+      return calls.view(calls.track(handle, server, true));
     },
     'call:answer': ({ callId }) => {
       const c = calls.get(callId);
@@ -187,6 +204,20 @@ export function requestHandlers(p: PhoneParts): RequestHandlers {
     'history:list': ({ limit }) => p.history.list(limit),
     'history:clear': async () => { await p.history.clear(); calls.missedChanged(); return null; },
     'history:missed': () => ({ unseen: p.history.unseenMissed() }),
+    'contacts:list': () => p.contacts.list(),
+    'contacts:save': async (input) => {
+      if (input.accountId !== undefined && !p.accounts.get(input.accountId)) throw new ApiError('unknown-account', `there is no account '${input.accountId}'`);
+      const saved = await p.contacts.save(input);
+      contactsChanged();
+      return saved;
+    },
+    'contacts:delete': async ({ contactId }) => { await p.contacts.delete(contactId); contactsChanged(); return null; },
+    'contacts:import': async ({ format, text }) => {
+      const result = await p.contacts.import(format, text);
+      if (result.added + result.updated > 0) contactsChanged();
+      return result;
+    },
+    'contacts:export': ({ format }) => p.contacts.export(format),
     'history:seen': async () => {
       const before = p.history.unseenMissed();
       await p.history.markSeen(p.clock.wallTime().getTime());
@@ -206,7 +237,7 @@ export function requestHandlers(p: PhoneParts): RequestHandlers {
       await p.replaceSettings({ ...p.settings(), gains });
       return gains;
     },
-    'audio:test-tone': async ({ target }) => { await p.media.testTone(target); return null; },
+    'audio:test-tone': async ({ target }) => { await calls.withMeters(() => p.media.testTone(target)); return null; },
 
     'settings:get': () => p.settings(),
     'settings:update': async (patch: SettingsPatch) => {

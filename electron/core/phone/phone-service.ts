@@ -19,6 +19,7 @@ import { checkRequest } from '../../shared/api-guards.js';
 import { AccountBook, type StoredAccounts } from './account-book.js';
 import { registrationView } from './api-views.js';
 import { CallHistory, type StoredHistory } from './call-history.js';
+import { ContactBook, type StoredContacts } from './contact-book.js';
 import { LiveCalls } from './live-calls.js';
 import { NullPhoneMedia, type PhoneMedia } from './media-port.js';
 import { PhoneEvents } from './phone-events.js';
@@ -42,6 +43,8 @@ export interface PhoneServiceDeps {
     readonly accounts: DocumentStore<StoredAccounts>;
     readonly history: DocumentStore<StoredHistory>;
     readonly settings: DocumentStore<Settings>;
+    /** The address book; kept in memory only when absent. */
+    readonly contacts?: DocumentStore<StoredContacts>;
   };
   readonly media?: PhoneMedia;
   readonly files?: FileSink;
@@ -52,6 +55,8 @@ export interface PhoneServiceDeps {
   readonly info: Omit<AppInfo, 'localPort' | 'apiVersion'>;
   readonly newId?: () => string;
   readonly logger?: Logger;
+  /** Starts (once) and finds the echo peer built into the phone (electron/host/echo-peer.ts): "127.0.0.1:port". */
+  readonly echoPeer?: () => Promise<string>;
   /** Settings used when none are stored (the CLI passes its flags here). */
   readonly initialSettings?: Settings;
   /**
@@ -66,6 +71,7 @@ export class PhoneService implements RedialApi {
   private readonly events: PhoneEvents;
   private readonly accounts: AccountBook;
   private readonly history: CallHistory;
+  private readonly contacts: ContactBook;
   private readonly media: PhoneMedia;
   private readonly format: TraceFormatter;
   private readonly trace: TraceBuffer;
@@ -84,6 +90,7 @@ export class PhoneService implements RedialApi {
     this.events = new PhoneEvents(deps.clock, (name) => { if (name === 'levels') this.calls.updateLevelsTimer(); });
     this.accounts = new AccountBook(deps.stores.accounts, deps.secrets, newId);
     this.history = new CallHistory(deps.stores.history);
+    this.contacts = new ContactBook(deps.stores.contacts, newId);
     this.media = deps.media ?? new NullPhoneMedia();
     this.format = deps.formatTrace ?? basicTraceFormatter;
     this.trace = new TraceBuffer(DEFAULT_SETTINGS.debug.traceBufferSize);
@@ -96,6 +103,7 @@ export class PhoneService implements RedialApi {
     this.handlers = requestHandlers({
       engine: deps.engine, clock: deps.clock, info: deps.info, files: deps.files, writePcap: deps.writePcap,
       accounts: this.accounts, registrations: this.registrations, calls: this.calls, history: this.history,
+      contacts: this.contacts, echoPeer: deps.echoPeer,
       media: this.media, tones: this.tones, trace: this.trace, format: this.format, events: this.events,
       settings: () => this.settings,
       replaceSettings: (next) => this.replaceSettings(next),
@@ -103,7 +111,7 @@ export class PhoneService implements RedialApi {
     });
   }
 
-  /** Loads accounts, history and settings, hooks the engine and registers every enabled account. */
+  /** Loads accounts, history, contacts and settings, hooks the engine and registers every enabled account. */
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
@@ -114,6 +122,8 @@ export class PhoneService implements RedialApi {
     const { skipped } = await this.accounts.load();
     if (skipped > 0) this.events.notice('warning', 'accounts-damaged', `${skipped} saved account(s) could not be read and were skipped.`);
     await this.history.load();
+    const contacts = await this.contacts.load();
+    if (contacts.skipped > 0) this.events.notice('warning', 'contacts-damaged', `${contacts.skipped} saved contact(s) could not be read and were skipped.`);
     this.trace.setCapacity(this.settings.debug.traceBufferSize);
 
     this.engineOffs.push(

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { composePhone, type ComposedPhone } from '../../../electron/host/compose-phone.js';
 import { createDeviceMedia } from '../../../electron/host/device-media-factory.js';
 import { startWsHost } from '../../../electron/host/ws-host.js';
+import { startEchoPeer } from '../../../electron/host/echo-peer.js';
 import type { Browser } from 'playwright-core';
 import { launchChromium, openPage, type WatchedPage } from './browser.js';
 
@@ -38,7 +39,7 @@ export async function startEngineHost(rendererDir: string, options: EngineHostOp
     host: 'headless', dataDir, version: '0.0.0-e2e', localPort: 0, bindAddress: '127.0.0.1',
     audio, secrets: 'memory', secretStorage: 'memory',
     ...(options.toneHz !== undefined ? { fakeCaptureToneHz: options.toneHz } : {}),
-  }, audio === 'fake' ? { createMedia: createDeviceMedia } : {});
+  }, { ...(audio === 'fake' ? { createMedia: createDeviceMedia } : {}), echoPeer: () => startEchoPeer() });
   const host = await startWsHost({ api: phone.phone, rendererDir, checkResponses: true });
   return {
     pageUrl: host.pageUrl,

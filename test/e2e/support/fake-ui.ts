@@ -2,7 +2,7 @@
 // way a user does, and the fake's test controls (reached through page.evaluate()).
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-import type { AccountView, AppInfo, CallView } from '../../../electron/shared/api.js';
+import type { AccountView, AppInfo, CallView, HistoryEntry } from '../../../electron/shared/api.js';
 
 /** The page's globals the suites touch inside page.evaluate() (the Node tsconfig has no DOM lib). */
 export interface PageGlobals {
@@ -16,6 +16,7 @@ export interface PageGlobals {
     putAccount(over: Partial<AccountView> & { id: string; server: string; username: string }): void;
     liveCallIds(): string[];
     restartEngine(over?: Partial<AppInfo>): void;
+    seedHistory(entries: HistoryEntry[]): void;
     flood(count: number): void;
   };
   document: { activeElement: { id: string; textContent: string } | null; documentElement: { scrollWidth: number } };

@@ -287,6 +287,25 @@ describe('PhoneService: calls', () => {
     expect(levels).toHaveLength(2); // and nothing more while no stream is open
   });
 
+  it('runs the meters while a test tone plays, so the speaker test is seen as well as heard', async () => {
+    let finish: () => void = () => undefined;
+    const media = Object.assign(new NullPhoneMedia(), {
+      levels: () => ({ inputDbfs: null, outputDbfs: -12 }),
+      testTone: () => new Promise<void>((r) => { finish = r; }),
+    });
+    const t = await withAccount({ media });
+    const levels: Events['levels'][] = [];
+    t.phone.on('levels', (l) => levels.push(l));
+    const playing = t.phone.request('audio:test-tone', { target: 'output' });
+    t.clock.advance(400);
+    expect(levels).toEqual([{ inputDbfs: null, outputDbfs: -12 }, { inputDbfs: null, outputDbfs: -12 }]);
+    finish();
+    await playing;
+    expect(levels.at(-1)).toEqual({ inputDbfs: null, outputDbfs: null });
+    t.clock.advance(1000);
+    expect(levels).toHaveLength(3);
+  });
+
   it('places a direct call without an account, and keeps its address for calling back', async () => {
     const t = await withAccount();
     const view = await t.phone.request('call:dial', { number: '102', direct: { server: 'localhost:4570', username: 'anything' } });

@@ -36,7 +36,7 @@ async function started(accounts: AccountView[] = [account()]): Promise<{ t: Test
   const t = new TestApi({
     'app:info': () => ({ name: 'Redial', version: 't', host: 'headless', platform: 'linux', secretStorage: 'memory' }),
     'accounts:list': () => accounts, 'registration:list': () => [], 'call:list': () => [], 'history:list': () => [],
-    'settings:get': () => ({ gains: { inputDb: 0, outputDb: 0 } }), 'history:missed': () => ({ unseen: 0 }),
+    'settings:get': () => ({ gains: { inputDb: 0, outputDb: 0 } }), 'history:missed': () => ({ unseen: 0 }), 'contacts:list': () => [],
     'audio:devices': () => ({ inputs: [], outputs: [], selection: {}, missing: [] }),
     'call:record': (p) => ({ path: (p as { recording: boolean }).recording ? '/data/recordings/redial-601.wav' : null }),
     'trace:export-pcap': () => ({ path: '/data/traces/t.pcap', frames: 42 }),

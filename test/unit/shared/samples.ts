@@ -23,6 +23,11 @@ const refusedByDnd: HistoryEntry = {
   id: 'call-3', direction: 'incoming', number: '2125550100', startedAt: 1_764_000_000_000, endedAt: 1_764_000_000_000,
   durationSeconds: 0, outcome: 'missed', cause: 'Do not disturb', reason: 'dnd',
 };
+/** The echo test: a direct call (no account) to the phone's own echo peer. */
+const { accountId: _account, ...directCall } = call;
+const echoTestCall: CallView = { ...directCall, number: 'echo', remoteAddress: '127.0.0.1:40123', echoTest: true };
+const contact = { id: 'c-1', name: 'Carol Smith', numbers: [{ number: '+12125550100', label: 'mobile' }, { number: '601', label: 'work' }],
+  accountId: 'acc-1', speedDial: 2 };
 const selection = { input: 'ALSA::USB Headset', output: null, ring: null, ringAll: true };
 const settings: Settings = {
   dnd: true, autoAnswer: 'when-requested', ringTimeoutSeconds: 45, jitter: { targetExtraMs: 40, maxMs: 200 },
@@ -51,6 +56,7 @@ export const requestSamples: { [K in keyof Requests]: Requests[K]['req'] } = {
   'registration:list': {},
   'registration:refresh': { accountId: 'acc-1' },
   'call:dial': { number: '600', accountId: 'acc-1' },
+  'call:echo-test': {},
   'call:answer': { callId: 'call-1' },
   'call:reject': { callId: 'call-1', reason: 'busy' },
   'call:hangup': { callId: 'call-1' },
@@ -67,6 +73,11 @@ export const requestSamples: { [K in keyof Requests]: Requests[K]['req'] } = {
   'history:clear': {},
   'history:missed': {},
   'history:seen': {},
+  'contacts:list': {},
+  'contacts:save': { name: 'Carol Smith', numbers: [{ number: '+12125550100', label: 'mobile' }], accountId: 'acc-1', speedDial: 2 },
+  'contacts:delete': { contactId: 'c-1' },
+  'contacts:import': { format: 'vcard', text: 'BEGIN:VCARD\r\nFN:Carol\r\nTEL:601\r\nEND:VCARD\r\n' },
+  'contacts:export': { format: 'csv' },
   'audio:devices': { refresh: true },
   'audio:select': { input: 'ALSA::USB Headset', ringAll: false },
   'audio:gains': { inputDb: -3 },
@@ -88,6 +99,7 @@ export const responseSamples: { [K in keyof Requests]: Requests[K]['res'] } = {
   'registration:list': [{ accountId: 'acc-1', status: 'registered', server: 'pbx.example.org', refreshSeconds: 60 }],
   'registration:refresh': null,
   'call:dial': call,
+  'call:echo-test': echoTestCall,
   'call:answer': null,
   'call:reject': null,
   'call:hangup': null,
@@ -104,6 +116,11 @@ export const responseSamples: { [K in keyof Requests]: Requests[K]['res'] } = {
   'history:clear': null,
   'history:missed': { unseen: 2 },
   'history:seen': { unseen: 0 },
+  'contacts:list': [contact],
+  'contacts:save': contact,
+  'contacts:delete': null,
+  'contacts:import': { added: 3, updated: 1, skipped: 1, problems: ['card 5: Nobody has no telephone number'] },
+  'contacts:export': { text: 'Name,Phone,Phone type,Speed dial\r\nCarol Smith,+12125550100,mobile,2\r\n', count: 1 },
   'audio:devices': devices,
   'audio:select': selection,
   'audio:gains': { inputDb: 0, outputDb: 6 },
@@ -138,4 +155,5 @@ export const eventSamples: Events = {
   'dial-request': { uri: 'iax:alice@pbx.example.org/600', number: '600', host: 'pbx.example.org', user: 'alice' },
   'engine': { running: false, message: 'The phone engine stopped (exit code 1). Redial is restarting it.' },
   'history:missed': { unseen: 3 },
+  'contacts:changed': [contact],
 };
