@@ -10,7 +10,7 @@ import { run as runJitterQuality } from './jitter-quality.js';
 
 /** Optional modules written by others; a missing file is skipped. */
 const OPTIONAL_MODULES = ['./codecs.js', './dsp.js', './call-cost.js', './idle.js', './startup.js', './soak.js', './caller-anchor.js', './security.js',
-  './setup-loss.js', './load-500.js'];
+  './setup-loss.js', './load-500.js', './echo-test.js'];
 
 function machine(): string {
   const cpus = os.cpus();
