@@ -90,6 +90,8 @@ export class AdaptiveJitterBuffer<T> {
   private lastGetAt: number | undefined;
   private pullPeriod = 20;
 
+  /** Frames were queued before any delay was measured (read through a stall): the start drops those too old. */
+  private queuedUnmeasured = false;
   private resyncOffset = 0;
   private lastDelay: number | undefined;
   private held: HeldFrame<T>[] = [];
@@ -194,6 +196,7 @@ export class AdaptiveJitterBuffer<T> {
     this.held = [];
     this.started = false;
     this.silent = false;
+    this.queuedUnmeasured = false;
     this.lastDelay = undefined;
     this.lastEstimate = { min: 0, jitter: 0 };
     this.resyncOffset = 0;
@@ -341,6 +344,17 @@ export class AdaptiveJitterBuffer<T> {
   }
 
   private startOrWait(now: number, target: number, lead: number): GetResult<T> {
+    // Nothing measured yet (every frame so far was read through a stall of our own): there is no floor to time the
+    // start by (it reads 0, and the sender's clock is anywhere). Wait for a frame read on time; those queued
+    // meanwhile may then be too old to start with.
+    if (this.history.count === 0) {
+      this.queuedUnmeasured ||= this.queue.length > 0;
+      return { kind: 'empty', durationMs: this.frameMs };
+    }
+    if (this.queuedUnmeasured) {
+      this.queuedUnmeasured = false;
+      this.dropStale(now, target);
+    }
     const head = this.queue.first();
     if (!head) return { kind: 'empty', durationMs: this.frameMs };
     if (head.frame.kind === 'cng') {
@@ -484,14 +498,8 @@ export class AdaptiveJitterBuffer<T> {
       this.silenceLevel = head.frame.levelDbov;
       head = this.queue.first();
     }
-    // The next talkspurt starts at the target delay: frames already further behind than that (held while a jump
-    // was confirmed, or queued through a stall) are too late to start it with; delay added here would take seconds
-    // to shed. One frame's slack is kept.
-    while (head && head.frame.kind === 'voice' && now - head.ts > target + this.frameMs) {
-      this.queue.shift();
-      this.late++;
-      head = this.queue.first();
-    }
+    this.dropStale(now, target);
+    head = this.queue.first();
     const duration = this.frameMs;
     if (head) {
       // Next talkspurt: start it exactly at the target delay, which grows or shrinks the buffer for free.
@@ -508,6 +516,20 @@ export class AdaptiveJitterBuffer<T> {
     return this.silenceLevel === undefined
       ? { kind: 'silence', durationMs: duration }
       : { kind: 'silence', durationMs: duration, levelDbov: this.silenceLevel };
+  }
+
+  /**
+   * Playout (re)starts at the target delay: voice frames already further behind than that (held while a jump was
+   * confirmed, or queued through a stall) are too late to start with; delay added here would take seconds to shed.
+   * One frame's slack is kept.
+   */
+  private dropStale(now: number, target: number): void {
+    let head = this.queue.first();
+    while (head && head.frame.kind === 'voice' && now - head.ts > target + this.frameMs) {
+      this.queue.shift();
+      this.late++;
+      head = this.queue.first();
+    }
   }
 
   private enterSilence(beginTs: number, levelDbov: number | undefined): void {

@@ -177,6 +177,37 @@ describe('a caller whose thread stalls', () => {
   });
 });
 
+describe('a call whose first frames are read through a stall of our own thread', () => {
+  // The echo test on a busy first launch: the call's first 600 ms of voice sat in the socket while our thread was
+  // busy, and are read at once with nothing measured yet (a stalled read says nothing about the network). The
+  // sender's clock is 7 s behind ours (delay = now - ts is any offset): the buffer must not start from a floor of 0.
+  it('plays the fresh frames at the usual delay instead of taking every frame for late until the sender catches up', () => {
+    const jb = new AdaptiveJitterBuffer<number>();
+    const OFFSET = 7200; // local time - sender timestamp of a frame on time
+    const stallEnd = 1000;
+    const played: { seq: number; at: number }[] = [];
+    let fifo = 0;
+    let seq = 0;
+    for (let t = 0; t < 4000; t += 20) {
+      if (t > 300 && t < stallEnd) continue; // neither reads the socket nor pulls
+      // Frames sent from t = 400 on, on time; those sent during the stall are all read when it ends.
+      for (; 400 + seq * 20 <= t; seq++) jb.put({ kind: 'voice', durationMs: 20, data: seq }, 400 + seq * 20 - OFFSET, t);
+      for (let guard = 0; fifo < 20 && guard < 50; guard++) {
+        const r = jb.get(t, fifo);
+        if (r.kind === 'frame') played.push({ seq: r.data, at: t + fifo });
+        if (r.kind !== 'drop') fifo += r.durationMs;
+      }
+      fifo -= 20;
+    }
+    // The voice plays within a few frames of the stall's end, at the usual small delay, and goes on playing.
+    expect(played[0].at).toBeLessThan(stallEnd + 100);
+    const fresh = played.filter((p) => p.at > stallEnd + 200);
+    expect(fresh.length).toBeGreaterThan(130);
+    expect(Math.max(...fresh.map((p) => p.at - (400 + p.seq * 20)))).toBeLessThanOrEqual(60);
+    expect(jb.stats().late).toBeLessThanOrEqual(35); // only the frames that were already stale when read
+  });
+});
+
 describe('maxMs bounds the delay whatever the path does', () => {
   it('a 1.5 s delay spike with maxMs 300: the delay above the floor never exceeds 300 ms', () => {
     const jb = new AdaptiveJitterBuffer<number>({ maxMs: 300 });
