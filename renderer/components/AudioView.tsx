@@ -24,8 +24,11 @@ function DeviceSelect(props: { id: string; label: string; devices: readonly Audi
   );
 }
 
-/** A gain slider: its label follows the thumb while it is dragged; the phone gets the value when it is let go. */
-function Gain(props: { id: string; label: string; value: number; onChange: (v: number) => void }) {
+/**
+ * A gain slider: its label follows the thumb while it is dragged; the phone gets the value when it is let go, and the
+ * dragged value stays shown until the phone has answered (the label does not flick back to the old gain meanwhile).
+ */
+function Gain(props: { id: string; label: string; value: number; onChange: (v: number) => Promise<void> }) {
   const [dragging, setDragging] = useState<number | null>(null);
   const shown = dragging ?? props.value;
   const text = `${shown > 0 ? '+' : ''}${shown} dB`;
@@ -35,7 +38,7 @@ function Gain(props: { id: string; label: string; value: number; onChange: (v: n
       <div class="range-row">
         <input id={props.id} type="range" min={-20} max={20} step={1} value={shown}
           onInput={(e) => setDragging(Number((e.currentTarget as HTMLInputElement).value))}
-          onChange={(e) => { const v = Number((e.currentTarget as HTMLInputElement).value); setDragging(null); props.onChange(v); }}
+          onChange={(e) => { const v = Number((e.currentTarget as HTMLInputElement).value); setDragging(v); void props.onChange(v).finally(() => setDragging(null)); }}
           aria-valuetext={text} />
         <span class="muted" data-testid={`${props.id}-value`}>{text}</span>
       </div>
@@ -158,8 +161,8 @@ export function AudioView() {
       <section class="card" aria-labelledby="lvl-title">
         <h2 id="lvl-title">Levels and processing</h2>
         <div class="form">
-          <Gain id="gain-in" label="Microphone gain" value={gains?.inputDb ?? 0} onChange={(inputDb) => void phone.setGains({ inputDb })} />
-          <Gain id="gain-out" label="Speaker gain" value={gains?.outputDb ?? 0} onChange={(outputDb) => void phone.setGains({ outputDb })} />
+          <Gain id="gain-in" label="Microphone gain" value={gains?.inputDb ?? 0} onChange={(inputDb) => phone.setGains({ inputDb })} />
+          <Gain id="gain-out" label="Speaker gain" value={gains?.outputDb ?? 0} onChange={(outputDb) => phone.setGains({ outputDb })} />
           <span class="muted" style={{ fontSize: '13px' }}>Meters</span>
           <div>
             <Meters inputDbfs={levels.inputDbfs} outputDbfs={levels.outputDbfs} />
