@@ -107,12 +107,13 @@ describeWithPeer(CHROMIUM, chromiumAvailable(), 'a call with audio through the U
     await expect.poll(() => echo.count(), { timeout: 10_000 }).toBe(1);
     const clicked = Date.now();
     await echo.click();
-    await expect.poll(() => page.getByTestId('call-state').textContent(), { timeout: 5_000 }).toBe('Connected');
+    await expect.poll(() => page.getByTestId('call-state').textContent(), { timeout: 15_000 }).toBe('Connected');
+    const connected = Date.now() - clicked;
     expect(await page.getByTestId('active-call').locator('.call-party').textContent()).toBe('Echo test');
     // The 1 kHz tone of the fake microphone went out through the codec and came back through the jitter buffer.
-    await expect.poll(() => meter('Spk'), { timeout: 5_000, interval: 50 }).toBeGreaterThan(-40);
+    await expect.poll(() => meter('Spk'), { timeout: 15_000, interval: 50 }).toBeGreaterThan(-40);
     const heard = Date.now() - clicked;
-    console.log(`echo test through the UI: own microphone heard ${heard} ms after the click`);
+    console.log(`echo test through the UI: connected ${connected} ms, own microphone heard ${heard} ms after the click`);
     await page.getByTestId('hangup').click();
     await expect.poll(() => page.getByTestId('active-call').count(), { timeout: 5_000 }).toBe(0);
     expect(await page.getByTestId('history').count()).toBe(0); // "No calls yet."

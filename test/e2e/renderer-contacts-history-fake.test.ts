@@ -7,10 +7,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { HistoryEntry } from '../../electron/shared/api.js';
 import { fakeApiPages } from './support/fake-api-pages.js';
 import { addAccount, fakeRequests, type PageGlobals } from './support/fake-ui.js';
+import { describeWithPeer } from '../support/peers.js';
+import { CHROMIUM, chromiumAvailable } from './support/browser.js';
 
 const pages = fakeApiPages();
 
@@ -21,7 +23,7 @@ async function officePhone(): Promise<{ page: Page; accountId: string }> {
   return { page, accountId: item!.slice('account-item-'.length) };
 }
 
-describe('Contacts', () => {
+describeWithPeer(CHROMIUM, chromiumAvailable(), 'Contacts', () => {
   it('adds a contact with a speed-dial key, calls it from the list and from the dialler, and adds a caller from the history', async () => {
     const { page, accountId } = await officePhone();
     await page.getByTestId('tab-contacts').click();
@@ -94,7 +96,7 @@ describe('Contacts', () => {
   });
 });
 
-describe('History', () => {
+describeWithPeer(CHROMIUM, chromiumAvailable(), 'History', () => {
   it('searches, groups by day, names the account or the direct address, marks and filters missed calls, and asks before clearing', async () => {
     const { page, accountId } = await officePhone();
     // Times that fall on today, yesterday and ten days ago whatever the hour the test runs at.
