@@ -65,6 +65,8 @@ export function DebugConsole(props: { onClose: () => void }) {
   const [paused, setPaused] = useState(false);
   const [autoscroll, setAutoscroll] = useState(true);
   const [version, setVersion] = useState(log.version);
+  /** While paused: the log's version, so the foot can say that frames are waiting without showing them. */
+  const [latest, setLatest] = useState(log.version);
   const [scroll, setScroll] = useState({ top: 0, height: 300 });
   const [flash, setFlash] = useState('');
 
@@ -76,8 +78,9 @@ export function DebugConsole(props: { onClose: () => void }) {
 
   // Poll the log's version instead of re-rendering per frame.
   useEffect(() => {
-    if (paused) return;
-    const t = setInterval(() => { if (log.version !== version) setVersion(log.version); }, REFRESH_MS);
+    const t = paused
+      ? setInterval(() => setLatest(log.version), REFRESH_MS)
+      : setInterval(() => { if (log.version !== version) setVersion(log.version); }, REFRESH_MS);
     return () => clearInterval(t);
   }, [paused, version, log]);
 
@@ -127,7 +130,7 @@ export function DebugConsole(props: { onClose: () => void }) {
   const visible: { row: TraceRow; top: number; index: number }[] = [];
   for (let i = first; i < rows.length && tops[i] < toLine; i++) visible.push({ row: rows[i], top: tops[i] * LINE_PX, index: i });
 
-  const behind = paused ? log.version - version : 0;
+  const behind = paused ? latest - version : 0;
   const say = (msg: string) => { setFlash(msg); setTimeout(() => setFlash(''), 4000); };
 
   return (
@@ -192,7 +195,7 @@ export function DebugConsole(props: { onClose: () => void }) {
       <div class="console-foot" aria-live="polite">
         <span data-testid="console-count">{rows.length} shown / {log.size} buffered{log.voiceSize > 0 && !showVoice ? ` (${log.voiceSize} voice frames hidden)` : ''}</span>
         {log.dropped > 0 && <span>{log.dropped} older frames dropped</span>}
-        {paused && <span>Paused{behind > 0 ? ` — new frames waiting` : ''}</span>}
+        {paused && <span data-testid="console-paused">Paused{behind > 0 ? ' — new frames waiting' : ''}</span>}
         {flash && <span role="status" data-testid="console-flash">{flash}</span>}
       </div>
     </section>

@@ -186,13 +186,13 @@ describeWithPeer(CHROMIUM, chromiumAvailable(), 'renderer against the in-page fa
     // Autoscroll keeps the newest frame in view (it scrolls after the frame that rendered the flood: poll).
     await expect.poll(() => view.evaluate((el) => el.scrollTop + el.clientHeight >= el.scrollHeight - 20)).toBe(true);
 
-    // Pause freezes the view while frames keep arriving.
+    // Pause freezes the view while frames keep arriving: the foot says they wait, the rows stay as they were.
     await page.getByTestId('console-pause').click();
-    // Let a render already under way (the flood's last refresh or scroll, slow on a loaded CI machine) land first.
-    await new Promise((r) => setTimeout(r, 300));
+    const paused = page.getByTestId('console-paused');
+    await expect.poll(() => paused.textContent()).toBe('Paused');
     const before = await view.textContent();
     await page.evaluate(() => (globalThis as unknown as PageGlobals).__fake.flood(10));
-    await new Promise((r) => setTimeout(r, 250));
+    await expect.poll(() => paused.textContent()).toBe('Paused — new frames waiting');
     expect(await view.textContent()).toBe(before);
     await page.getByTestId('console-pause').click();
 
