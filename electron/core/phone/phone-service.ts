@@ -26,7 +26,7 @@ import { PhoneEvents } from './phone-events.js';
 import { requestHandlers, type RequestHandlers } from './phone-requests.js';
 import { DEFAULT_SETTINGS, readStoredSettings } from './settings-model.js';
 import { TonePolicy } from './tone-policy.js';
-import { TraceBuffer, basicTraceFormatter, toTraceView, type TraceFormatter } from './trace-buffer.js';
+import { BULK_VOICE_TRACE_CAPACITY, TraceBuffer, VOICE_TRACE_CAPACITY, basicTraceFormatter, toTraceView, type TraceFormatter } from './trace-buffer.js';
 
 /** Where exported traces and recordings go (an fs adapter in the app, a temp dir in tests). */
 export interface FileSink {
@@ -93,7 +93,10 @@ export class PhoneService implements RedialApi {
     this.contacts = new ContactBook(deps.stores.contacts, newId);
     this.media = deps.media ?? new NullPhoneMedia();
     this.format = deps.formatTrace ?? basicTraceFormatter;
-    this.trace = new TraceBuffer(DEFAULT_SETTINGS.debug.traceBufferSize);
+    // A phone of many calls keeps few voice frames: 2000 are 50 ms of 200 calls' traffic, which shows nothing, and
+    // what the ring holds outlives the young generation: promoted by the megabyte, it made the collector's pauses
+    // the load process's longest stalls (docs/scenarios.md §6). Signalling keeps its full ring.
+    this.trace = new TraceBuffer(DEFAULT_SETTINGS.debug.traceBufferSize, deps.independentCalls ? BULK_VOICE_TRACE_CAPACITY : VOICE_TRACE_CAPACITY);
     this.tones = new TonePolicy(this.media, deps.clock);
     this.calls = new LiveCalls({
       clock: deps.clock, media: this.media, events: this.events, tones: this.tones, history: this.history,

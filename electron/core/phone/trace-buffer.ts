@@ -17,6 +17,8 @@ export interface BufferedTrace {
 
 /** Voice frames kept: 20 s of one call, both directions (the signalling ring's size is a setting). */
 export const VOICE_TRACE_CAPACITY = 2000;
+/** Voice frames kept by a phone of many calls (PhoneServiceDeps.independentCalls): the last few of each direction. */
+export const BULK_VOICE_TRACE_CAPACITY = 100;
 
 /** One bounded ring, trimmed in batches so a busy call does not shift the array on every frame. */
 class Ring {

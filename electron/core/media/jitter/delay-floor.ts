@@ -37,6 +37,8 @@ const FALLS_TRIM_PERCENT = 3;
 const MAX_WINDOW_FRAMES = 150;
 /** The lowest this percentage of a long window is ignored (jitterbuf.c trims its history alike). */
 const TRIM_PERCENT = 3;
+/** The recent delays' ring: the longest window, and the frame just added before the oldest leaves. */
+const RECENT_CAPACITY = MAX_WINDOW_FRAMES + 1;
 /** Delays the fit reference (and the stale-floor check) look back over, whatever the floor's window. */
 const REFERENCE_FRAMES = 8;
 /** The floor is stale when the last REFERENCE_FRAMES delays all lie more than this (or the short-term jitter) above it. */
@@ -47,8 +49,14 @@ const MAX_PROJECTION_MS = 1000;
 const STEADY_VARIANCE = 1;
 
 export class DelayFloor {
-  /** The last k (at least REFERENCE_FRAMES) delays with their arrival times, oldest first. */
-  private readonly recent: { readonly d: number; readonly at: number }[] = [];
+  /**
+   * The last k (at least REFERENCE_FRAMES) delays with their arrival times, oldest first: a ring of numbers, not an
+   * object per frame, which lived three seconds and was promoted out of the young generation by the thousand.
+   */
+  private readonly recentD = new Float64Array(RECENT_CAPACITY);
+  private readonly recentAt = new Float64Array(RECENT_CAPACITY);
+  private recentStart = 0;
+  private recentCount = 0;
   /**
    * The window's delays taken back along the slope to time 0 (d - slope·at), in ascending order: projected to any
    * moment they keep that order, so the trimmed lowest is one read. Rebuilt when the slope changes.
@@ -93,10 +101,12 @@ export class DelayFloor {
 
   /** A frame that fits the stream arrived at `now` with `delay`. */
   add(delay: number, now: number): void {
-    const prev = this.recent[this.recent.length - 1];
-    if (prev) this.falls.add(Math.max(0, prev.d - delay));
+    if (this.recentCount > 0) this.falls.add(Math.max(0, this.recentD[this.slot(this.recentCount - 1)] - delay));
     this.cache.now = Number.NaN;
-    this.recent.push({ d: delay, at: now });
+    const end = this.slot(this.recentCount);
+    this.recentD[end] = delay;
+    this.recentAt[end] = now;
+    this.recentCount++;
     const slopeBefore = this.slope;
     this.noteForSlope(delay, now);
     const p = this.slope / (1 + this.slope);
@@ -107,16 +117,18 @@ export class DelayFloor {
       : Math.max(1, Math.min(MAX_WINDOW_FRAMES, Math.round(Math.pow((2 * noise) / Math.sqrt(q), 2 / 3))));
     const keep = Math.max(this.k, REFERENCE_FRAMES);
     const rebuild = this.slope !== slopeBefore;
-    while (this.recent.length > keep) {
-      const e = this.recent.shift()!;
-      if (!rebuild) this.removeKey(e.d - this.slope * e.at);
+    while (this.recentCount > keep) {
+      if (!rebuild) this.removeKey(this.recentD[this.recentStart] - this.slope * this.recentAt[this.recentStart]);
+      this.recentStart = (this.recentStart + 1) % RECENT_CAPACITY;
+      this.recentCount--;
     }
     if (rebuild) this.rebuildKeys();
     else this.insertKey(delay - this.slope * now);
   }
 
   clear(): void {
-    this.recent.length = 0;
+    this.recentStart = 0;
+    this.recentCount = 0;
     this.keyCount = 0;
     this.k = MAX_WINDOW_FRAMES;
     this.trend = 0;
@@ -129,9 +141,9 @@ export class DelayFloor {
 
   private projectTo(now: number): { floor: number; reference: number } {
     if (this.cache.now === now) return this.cache;
-    const n = this.recent.length;
+    const n = this.recentCount;
     // Projected to `now`, but never further than a second past the last frame: a pause is not a climb.
-    const t = n ? Math.min(now, this.recent[n - 1].at + MAX_PROJECTION_MS) : now;
+    const t = n ? Math.min(now, this.recentAt[this.slot(n - 1)] + MAX_PROJECTION_MS) : now;
     // The floor's window is the newest k entries of the sorted keys' window (which holds max(k, REFERENCE_FRAMES)).
     const long = this.k >= this.keyCount ? this.trimmedLowestKey() + this.slope * t : this.lowestOfLast(this.k, t);
     // A long window still holds a minimum the stream has left (a slow sender's first climb, before the slope shows
@@ -151,16 +163,24 @@ export class DelayFloor {
   /** The lowest of the last `frames` delays projected to `t` (a short window: scanned). */
   private lowestOfLast(frames: number, t: number): number {
     let lowest = Number.POSITIVE_INFINITY;
-    for (let i = Math.max(0, this.recent.length - frames); i < this.recent.length; i++) {
-      const r = this.recent[i];
-      lowest = Math.min(lowest, r.d + this.slope * (t - r.at));
+    for (let i = Math.max(0, this.recentCount - frames); i < this.recentCount; i++) {
+      const j = this.slot(i);
+      lowest = Math.min(lowest, this.recentD[j] + this.slope * (t - this.recentAt[j]));
     }
     return lowest;
   }
 
+  /** Where the i-th oldest of the recent delays sits in the ring. */
+  private slot(i: number): number {
+    return (this.recentStart + i) % RECENT_CAPACITY;
+  }
+
   private rebuildKeys(): void {
-    this.keyCount = this.recent.length;
-    for (let i = 0; i < this.keyCount; i++) this.keys[i] = this.recent[i].d - this.slope * this.recent[i].at;
+    this.keyCount = this.recentCount;
+    for (let i = 0; i < this.keyCount; i++) {
+      const j = this.slot(i);
+      this.keys[i] = this.recentD[j] - this.slope * this.recentAt[j];
+    }
     this.keys.subarray(0, this.keyCount).sort();
   }
 
