@@ -38,12 +38,15 @@ export async function run(): Promise<BenchSection> {
       '--duration', String(Math.ceil(rampS + holdS)), '--port', '0', '--json']);
     // The echo peer's cost over the calls' steady part: from all up to the end.
     await load.waitForEvent((e) => e.event === 'progress' && e.up === calls, (rampS + 60) * 1000);
-    const echoPids = echo.proc.pid === undefined ? [] : [echo.proc.pid, ...childPids(echo.proc.pid)];
-    const takeEcho = cpuOver(echoPids);
+    const tree = (pid: number | undefined): number[] => (pid === undefined ? [] : [pid, ...childPids(pid)]);
+    const takeEcho = cpuOver(tree(echo.proc.pid));
+    const takeLoad = cpuOver(tree(load.proc.pid));
     const t0 = performance.now();
     await sleep(Math.max(1, holdS - 8) * 1000);
     const echoCpu = takeEcho();
+    const loadCpu = takeLoad();
     const echoWindow = performance.now() - t0;
+    const pct = (ms: number) => (ms / echoWindow) * 100;
     const code = await load.exited((holdS + 120) * 1000);
     const r = load.events.find((e) => e.event === 'report') as Report | undefined;
     if (!r) throw new Error(`no report (exit ${code}); stderr: ${load.stderr().slice(-1000)}`);
@@ -61,12 +64,15 @@ export async function run(): Promise<BenchSection> {
         ['load process CPU (whole run, incl. ramp)', `${p.cpuPercent.toFixed(1)} % of one core, ${(p.cpuPercent / Math.max(1, p.peakCalls)).toFixed(3)} % per call`],
         ['load process RSS at the peak', `${(p.rssPeakBytes / 1048576).toFixed(1)} MiB, ${p.rssPerCallBytes !== undefined ? (p.rssPerCallBytes / 1024).toFixed(0) : '–'} KiB per call`],
         ['media clock ticks late p99 / max', p.tickLateMs ? `${p.tickLateMs.p99.toFixed(1)} / ${p.tickLateMs.max.toFixed(1)} ms` : '–'],
-        ['echo peer CPU (all calls up)', `${((echoCpu.cpuMs / echoWindow) * 100).toFixed(1)} % of one core, ${(((echoCpu.cpuMs / echoWindow) * 100) / calls).toFixed(3)} % per call`],
+        ['load process CPU (all calls up)', `${pct(loadCpu.cpuMs).toFixed(1)} % of one core, ${(pct(loadCpu.cpuMs) / calls).toFixed(3)} % per call`],
+        ['echo peer CPU (all calls up)', `${pct(echoCpu.cpuMs).toFixed(1)} % of one core, ${(pct(echoCpu.cpuMs) / calls).toFixed(3)} % per call`],
+        ['waiting for a CPU (run queue, all calls up): load / echo', `${pct(loadCpu.waitMs).toFixed(0)} % / ${pct(echoCpu.waitMs).toFixed(0)} % of the window`],
         ['exit code of redial load', String(code)],
       ],
       notes: [
         `Goal: < 1 % late frames. Load average at the end: ${os.loadavg().map((v) => v.toFixed(2)).join(' ')} (2 cores shared with other work).`,
         'Both processes on this machine over loopback; late = frames the jitter buffer dropped for arriving after their playout time.',
+        'Run-queue wait (schedstat, every thread summed) is time the processes were ready to run while other work held both cores: a wait near 100 % means the machine, not the calls, set the pace.',
       ],
     };
   } finally {

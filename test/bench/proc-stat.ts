@@ -9,6 +9,8 @@ const PAGE_BYTES = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf
 export interface ProcSample {
   /** User + system CPU time of every thread of the process so far, ms. */
   readonly cpuMs: number;
+  /** Time every thread of the process spent runnable but waiting for a CPU (run queue) so far, ms; 0 without schedstat. */
+  readonly waitMs: number;
   /** Resident set size, bytes. */
   readonly rssBytes: number;
 }
@@ -24,14 +26,21 @@ export function procSample(pid: number): ProcSample | undefined {
   // Field 2 (the command name) is in parentheses and may contain spaces: count fields after the last ')'.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
-  return { cpuMs: threadRunTimeMs(pid) ?? (ticks * 1000) / CLOCK_TICKS, rssBytes: Number(fields[21]) * PAGE_BYTES };
+  const threads = threadTimesMs(pid);
+  return { cpuMs: threads?.run ?? (ticks * 1000) / CLOCK_TICKS, waitMs: threads?.wait ?? 0, rssBytes: Number(fields[21]) * PAGE_BYTES };
 }
 
-function threadRunTimeMs(pid: number): number | undefined {
+/** Run time and run-queue wait of every thread (schedstat: ns on a CPU, ns waiting for one, timeslices). */
+function threadTimesMs(pid: number): { run: number; wait: number } | undefined {
   try {
-    let ns = 0;
-    for (const tid of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-    return Number.isFinite(ns) ? ns / 1e6 : undefined;
+    let run = 0;
+    let wait = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const [r, w] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ');
+      run += Number(r);
+      wait += Number(w);
+    }
+    return Number.isFinite(run) && Number.isFinite(wait) ? { run: run / 1e6, wait: wait / 1e6 } : undefined;
   } catch {
     return undefined;
   }
@@ -47,10 +56,11 @@ export function childPids(pid: number): number[] {
 }
 
 /** CPU ms used by a set of processes between two moments: call start() then, later, the returned function. */
-export function cpuOver(pids: readonly number[]): () => { cpuMs: number; rssBytes: number; gone: number } {
+export function cpuOver(pids: readonly number[]): () => { cpuMs: number; waitMs: number; rssBytes: number; gone: number } {
   const before = pids.map((p) => procSample(p));
   return () => {
     let cpuMs = 0;
+    let waitMs = 0;
     let rssBytes = 0;
     let gone = 0;
     pids.forEach((p, i) => {
@@ -58,8 +68,9 @@ export function cpuOver(pids: readonly number[]): () => { cpuMs: number; rssByte
       const b = procSample(p);
       if (!a || !b) { gone++; return; }
       cpuMs += b.cpuMs - a.cpuMs;
+      waitMs += b.waitMs - a.waitMs;
       rssBytes += b.rssBytes;
     });
-    return { cpuMs, rssBytes, gone };
+    return { cpuMs, waitMs, rssBytes, gone };
   };
 }
