@@ -64,9 +64,12 @@ export function App() {
   state.current = { page, calls, number };
   const online = connection === 'open';
 
+  /** The last page change was the user's (a tab, a link), not the ring bringing the Phone page forward. */
+  const userMoved = useRef(true);
   const setPage = (next: Page): void => {
     if (next === page) return;
     if (page === 'accounts' && leaveGuard.current && !leaveGuard.current()) return;
+    userMoved.current = true;
     setPageNow(next);
   };
 
@@ -118,14 +121,19 @@ export function App() {
     document.title = caller !== undefined ? `Incoming call from ${caller} — Redial` : missed > 0 ? `(${missed}) Redial` : 'Redial';
   }, [caller, missed]);
 
-  // Missed calls are seen once a page with the history (Phone's recent calls, History) is in front of the user.
+  // Missed calls are seen once the user is at a page with the history (Phone's recent calls, History): they went to
+  // it, brought the window forward on it, or pressed a key or the pointer there. A window merely left in front while
+  // the call rang out (the ring itself brought the Phone page forward) has seen nothing: the count stays.
   useEffect(() => {
+    const moved = userMoved.current;
+    userMoved.current = false;
     if ((page !== 'phone' && page !== 'history') || missed === 0 || !online) return;
     const look = (): void => { if (document.visibilityState === 'visible' && document.hasFocus()) void phone.markHistorySeen(); };
-    look();
-    window.addEventListener('focus', look);
+    if (moved) look();
+    const acts = ['focus', 'pointerdown', 'keydown'] as const;
+    for (const a of acts) window.addEventListener(a, look);
     document.addEventListener('visibilitychange', look);
-    return () => { window.removeEventListener('focus', look); document.removeEventListener('visibilitychange', look); };
+    return () => { for (const a of acts) window.removeEventListener(a, look); document.removeEventListener('visibilitychange', look); };
   }, [page, missed, online, phone]);
 
   const openAccount = (id: string | null, fill?: AccountPrefill): void => {

@@ -27,6 +27,11 @@ export function endReason(e: EndedCall): string {
   if (e.history.outcome === 'transferred') {
     return e.history.transferredTo ? `Handed over to ${e.history.transferredTo}.` : 'You left the call after putting the held caller through.';
   }
+  // A call that rang here and was not answered is a missed call, whatever cause the caller's side gave for giving up
+  // (Asterisk's Dial() timing out sends "no answer", 19): its error words are written for the one who called.
+  if (missedHere(e)) {
+    return e.end.by === 'local' ? 'Not answered: the phone stopped ringing.' : 'The caller hung up before you answered.';
+  }
   if (e.end.error) return e.end.error.message;
   const answered = e.history.outcome === 'answered';
   if (e.end.by === 'network') return 'The connection to the server was lost.';
@@ -34,11 +39,16 @@ export function endReason(e: EndedCall): string {
     if (e.history.outcome === 'rejected') return 'You declined the call.';
     return answered ? 'You hung up.' : 'You cancelled the call.';
   }
-  if (e.call.direction === 'incoming' && !answered) return 'The caller hung up before you answered.';
   return answered ? 'The other side hung up.' : 'The other side ended the call.';
 }
 
 /** The card's headline: the error's kind when it has one ("Busy", "No such number"), else the outcome. */
 export function endHeadline(e: EndedCall): string {
+  if (missedHere(e)) return OUTCOME_WORDS.missed;
   return (e.end.error && ERROR_WORDS[e.end.error.code]) ?? OUTCOME_WORDS[e.history.outcome];
+}
+
+/** An incoming call that ended unanswered (and not declined): the user missed it. */
+export function missedHere(e: Pick<EndedCall, 'call' | 'history'>): boolean {
+  return e.call.direction === 'incoming' && e.history.outcome === 'missed';
 }

@@ -12,7 +12,7 @@ import type {
   Gains, HistoryEntry, LevelsView, Notice, RedialApi, RegistrationView, RequestPayload, Settings, SettingsPatch, TraceView,
 } from '../../electron/shared/api.js';
 import { TraceLog } from './trace-log.js';
-import type { EndedCall } from '../lib/call-end.js';
+import { missedHere, type EndedCall } from '../lib/call-end.js';
 import { serverPort } from '../lib/server-port.js';
 
 export type { EndedCall };
@@ -154,7 +154,8 @@ export class PhoneStore {
         this.recordingPaths.delete(call.id);
         this.notify('info', 'recording', `Recording saved: ${recording}`, { callId: call.id });
       }
-      if (end.error && end.by !== 'local') this.notify('warning', end.error.code, end.error.message, { callId: call.id });
+      // A missed call is told by its card, the badge and the history, not as a warning in the caller's words.
+      if (end.error && end.by !== 'local' && !missedHere(ended)) this.notify('warning', end.error.code, end.error.message, { callId: call.id });
     });
     on('call:dtmf', ({ callId, digit }) =>
       this.set({ receivedDtmf: { ...this.state.receivedDtmf, [callId]: ((this.state.receivedDtmf[callId] ?? '') + digit).slice(-DTMF_SHOWN) } }));

@@ -34,6 +34,29 @@ describeWithPeer(CHROMIUM, chromiumAvailable(), 'calls reach the user through th
     expect(await fakeRequests(page, 'history:seen')).toEqual([{}]);
   });
 
+  it('keeps a call that rang out in front of nobody unseen, as a missed call, until the user acts on the page', async () => {
+    const page = await pages.open();
+    await addAccount(page, { server: 'pbx.example.org', username: 'alice', secret: 'x', label: 'Office' });
+    await page.getByTestId('tab-phone').click();
+    // The window sits on the Phone page, in front, with nobody at the desk. Asterisk's Dial() rings it out (cause 19).
+    const id = await page.evaluate(() => (globalThis as unknown as PageGlobals).__fake.incomingCall('2125550100', 'Carol'));
+    await expect.poll(() => page.title()).toBe('Incoming call from Carol — Redial');
+    await page.evaluate((c) => (globalThis as unknown as PageGlobals).__fake.callerHangsUp(c, true), id);
+    await expect.poll(() => page.title()).toBe('(1) Redial');
+    // Its card says it was missed, in the user's terms, not "Nobody answered" (the words meant for the caller).
+    expect(await page.getByTestId('ended-state').textContent()).toBe('Missed');
+    expect(await page.getByTestId('ended-reason').textContent()).toBe('The caller hung up before you answered.');
+    expect(await page.getByTestId('notice').count()).toBe(0);
+    // The page rendered the count and did not take it as seen: the badge stays.
+    expect(await page.getByTestId('tab-missed').textContent()).toBe('1');
+    expect(await fakeRequests(page, 'history:seen')).toEqual([]);
+    // The user comes back and touches the page: now it is seen, everywhere.
+    await page.locator('body').click({ position: { x: 5, y: 690 } });
+    await expect.poll(() => page.title()).toBe('Redial');
+    expect(await page.getByTestId('tab-missed').count()).toBe(0);
+    expect(await fakeRequests(page, 'history:seen')).toEqual([{}]);
+  });
+
   it('offers "keep running in the tray" and "start at login" in the desktop app only', async () => {
     const page = await pages.open();
     await page.getByTestId('tab-audio').click();

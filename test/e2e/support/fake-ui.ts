@@ -11,7 +11,7 @@ export interface PageGlobals {
     listenerCount(name: string): number;
     incomingCall(number: string, name: string): string;
     incomingCallFrom(over: Partial<CallView> & { number: string }): string;
-    callerHangsUp(id: string): void;
+    callerHangsUp(id: string, noAnswer?: boolean): void;
     notice(level: 'info' | 'warning' | 'error', message: string, about?: { accountId?: string; callId?: string }): void;
     putAccount(over: Partial<AccountView> & { id: string; server: string; username: string }): void;
     liveCallIds(): string[];

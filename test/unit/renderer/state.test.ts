@@ -27,6 +27,19 @@ describe('call end wording', () => {
     expect(endHeadline(ended({ end: { by: 'remote', error: { code: 'weird', message: 'm' } }, history: { outcome: 'failed' } }))).toBe('Call failed');
   });
 
+  it('tells a missed call as missed, not in the words meant for the caller', () => {
+    // Asterisk's Dial() gave up ringing us: HANGUP with cause 19, which the engine words for the one who called.
+    const gaveUp = ended({ call: { direction: 'incoming' }, end: { by: 'remote', error: { code: 'no-answer', message: 'Nobody answered.' } },
+      history: { outcome: 'missed' } });
+    expect([endHeadline(gaveUp), endReason(gaveUp)]).toEqual(['Missed', 'The caller hung up before you answered.']);
+    // Our own ring timeout ended it.
+    const timedOut = ended({ call: { direction: 'incoming' }, end: { by: 'local' }, history: { outcome: 'missed' } });
+    expect([endHeadline(timedOut), endReason(timedOut)]).toEqual(['Missed', 'Not answered: the phone stopped ringing.']);
+    // The same cause on a call we made is still "No answer".
+    const ours = ended({ end: { by: 'remote', error: { code: 'no-answer', message: 'Nobody answered.' } }, history: { outcome: 'failed' } });
+    expect([endHeadline(ours), endReason(ours)]).toEqual(['No answer', 'Nobody answered.']);
+  });
+
   it('explains a transfer and a call Do Not Disturb refused', () => {
     const held = ended({ end: { by: 'remote' }, history: { outcome: 'transferred', transferredTo: '1002' } });
     expect([endHeadline(held), endReason(held)]).toEqual(['Transferred', 'Handed over to 1002.']);

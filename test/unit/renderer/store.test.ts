@@ -113,6 +113,18 @@ describe('PhoneStore ended calls', () => {
     expect(store.getState().ended).toEqual([]);
   });
 
+  it('raises no warning for a missed call, whatever cause the caller gave; a failed call of ours keeps its warning', async () => {
+    const { t, store } = await started();
+    const noAnswer: CallEndView = { by: 'remote', error: { code: 'no-answer', message: 'Nobody answered.' } };
+    t.fire('call:updated', call({ id: 'in1', direction: 'incoming', state: 'ringing' }));
+    t.fire('call:ended', { call: call({ id: 'in1', direction: 'incoming', state: 'ended' }), end: noAnswer, history: history({ id: 'in1', direction: 'incoming', outcome: 'missed' }) });
+    expect(store.getState().ended.map((e) => endHeadline(e))).toEqual(['Missed']);
+    expect(store.getState().notices).toEqual([]);
+    t.fire('call:updated', call({ id: 'out1' }));
+    t.fire('call:ended', { call: call({ id: 'out1', state: 'ended' }), end: noAnswer, history: history({ id: 'out1', outcome: 'failed' }) });
+    expect(store.getState().notices.map((n) => n.message)).toEqual(['Nobody answered.']);
+  });
+
   it('clears the last call\'s card when the user dials again', async () => {
     const { t, store } = await started();
     t.answers['call:dial'] = () => call({ id: 'c2', number: '601' });
