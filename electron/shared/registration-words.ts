@@ -47,8 +47,12 @@ export type SummaryStatus = 'registered' | 'registering' | 'failed' | 'unregiste
  * "2 of 3 registered" with several, "Calls only" when none registers; 'offline' while the engine is unreachable,
  * because then nothing it said before is known to be true any more.
  */
+/**
+ * `text` is the whole line; with a single registering account it is "`subject`: `state`", so a narrow place can
+ * shorten the account's name and keep its state whole.
+ */
 export function registrationSummary(accounts: readonly AccountView[], regs: Readonly<Record<string, RegistrationView>>,
-  engineReachable: boolean): { status: SummaryStatus; text: string } {
+  engineReachable: boolean): { status: SummaryStatus; text: string; subject?: string; state?: string } {
   if (!engineReachable) return { status: 'offline', text: 'Engine offline' };
   const registering = accounts.filter((a) => a.enabled && a.register);
   if (registering.length === 0) {
@@ -59,7 +63,9 @@ export function registrationSummary(accounts: readonly AccountView[], regs: Read
     : registering.every((a) => statusOf(a) === 'registered') ? 'registered' : 'registering';
   if (registering.length === 1) {
     const a = registering[0];
-    return { status: worst, text: `${a.label || a.username}: ${regShort(regs[a.id], a)}` };
+    const subject = a.label || a.username;
+    const state = regShort(regs[a.id], a);
+    return { status: worst, text: `${subject}: ${state}`, subject, state };
   }
   const ok = registering.filter((a) => statusOf(a) === 'registered').length;
   return { status: worst, text: `${ok} of ${registering.length} registered` };

@@ -172,7 +172,7 @@ export function App() {
           data-testid="toggle-dnd">
           <span class="dnd-icon" aria-hidden="true" /><span class="dnd-label">Do not disturb</span><span class="dnd-short" aria-hidden="true">DND</span>
         </button>
-        <button type="button" class="btn" aria-pressed={consoleOpen} onClick={() => setConsoleOpen(!consoleOpen)}
+        <button type="button" class="btn console-toggle" aria-pressed={consoleOpen} onClick={() => setConsoleOpen(!consoleOpen)}
           title="iax2 debug console (Ctrl+Shift+D)" aria-keyshortcuts="Control+Shift+D" data-testid="toggle-console">
           Debug
         </button>

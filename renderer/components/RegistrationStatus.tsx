@@ -33,7 +33,10 @@ export function StatusSummary(props: { accounts: readonly AccountView[]; registr
       <button type="button" class={`chip ${summary.status}`} aria-expanded={open} aria-haspopup="true" aria-label={label} title={label}
         onClick={() => setOpen(!open)} data-testid="reg-summary" data-status={summary.status} disabled={shown.length === 0}>
         <span class="dot" aria-hidden="true" />
-        <span class="chip-text">{summary.text}</span>
+        {/* One account: its name gives way to its state when the bar is narrow. */}
+        {summary.subject !== undefined
+          ? <span class="chip-text split"><span class="chip-subject">{summary.subject}</span><span class="chip-state">: {summary.state}</span></span>
+          : <span class="chip-text">{summary.text}</span>}
         {vm > 0 && <span class="badge" aria-hidden="true">{vm}</span>}
       </button>
       {open && (
