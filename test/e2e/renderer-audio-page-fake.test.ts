@@ -35,7 +35,15 @@ describeWithPeer(CHROMIUM, chromiumAvailable(), 'Audio page', () => {
     const slider = page.getByLabel('Microphone gain');
     await expect.poll(() => slider.count()).toBe(1);
     await slider.scrollIntoViewIfNeeded();
-    const box = (await slider.boundingBox())!;
+    // The page may still be filling in (the device lists arrive after the first render and move the cards): take the
+    // slider's place once it stays put, so the pointer lands on it.
+    let box = (await slider.boundingBox())!;
+    await expect.poll(async () => {
+      const now = (await slider.boundingBox())!;
+      const still = now.x === box.x && now.y === box.y && now.width === box.width;
+      box = now;
+      return still;
+    }).toBe(true);
     const y = box.y + box.height / 2;
     await page.mouse.move(box.x + box.width / 2, y);
     await page.mouse.down();
