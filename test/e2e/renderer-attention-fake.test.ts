@@ -1,7 +1,8 @@
 // Incoming and missed calls reach the user through the window too (against the fake contract in Chromium): the
-// title (what the taskbar and a browser tab show) and the Phone tab's badge say a call rings or how many missed
-// calls are unseen; looking at the Phone page sees them, which the phone then tells the tray and the badges; the
-// desktop settings (close to tray, start at login) appear for the Electron host only.
+// title (what the taskbar and a browser tab show), the Phone tab's dot and the History tab's count say a call rings
+// or how many missed calls are unseen; the user at the Phone page sees them (not a window left in front of nobody),
+// which the phone then tells the tray and the badges; the desktop settings (close to tray, start at login) appear for
+// the Electron host only.
 
 import { expect, it } from 'vitest';
 import { fakeApiPages } from './support/fake-api-pages.js';
@@ -12,7 +13,7 @@ import { CHROMIUM, chromiumAvailable } from './support/browser.js';
 const pages = fakeApiPages();
 
 describeWithPeer(CHROMIUM, chromiumAvailable(), 'calls reach the user through the window', () => {
-  it('puts a ringing call and unseen missed calls in the title and on the Phone tab, until the Phone page is seen', async () => {
+  it('puts a ringing call in the title and on the Phone tab, and unseen missed calls in the title and on the History tab, until the Phone page is seen', async () => {
     const page = await pages.open();
     await addAccount(page, { server: 'pbx.example.org', username: 'alice', secret: 'x', label: 'Office' });
     expect(await page.title()).toBe('Redial');
