@@ -15,11 +15,17 @@ export interface AccountPrefill { readonly server: string; readonly username?: s
  * another account or page (`onSelect` goes through the window). */
 export type LeaveGuard = () => boolean;
 
+/**
+ * An editor's unsaved draft, put aside when the editor went away without the user deciding (a ringing call brings
+ * the Phone page forward): the editor of the same account takes it back when it opens again. The window owns it.
+ */
+export interface KeptDraft { readonly accountId: string | null; readonly draft: AccountDraft; readonly pristine: AccountDraft }
+
 /** How long "Saved." stays next to the Save button. */
 export const SAVED_SHOWN_MS = 4000;
 
 export function AccountsView(props: { selectedId: string | null; onSelect: (id: string | null) => void; onGoToPhone?: () => void;
-  prefill?: AccountPrefill; leaveGuard: { current: LeaveGuard | null }; openedAt?: number }) {
+  prefill?: AccountPrefill; leaveGuard: { current: LeaveGuard | null }; kept: { current: KeptDraft | null }; openedAt?: number }) {
   const accounts = useStore((s) => s.accounts);
   const registrations = useStore((s) => s.registrations);
   const selected = accounts.find((a) => a.id === props.selectedId);
@@ -46,7 +52,7 @@ export function AccountsView(props: { selectedId: string | null; onSelect: (id: 
         <button type="button" class="btn" onClick={() => { if (selected) props.onSelect(null); }} data-testid="add-account">+ Add account</button>
       </section>
       <AccountEditor key={selected?.id ?? `new-${props.prefill?.server ?? ''}`} accountId={selected?.id ?? null}
-        justSaved={justSaved !== null && justSaved === selected?.id} leaveGuard={props.leaveGuard}
+        justSaved={justSaved !== null && justSaved === selected?.id} leaveGuard={props.leaveGuard} kept={props.kept}
         {...(props.openedAt !== undefined ? { openedAt: props.openedAt } : {})}
         onSaved={(id) => { setJustSaved(id); props.onSelect(id); }} onDeleted={() => props.onSelect(null)}
         {...(props.prefill && !selected ? { prefill: props.prefill } : {})}
@@ -68,7 +74,8 @@ function Field(props: { id: string; label: string; error?: string; children: pre
 }
 
 function AccountEditor(props: { accountId: string | null; justSaved: boolean; onSaved: (id: string) => void; onDeleted: () => void;
-  onGoToPhone?: () => void; prefill?: AccountPrefill; leaveGuard: { current: LeaveGuard | null }; openedAt?: number }) {
+  onGoToPhone?: () => void; prefill?: AccountPrefill; leaveGuard: { current: LeaveGuard | null }; kept: { current: KeptDraft | null };
+  openedAt?: number }) {
   const phone = usePhone();
   const account = useStore((s) => s.accounts.find((a) => a.id === props.accountId));
   const reg = useStore((s) => (props.accountId ? s.registrations[props.accountId] : undefined));
@@ -76,9 +83,16 @@ function AccountEditor(props: { accountId: string | null; justSaved: boolean; on
   const canRemember = useStore((s) => s.info?.secretStorage !== 'memory');
   const initial = (): AccountDraft => (account ? draftFrom(account)
     : { ...emptyDraft(), ...(props.prefill ? { server: props.prefill.server, username: props.prefill.username ?? '' } : {}) });
-  const [draft, setDraft] = useState<AccountDraft>(initial);
+  // Edits put aside when this account's editor last went away unasked come back.
+  const [restored] = useState(() => {
+    const k = props.kept.current;
+    if (k === null || k.accountId !== props.accountId) return undefined;
+    props.kept.current = null;
+    return k;
+  });
+  const [draft, setDraft] = useState<AccountDraft>(() => restored?.draft ?? initial());
   // What the form held when it was opened or last saved: the draft differs from it = unsaved edits.
-  const [pristine, setPristine] = useState<AccountDraft>(() => (account ? draftFrom(account) : emptyDraft()));
+  const [pristine, setPristine] = useState<AccountDraft>(() => restored?.pristine ?? (account ? draftFrom(account) : emptyDraft()));
   const [errors, setErrors] = useState<DraftErrors>({});
   const [status, setStatus] = useState<{ text: string; error: boolean } | null>(props.justSaved ? { text: 'Saved.', error: false } : null);
   const [dragFrom, setDragFrom] = useState<number | null>(null);
@@ -100,15 +114,29 @@ function AccountEditor(props: { accountId: string | null; justSaved: boolean; on
   const label = account ? (account.label || account.username) : 'the new account';
   // The window asks this editor before it goes away (another account, a new one, another page).
   const ask = useRef<LeaveGuard>(() => true);
-  ask.current = () => !dirty || confirm(`Discard your unsaved changes to ${label}?`);
+  /** The user settled the edits (saved them, or confirmed discarding them): nothing is put aside. */
+  const settled = useRef(false);
+  ask.current = () => {
+    if (!dirty) return true;
+    settled.current = confirm(`Discard your unsaved changes to ${label}?`);
+    return settled.current;
+  };
+  const latest = useRef({ dirty, draft, pristine });
+  latest.current = { dirty, draft, pristine };
   useEffect(() => {
     const guard: LeaveGuard = () => ask.current();
     props.leaveGuard.current = guard;
-    return () => { if (props.leaveGuard.current === guard) props.leaveGuard.current = null; };
+    return () => {
+      if (props.leaveGuard.current === guard) props.leaveGuard.current = null;
+      // Gone without the user deciding: keep the edits for when this editor opens again.
+      const { dirty: unsaved, draft: d, pristine: p } = latest.current;
+      if (unsaved && !settled.current) props.kept.current = { accountId: props.accountId, draft: d, pristine: p };
+    };
   }, []);
 
   const set = <K extends keyof AccountDraft>(k: K, v: AccountDraft[K]) => {
     setDraft((d) => ({ ...d, [k]: v }));
+    settled.current = false;
     if (errors[k]) setErrors((e) => ({ ...e, [k]: undefined }));
     setStatus(null);
   };
@@ -136,6 +164,7 @@ function AccountEditor(props: { accountId: string | null; justSaved: boolean; on
       setDraft(saved);
       setPristine(saved);
       ask.current = () => true; // saved: nothing to lose while the editor reopens under the account's id
+      settled.current = true;
       props.onSaved(res.account.id);
     } else setStatus({ text: `Not saved: ${res.error}`, error: true });
   }
@@ -150,7 +179,7 @@ function AccountEditor(props: { accountId: string | null; justSaved: boolean; on
         <h2 id="acct-edit-title">{account ? `Edit ${account.label || account.username}` : 'New account'}</h2>
         {/* Away from Save, and quiet until needed: deleting asks first. */}
         {account && <button type="button" class="btn small danger-outline" data-testid="delete-account"
-          onClick={() => { if (confirm(`Delete account ${account.label || account.username}?`)) { ask.current = () => true; void phone.deleteAccount(account.id).then(props.onDeleted); } }}>
+          onClick={() => { if (confirm(`Delete account ${account.label || account.username}?`)) { ask.current = () => true; settled.current = true; void phone.deleteAccount(account.id).then(props.onDeleted); } }}>
           Delete account</button>}
       </div>
       {account && <RegDetail account={account} reg={reg} />}

@@ -12,7 +12,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ICON_URL } from '../icon.js';
 import { asciiDigits } from '../lib/dial-input.js';
 import { usePhone, useStore } from '../state/context.js';
-import { AccountsView, type AccountPrefill, type LeaveGuard } from './AccountsView.js';
+import { AccountsView, type AccountPrefill, type KeptDraft, type LeaveGuard } from './AccountsView.js';
 import { AudioView } from './AudioView.js';
 import { DebugConsole } from './DebugConsole.js';
 import { isDialKey } from './DialPad.js';
@@ -60,6 +60,8 @@ export function App() {
   const mainRef = useRef<HTMLElement | null>(null);
   /** The account editor's "unsaved changes" question; false = stay. */
   const leaveGuard = useRef<LeaveGuard | null>(null);
+  /** The account editor's unsaved edits, kept when a ringing call took the page away. */
+  const keptDraft = useRef<KeptDraft | null>(null);
   const state = useRef({ page, calls, number });
   state.current = { page, calls, number };
   const online = connection === 'open';
@@ -194,7 +196,7 @@ export function App() {
           {page === 'accounts' && (
             // selectedAccount: null = the first account, '' = a new one.
             <AccountsView selectedId={selectedAccount === '' ? null : (selectedAccount ?? accounts[0]?.id ?? null)}
-              onSelect={(id) => openAccount(id)} onGoToPhone={() => setPage('phone')} leaveGuard={leaveGuard} openedAt={openedAt}
+              onSelect={(id) => openAccount(id)} onGoToPhone={() => setPage('phone')} leaveGuard={leaveGuard} kept={keptDraft} openedAt={openedAt}
               {...(prefill && selectedAccount === '' ? { prefill } : {})} />
           )}
           {page === 'audio' && <AudioView />}

@@ -248,6 +248,39 @@ describeWithPeer(CHROMIUM, chromiumAvailable(), 'defects found by a new user, ag
     expect(await page.getByTestId('register-now').count()).toBe(1);
   });
 
+  it('keeps unsaved account edits when a ringing call takes the page away, and gives them back (defect 12)', async () => {
+    const page = await pages.open();
+    await addAccount(page, { server: 'pbx.example.org', username: 'alice', secret: 'x', label: 'Main' });
+    // An edit saved, then more edits not saved yet.
+    await page.getByLabel('Name', { exact: true }).fill('Office');
+    await page.getByTestId('save-account').click();
+    await expect.poll(() => page.getByTestId('save-status').textContent()).toBe('Saved.');
+    await page.getByLabel('Name', { exact: true }).fill('Office (edited)');
+    await page.getByLabel('Password', { exact: true }).fill('half-typed');
+    expect(await page.getByTestId('unsaved').count()).toBe(1);
+    const asked: string[] = [];
+    page.on('dialog', (d) => { asked.push(d.message()); void d.dismiss(); });
+    // A call rings: the Phone page comes forward at once, without a question in the way of answering.
+    const id = await page.evaluate(() => (globalThis as unknown as PageGlobals).__fake.incomingCall('2125550100', 'Carol'));
+    await expect.poll(() => page.getByTestId('tab-phone').getAttribute('aria-selected')).toBe('true');
+    await page.getByRole('button', { name: 'Decline' }).click();
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as PageGlobals).__fake.liveCallIds())).not.toContain(id);
+    // Back on Accounts: the edits are there, still unsaved, and nothing was asked.
+    await page.getByTestId('tab-accounts').click();
+    await expect.poll(() => page.getByLabel('Name', { exact: true }).inputValue()).toBe('Office (edited)');
+    expect(await page.getByLabel('Password', { exact: true }).inputValue()).toBe('half-typed');
+    expect(await page.getByTestId('unsaved').count()).toBe(1);
+    expect(asked).toEqual([]);
+    expect(await fakeRequests(page, 'accounts:save')).toHaveLength(2); // the two Saves only
+    // Discarding them on purpose does discard them.
+    page.removeAllListeners('dialog');
+    page.once('dialog', (d) => void d.accept());
+    await page.getByTestId('tab-phone').click();
+    await page.getByTestId('tab-accounts').click();
+    await expect.poll(() => page.getByLabel('Name', { exact: true }).inputValue()).toBe('Office');
+    expect(await page.getByTestId('unsaved').count()).toBe(0);
+  });
+
   it('limits the number field, says so for a pasted long number, and dials Arabic-Indic digits (defect 13)', async () => {
     const page = await phoneWithAccount();
     const field = page.getByTestId('number');
