@@ -7,7 +7,7 @@ import {
   type AudioSelection, type CallEndView, type CallStatsView, type CallView, type DialRequest, type DirectTarget, type EngineStatus, type ErrorView,
   type EventName, type Events, type Gains, type HistoryEntry, type LevelsView, type MissedCalls, type Notice,
   type RegistrationView, type RequestName, type Requests, type Settings, type SettingsPatch, type TraceIeView,
-  type TraceView, type AuthMethod, type CodecName, type EncryptionMode,
+  type TraceView, type AuthMethod, type CodecName, type EchoTestRequest, type EncryptionMode,
 } from './api.js';
 import {
   arrayOf, boundedString, either, integerIn, isBoolean, isEmpty, isNull, isString, matching,
@@ -214,7 +214,7 @@ export const requestGuards: { readonly [K in RequestName]: Guard<Requests[K]['re
   'registration:list': isEmpty,
   'registration:refresh': shape<{ accountId?: string }>({ accountId: optional(id) }),
   'call:dial': dialPayload,
-  'call:echo-test': isEmpty,
+  'call:echo-test': (v): v is EchoTestRequest | undefined => v === undefined || shape<EchoTestRequest>({ codec: optional(codec) })(v),
   'call:answer': callRef,
   'call:reject': shape<CallRef & { reason?: 'busy' | 'declined' }>({ callId: id, reason: optional(oneOf('busy', 'declined')) }),
   'call:hangup': callRef,

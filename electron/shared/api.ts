@@ -24,6 +24,9 @@ export const CODEC_NAMES: readonly CodecName[] = ['ulaw', 'alaw', 'gsm', 'g722',
  */
 export const DEFAULT_CODECS: readonly CodecName[] = ['ulaw', 'alaw'];
 
+/** What the echo test is asked to use (call:echo-test). */
+export interface EchoTestRequest { readonly codec?: CodecName }
+
 export type AuthMethod = 'md5' | 'plaintext' | 'rsa';
 export const AUTH_METHODS: readonly AuthMethod[] = ['md5', 'plaintext', 'rsa'];
 
@@ -491,8 +494,9 @@ export type Requests = {
   /**
    * The echo test: a call to the echo peer built into the phone (loopback, no server needed), through this phone's
    * engine, codec, jitter buffer and sound devices; the user hears their own voice. Not kept in the history.
+   * `codec`: the one to test (the echo peer takes every codec); otherwise the direct-call codecs, in their order.
    */
-  'call:echo-test': Req<Empty, CallView>;
+  'call:echo-test': Req<EchoTestRequest | undefined, CallView>;
   'call:answer': Req<CallRef, null>;
   'call:reject': Req<CallRef & { readonly reason?: 'busy' | 'declined' }, null>;
   'call:hangup': Req<CallRef, null>;

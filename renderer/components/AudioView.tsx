@@ -1,7 +1,8 @@
 // Audio: microphone, speaker, ring device (or ring on all outputs), gains, test tones, live meters,
 // processing switches. Devices are chosen by stable key; a missing device is flagged, not silently lost.
 import { useState } from 'preact/hooks';
-import type { AudioDeviceView, Settings, SettingsPatch } from '../../electron/shared/api.js';
+import { CODEC_NAMES, type AudioDeviceView, type CodecName, type Settings, type SettingsPatch } from '../../electron/shared/api.js';
+import { CODEC_LABELS } from '../lib/account-form.js';
 import { usePhone, useStore } from '../state/context.js';
 import { Meters } from './Meters.js';
 
@@ -121,6 +122,8 @@ export function AudioView() {
   const desktop = useStore((s) => s.info?.host === 'electron');
   const testing = useStore((s) => s.testing);
   const echoCall = useStore((s) => s.calls.find((c) => c.echoTest));
+  // The codec the microphone test goes through ('' = the direct-call codecs, µ-law first): each can be heard here.
+  const [echoCodec, setEchoCodec] = useState<CodecName | ''>('');
   const inputs = audio?.devices.filter((d) => d.input) ?? [];
   const outputs = audio?.devices.filter((d) => d.output) ?? [];
   const sel = audio?.selection;
@@ -151,9 +154,14 @@ export function AudioView() {
             <div class="row">
               {/* The microphone test is the echo test: your voice through the whole phone and back, with the meters moving. */}
               <button type="button" class={`btn ${echoCall ? 'danger-outline' : ''}`} data-testid="mic-test" aria-pressed={echoCall !== undefined}
-                onClick={() => { if (echoCall) phone.hangup(echoCall.id); else void phone.startEchoTest(); }}>
+                onClick={() => { if (echoCall) phone.hangup(echoCall.id); else void phone.startEchoTest(echoCodec || undefined); }}>
                 {echoCall ? 'Stop the microphone test' : 'Microphone test'}</button>
-              <span class="muted" style={{ fontSize: '12px' }}>{echoCall ? 'Speak: you hear yourself, and the meters move.' : 'Hear yourself through the echo built into Redial.'}</span>
+              <select class="select" aria-label="Codec for the microphone test" data-testid="mic-test-codec" value={echoCall?.codec ?? echoCodec}
+                disabled={echoCall !== undefined} onChange={(e) => setEchoCodec((e.currentTarget as HTMLSelectElement).value as CodecName | '')}>
+                {echoCall?.codec === undefined && <option value="">Usual codec</option>}
+                {CODEC_NAMES.map((c) => <option key={c} value={c}>{CODEC_LABELS[c]}</option>)}
+              </select>
+              <span class="muted" style={{ fontSize: '12px' }}>{echoCall ? `Speak: you hear yourself${echoCall.codec ? ` through ${CODEC_LABELS[echoCall.codec]}` : ''}, and the meters move.` : 'Hear yourself through the echo built into Redial.'}</span>
             </div>
           </div>
         )}

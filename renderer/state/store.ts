@@ -7,7 +7,7 @@
 // thousands of frames on every event.
 
 import type {
-  AccountInput, AccountView, AppInfo, AudioDevicesView, AudioSelection, CallStatsView, CallView, ContactFormat,
+  AccountInput, AccountView, AppInfo, AudioDevicesView, AudioSelection, CallStatsView, CallView, CodecName, ContactFormat,
   ContactImportResult, ContactInput, ContactView, DialRequest, DirectTarget,
   Gains, HistoryEntry, LevelsView, Notice, RedialApi, RegistrationView, RequestPayload, Settings, SettingsPatch, TraceView,
 } from '../../electron/shared/api.js';
@@ -295,9 +295,10 @@ export class PhoneStore {
   }
 
   /** The echo test: a call to the echo built into the phone (no server needed); it holds a live call like any other. */
-  async startEchoTest(): Promise<CallView | undefined> {
+  /** The echo test, with `codec` if the user chose one (else the direct-call codecs). */
+  async startEchoTest(codec?: CodecName): Promise<CallView | undefined> {
     if (this.state.ended.length > 0) this.set({ ended: [] });
-    const call = await this.run(() => this.api.request('call:echo-test'));
+    const call = await this.run(() => this.api.request('call:echo-test', codec !== undefined ? { codec } : {}));
     if (call) this.upsertCall(call);
     return call;
   }

@@ -78,8 +78,13 @@ describeWithPeer(CHROMIUM, chromiumAvailable(), 'Echo test and microphone test',
     const page = await pages.open();
     await page.getByTestId('tab-audio').click();
     const mic = page.getByTestId('mic-test');
+    // Through the codec the user wants to hear.
+    await page.getByTestId('mic-test-codec').selectOption('g722');
     await mic.click();
     await expect.poll(() => mic.textContent()).toBe('Stop the microphone test');
+    expect(await fakeRequests(page, 'call:echo-test')).toEqual([{ codec: 'g722' }]);
+    await expect.poll(() => page.getByText('Speak: you hear yourself through G.722 (16 kHz), and the meters move.').count()).toBe(1);
+    expect(await page.getByTestId('mic-test-codec').isDisabled()).toBe(true);
     await expect.poll(() => page.getByRole('meter', { name: 'Mic level' }).getAttribute('aria-valuenow')).toBe('-20');
     await mic.click();
     await expect.poll(() => mic.textContent()).toBe('Microphone test');

@@ -56,6 +56,27 @@ describe('Echo test (the echo peer built into the phone)', () => {
     }
   });
 
+  it('goes through the codec the user picks, and each one brings the microphone back', async () => {
+    const { phone } = await phoneWithEcho();
+    try {
+      const api = phone.phone;
+      let loud = false;
+      api.on('levels', (l) => { if (l.outputDbfs !== null && l.outputDbfs > -40) loud = true; });
+      for (const codec of ['alaw', 'g722', 'gsm', 'opus'] as const) {
+        loud = false;
+        const call = await api.request('call:echo-test', { codec });
+        await untilAsync(`the ${codec} echo test is up`, async () => (await api.request('call:list', {})).some((c) => c.id === call.id && c.state === 'up'), 5000);
+        const up = (await api.request('call:list', {})).find((c) => c.id === call.id)!;
+        expect(up.codec).toBe(codec);
+        await until(`the tone comes back through ${codec}`, () => loud, 5000);
+        await api.request('call:hangup', { callId: call.id });
+        await untilAsync(`the ${codec} echo test ends`, async () => (await api.request('call:list', {})).length === 0, 5000);
+      }
+    } finally {
+      await phone.close();
+    }
+  });
+
   it('reflects many calls at once', async () => {
     const peer = await startEchoPeer();
     const callers: ComposedPhone[] = [];

@@ -104,13 +104,14 @@ export function requestHandlers(p: PhoneParts): RequestHandlers {
       // The engine keeps only the account's codecs from `codecs` (call-manager.ts codecsForCall).
       return calls.view(calls.track(p.engine.dial({ accountId: account.id, number, codecs: codecs ?? account.codecs })));
     },
-    'call:echo-test': async () => {
+    'call:echo-test': async (req) => {
       if (!p.echoPeer) throw new ApiError('unavailable', 'the echo test is not available in this mode');
       const server = await p.echoPeer();
       calls.holdOthers(undefined);
       // Through this phone's own engine, codec, jitter buffer and devices: a direct call to the echo peer.
       const handle = p.engine.dial({
-        account: { id: DIRECT_ACCOUNT_ID, server, username: 'echo-test', register: false, codecs: p.settings().directCallCodecs },
+        account: { id: DIRECT_ACCOUNT_ID, server, username: 'echo-test', register: false,
+          codecs: req?.codec !== undefined ? [req.codec] : p.settings().directCallCodecs },
         number: 'echo',
       });
       return calls.view(calls.track(handle, server, true));

@@ -82,6 +82,9 @@ describe('specific refusals', () => {
     expect(requestGuards['settings:update']({ jitter: { maxMs: 10 } })).toBe(false);
     expect(requestGuards['history:list']({ limit: 1.5 })).toBe(false);
     expect(requestGuards['call:hangup']({ callId: '../../etc' })).toBe(false);
+    expect(requestGuards['call:echo-test']({ codec: 'speex' })).toBe(false);
+    expect(requestGuards['call:echo-test']({ codec: 'opus', extra: 1 })).toBe(false);
+    expect(requestGuards['call:echo-test'](undefined)).toBe(true);
   });
   it('dials through an account or directly to an address, never both, and checks the address', () => {
     expect(requestGuards['call:dial']({ number: '102', direct: { server: 'localhost:4570', username: 'anything' } })).toBe(true);

@@ -56,7 +56,7 @@ export const requestSamples: { [K in keyof Requests]: Requests[K]['req'] } = {
   'registration:list': {},
   'registration:refresh': { accountId: 'acc-1' },
   'call:dial': { number: '600', accountId: 'acc-1' },
-  'call:echo-test': {},
+  'call:echo-test': { codec: 'g722' },
   'call:answer': { callId: 'call-1' },
   'call:reject': { callId: 'call-1', reason: 'busy' },
   'call:hangup': { callId: 'call-1' },
