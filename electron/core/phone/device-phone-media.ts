@@ -4,8 +4,8 @@
 // Devices are shared, not opened per call: one microphone stream fans its frames out to every active call,
 // one speaker stream plays the mix of all calls (held calls are silent) plus local tones. Streams open when
 // the first sound is needed and close when the last one stops, so PortAudio can re-enumerate between calls
-// (stack-notes §1.2 item 8; DeviceCatalog defers refreshes while a stream is open). The ringtone plays on the ring device,
-// every output ("ring on all outputs"), or the speaker. Device failures fall back to the system default and
+// (stack-notes §1.2 item 8; DeviceCatalog defers refreshes while a stream is open). The ringtone plays on the ring
+// device, every output ("ring on all outputs": ring-devices.ts), or the speaker. Device failures fall back to the system default and
 // tell the user, and never crash (softphone-anchors §6.1 item 6).
 import type { Clock } from '../ports.js';
 import type { CallHandle } from '../iax2/engine-api.js';
@@ -14,8 +14,6 @@ import type { CodecName } from '../media/codec.js';
 import { receptionReportFrom } from '../media/reception-report.js';
 import { CallMedia, type CallMediaOptions, type RecordingSink } from '../media/call-media.js';
 import { DeviceCatalog } from '../media/devices/device-catalog.js';
-import { fromAudioSelection } from '../media/devices/device-selection.js';
-import { resolveDeviceSelection } from '../media/devices/resolve-devices.js';
 import { openCaptureWithFallback, openPlaybackWithFallback } from '../media/devices/open-with-fallback.js';
 import { KeyTones, ToneGenerator, progressTone, ringtone } from '../media/tones.js';
 import { DTMF_GAP_MS, DTMF_TONE_MS } from '../iax2/call/dtmf.js';
@@ -24,6 +22,8 @@ import { createProcessingChain, settingsFromSwitches, type ProcessingChain } fro
 import type { LevelsView } from '../../shared/api.js';
 import type { CallAudio, CallAudioStats, LocalTone, MediaConfig, MediaNotice, PhoneMedia } from './media-port.js';
 import { DEFAULT_SETTINGS } from './settings-model.js';
+import { callDspStats, type CallDspStats } from './call-dsp-stats.js';
+import { RingDevices } from './ring-devices.js';
 
 export interface DevicePhoneMediaOptions {
   readonly audio: AudioSystem;
@@ -47,24 +47,6 @@ interface ActiveCall {
   readonly off: () => void;
   /** The call's speakerphone processing (AEC / noise suppression / AGC) at the codec rate: Settings.dsp. */
   readonly chain: ProcessingChain;
-}
-
-/** What the speakerphone processing of a call is doing (shown with the call's statistics). */
-export interface CallDspStats {
-  readonly echoCancellation: boolean;
-  readonly noiseSuppression: boolean;
-  readonly autoGain: boolean;
-  /** Echo return loss enhancement of the canceller (smoothed), dB; absent with echo cancellation off. */
-  readonly echoCancelledDb?: number;
-  readonly echoConverged?: boolean;
-  readonly doubleTalk?: boolean;
-  /** Current AGC gain, dB; absent with automatic gain off. */
-  readonly autoGainDb?: number;
-  /**
-   * How far the speaker's clock runs from the microphone's, as the echo canceller's reference follows it (ppm;
-   * 0 = one clock, or not measured yet). Non-zero means two sound cards: worth showing when cancellation is poor.
-   */
-  readonly clockDriftPpm: number;
 }
 
 /** CallAudioStats plus the speakerphone figures (not yet in the UI contract). */
@@ -91,7 +73,7 @@ export class DevicePhoneMedia implements PhoneMedia {
   private mic?: OpenStream<CaptureStream>;
   private speaker?: OpenStream<PlaybackStream>;
   private opening?: Promise<void>;
-  private ringStreams: OpenStream<PlaybackStream>[] = [];
+  private readonly ringDevices: RingDevices;
   private ringOpening?: Promise<void>;
   private ringWanted = false;
   private tone: ToneGenerator | null = null;
@@ -103,6 +85,9 @@ export class DevicePhoneMedia implements PhoneMedia {
 
   constructor(private readonly options: DevicePhoneMediaOptions) {
     this.catalog = new DeviceCatalog(options.audio);
+    this.ringDevices = new RingDevices({
+      audio: options.audio, catalog: this.catalog, frameMs: this.frameMs(), notify: (level, code, text) => this.notify(level, code, text),
+    });
   }
 
   // --------------------------------------------------------------------------------------- PhoneMedia
@@ -178,7 +163,7 @@ export class DevicePhoneMedia implements PhoneMedia {
         const m = media.stats();
         const j = m.jitter;
         return { bufferDelayMs: Math.max(0, j.currentDelayMs), lateFrames: j.late, jitterMs: j.jitterMs, droppedFrames: j.dropped,
-          concealedMs: m.concealedMs, dsp: this.dspStats(chain, media) };
+          concealedMs: m.concealedMs, dsp: callDspStats(chain, media, this.config.dsp) };
       },
       close: async () => {
         if (this.calls.get(call.id) !== active) return;
@@ -335,22 +320,8 @@ export class DevicePhoneMedia implements PhoneMedia {
         this.speakerRing = ringtone(this.speaker?.stream.sampleRate ?? 48_000);
         return;
       }
-      if (this.ringStreams.length > 0) return;
-      const devices = await this.listDevices(false);
-      const resolved = resolveDeviceSelection(fromAudioSelection(this.config.selection), devices);
-      for (const n of resolved.notices) if (n.role === 'ring') this.notify('warning', 'device-fallback', n.message);
-      const targets: (string | null)[] = resolved.ring.length > 0 ? resolved.ring.map((d) => d.key) : [null];
-      for (const key of targets) {
-        try {
-          const opened = await openPlaybackWithFallback(this.options.audio, devices, key, 'ring', { frameMs: this.frameMs() });
-          const gen = ringtone(opened.stream.sampleRate);
-          opened.stream.setSource(() => gen.read(opened.stream.frameSamples));
-          opened.stream.onError(() => undefined);
-          this.ringStreams.push({ stream: opened.stream, release: this.catalog.streamOpened() });
-        } catch (err) {
-          this.notify('warning', 'ring-device', `Cannot ring on ${key ?? 'the default device'}: ${message(err)}`);
-        }
-      }
+      if (this.ringDevices.open) return;
+      await this.ringDevices.start(await this.listDevices(false), this.config.selection);
       if (!this.ringWanted) await this.closeRing();
     };
     const next = (this.ringOpening ?? Promise.resolve()).catch(() => undefined).then(run);
@@ -404,23 +375,8 @@ export class DevicePhoneMedia implements PhoneMedia {
     try { await s.stream.close(); } finally { s.release(); }
   }
 
-  private async closeRing(): Promise<void> {
-    const streams = this.ringStreams;
-    this.ringStreams = [];
-    for (const r of streams) {
-      try { await r.stream.close(); } finally { r.release(); }
-    }
-  }
-
-  private dspStats(chain: ProcessingChain, media: CallMedia): CallDspStats {
-    const st = chain.stats();
-    const { echoCancellation, noiseSuppression, autoGain } = this.config.dsp;
-    return {
-      echoCancellation, noiseSuppression, autoGain,
-      clockDriftPpm: round1((media.farReferenceStats().ratio - 1) * 1e6),
-      ...(st.aec ? { echoCancelledDb: round1(st.aec.erleDb), echoConverged: st.aec.converged, doubleTalk: st.aec.doubleTalk } : {}),
-      ...(st.agc ? { autoGainDb: round1(st.agc.gainDb) } : {}),
-    };
+  private closeRing(): Promise<void> {
+    return this.ringDevices.stop();
   }
 
   /** A different microphone or speaker is a different echo path: the cancellers start learning again. */
@@ -441,10 +397,6 @@ export class DevicePhoneMedia implements PhoneMedia {
       try { l({ level, code, message: text }); } catch { /* a listener's failure is not the device's */ }
     }
   }
-}
-
-function round1(x: number): number {
-  return Math.round(x * 10) / 10;
 }
 
 function message(err: unknown): string {
