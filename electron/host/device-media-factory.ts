@@ -20,6 +20,8 @@ export interface StreamDiagnostics {
   readonly lateFrames: number;
   /** Largest gap between two consecutive frames' actual times, ms. */
   readonly maxIntervalMs: number;
+  /** The longest gaps between consecutive frames (at most 10), longest first, ms. */
+  readonly longestIntervalsMs: readonly number[];
   /** Frames whose index is not the previous one + 1 (missing frames). */
   readonly missingFrames: number;
   /** Playback: frames that were silent after audio first arrived, and the longest run of them. */
@@ -32,14 +34,16 @@ export interface MediaDiagnostics { readonly streams: readonly StreamDiagnostics
 export function diagnoseFakeAudio(audio: PacedFakeAudioSystem, frameMs = 20): MediaDiagnostics {
   const streams: StreamDiagnostics[] = [];
   const timing = (t: readonly { index: number; actualMs: number; dueMs: number }[]) => {
-    let maxInterval = 0;
+    const intervals: number[] = [];
     let missing = 0;
     for (let i = 1; i < t.length; i++) {
-      maxInterval = Math.max(maxInterval, t[i].actualMs - t[i - 1].actualMs);
+      intervals.push(t[i].actualMs - t[i - 1].actualMs);
       if (t[i].index !== t[i - 1].index + 1) missing++;
     }
+    const longest = intervals.sort((x, y) => y - x).slice(0, 10);
     const s = timingStats(t, frameMs);
-    return { frames: s.frames, maxLateMs: s.maxLateMs, p99LateMs: s.p99LateMs, lateFrames: s.lateFrames, maxIntervalMs: maxInterval, missingFrames: missing };
+    return { frames: s.frames, maxLateMs: s.maxLateMs, p99LateMs: s.p99LateMs, lateFrames: s.lateFrames, maxIntervalMs: longest[0] ?? 0,
+      longestIntervalsMs: longest, missingFrames: missing };
   };
   for (const c of audio.captures) streams.push({ kind: 'capture', ...timing(c.timings) });
   for (const p of audio.playbacks) {
