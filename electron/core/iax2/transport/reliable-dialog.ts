@@ -9,10 +9,9 @@
 // (an INVAL above all) land on the live one. So a tokenised opening frame is sent exactly once per call number:
 // when it goes unanswered, the dialog takes a fresh number and sends it again from there (restart()), and the old
 // number is abandoned, so whatever Asterisk opened for it can only ever hear from, and be INVALed by, that number.
-import { randomBytes } from 'node:crypto';
-import type { CancelTimer, Clock, Logger, RandomSource, UdpEndpoint } from '../../ports.js';
-import { AES_KEY_BYTES } from '../crypto/aes-frame.js';
-import { FrameCipher } from '../crypto/frame-cipher.js';
+import type { CancelTimer, UdpEndpoint } from '../../ports.js';
+import type { DialogLink, DialogSnapshot } from './dialog-link.js';
+import { DialogEncryption } from './dialog-encryption.js';
 import { TypedEmitter } from '../../util/typed-emitter.js';
 import { encodeFullFrame, encodeMiniFrame } from '../wire/frame-codec.js';
 import { encodeIes, IeReader } from '../wire/ies.js';
@@ -21,78 +20,9 @@ import type {
   Dialog, DialogCloseReason, DialogEvents, DialogStats, OutgoingFrame, SendOptions,
 } from './dialog.js';
 import { addRttSample, initialRto, nextRto, type RetransmitPolicy, type RttEstimate } from './retransmit-policy.js';
-import { classifyArrival, inSeqRange, isUnsequenced } from './sequencing.js';
+import { classifyArrival, isUnsequenced } from './sequencing.js';
+import { SendWindow, type PendingFrame, type PendingMode } from './send-window.js';
 import { IncomingTimestamps, OutgoingTimestamps, voiceNeedsFullFrame } from './timestamps.js';
-
-/** What a dialog needs from its transport. */
-export interface DialogLink {
-  readonly clock: Clock;
-  readonly policy: RetransmitPolicy;
-  readonly logger?: Logger;
-  /** Padding bytes for encrypted frames (spec §7.4); node:crypto when absent. */
-  readonly random?: RandomSource;
-  /**
-   * Puts bytes on the wire towards the dialog's peer (and into the trace). `clear`: the datagram before encryption,
-   * given when `bytes` is encrypted, so the trace shows the frame (marked encrypted) rather than ciphertext.
-   */
-  send(bytes: Uint8Array, to: UdpEndpoint, retry: boolean, clear?: Uint8Array): void;
-  /** The peer's call number became known (index the dialog by it). */
-  remoteLocked(dialog: ReliableDialog): void;
-  /**
-   * The set-up restarts under a fresh call number: allocate it, index the dialog by it, and abandon the old one
-   * (INVAL from it with dcallno 0, a tombstone, the usual quarantine). Undefined when no number is free.
-   */
-  renumber(dialog: ReliableDialog, abandoned: number): number | undefined;
-  /** The round-trip estimate last measured with this peer (any dialog), to start from. */
-  rttOf(peer: UdpEndpoint): RttEstimate | undefined;
-  noteRtt(peer: UdpEndpoint, estimate: RttEstimate): void;
-  /** The dialog closed: release the number, keep a tombstone. */
-  closed(dialog: ReliableDialog, reason: DialogCloseReason): void;
-  /** False while voice must not go to the peer (docs/security.md §7.4: it has not shown it receives us, or went silent). */
-  mayCarryVoice?(dialog: ReliableDialog): boolean;
-}
-
-/** The last state a closed dialog needs to re-ACK late retransmissions (spec §4.3 "Final frames"). */
-export interface DialogSnapshot {
-  readonly localCall: number;
-  readonly remoteCall: number;
-  readonly peer: UdpEndpoint;
-  readonly oseqno: number;
-  readonly iseqno: number;
-  /** An encrypted dialog's keys (spec §7): late retransmissions are decrypted and re-ACKed encrypted. */
-  readonly cipher?: FrameCipher;
-}
-
-/**
- * How a pending frame's timer works: 'normal' retransmits; 'probe' (an opening frame with an empty CALLTOKEN IE,
- * which Asterisk answers statelessly) retransmits with a fresh timestamp, so the echo in the CALLTOKEN times exactly
- * the copy it answers; 'tokenised' (an opening frame carrying a token) is never retransmitted: its timer restarts
- * the set-up under a new call number.
- */
-type PendingMode = 'normal' | 'probe' | 'tokenised';
-
-interface PendingFrame {
-  readonly oseqno: number;
-  readonly frameType: number;
-  readonly subclass: number;
-  readonly subclassBit?: number;
-  readonly payload: Uint8Array;
-  timestamp: number;
-  readonly mode: PendingMode;
-  readonly firstSentAt: number;
-  /**
-   * The timestamp is our clock at the moment of sending, so its ACK measures the round trip. Not so for a PONG or
-   * LAGRP (they echo the peer's timestamp: against Asterisk the ACK of our LAGRP gave a 600 ms "RTT" on loopback)
-   * nor for voice (predicted timestamps, spec §4.6).
-   */
-  readonly clockStamped: boolean;
-  readonly options: SendOptions;
-  /** Queued before encryption started (our AUTHREQ to an encrypting caller): retransmitted in clear, as Asterisk does. */
-  readonly clear: boolean;
-  retransmitted: boolean;
-  rto: number;
-  cancel?: CancelTimer;
-}
 
 interface Opening {
   readonly subclass: number;
@@ -108,10 +38,6 @@ interface Opening {
 }
 
 const EMPTY = new Uint8Array(0);
-const nodeRandom: RandomSource = {
-  int: (min, max) => min + Math.floor(Math.random() * (max - min + 1)),
-  bytes: (n) => new Uint8Array(randomBytes(n)),
-};
 /**
  * Asterisk accepts a token while (now − its issue second) < calltokenexpiration, 10 s by default
  * (handle_call_token()): at least 9 s after it was issued. A restart reuses it for 8 s — no CALLTOKEN round trip —
@@ -136,11 +62,8 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   private remote = 0;
   private currentPeer: UdpEndpoint;
   private isClosed = false;
-  private oseqno = 0;
   private iseqno = 0;
-  /** oseqno of the oldest frame not yet acknowledged (the implicit-ACK window starts here). */
-  private ackBase = 0;
-  private pending: PendingFrame[] = [];
+  private readonly window = new SendWindow();
   private opening: Opening | undefined;
   private finalQueued = false;
   /** Full frames put on the wire (each carries our iseqno, so each acknowledges what we received). */
@@ -160,9 +83,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   /** Server call numbers of stray dialogs we INVALed, and when. */
   private readonly straysTold = new Map<number, number>();
   /** Set once encryption starts (spec §7.3: from our AUTHREP on, in both directions); never switched off. */
-  private cipher: FrameCipher | undefined;
-  private decryptFailures = 0;
-  private decryptWarned = false;
+  private readonly encryption: DialogEncryption;
   private counters = {
     fullFramesSent: 0, fullFramesReceived: 0, voiceFramesSent: 0, voiceFramesReceived: 0,
     retransmissions: 0, duplicatesReceived: 0, vnaksSent: 0,
@@ -181,6 +102,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     this.epoch = link.clock.now();
     this.outTs = new OutgoingTimestamps(() => this.elapsed());
     this.rtt = link.rttOf(peer);
+    this.encryption = new DialogEncryption(link.random, link.logger);
   }
 
   /** Our call number; an outgoing dialog takes a new one each time its set-up restarts (never after the peer's is known). */
@@ -198,8 +120,8 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   }
 
   snapshot(): DialogSnapshot {
-    return { localCall: this.local, remoteCall: this.remote, peer: this.currentPeer, oseqno: this.oseqno, iseqno: this.iseqno,
-      ...(this.cipher ? { cipher: this.cipher } : {}) };
+    return { localCall: this.local, remoteCall: this.remote, peer: this.currentPeer, oseqno: this.window.oseqno, iseqno: this.iseqno,
+      ...(this.encryption.cipher ? { cipher: this.encryption.cipher } : {}) };
   }
 
   /** Frames from `from` belong to us: our peer, or (until the peer's number is known) another address of the server. */
@@ -214,8 +136,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     this.remote = remoteCall;
     // The server answered our opening frame: it is no longer resent (a probe) nor a reason to restart (tokenised),
     // even if this reply does not acknowledge it; from now on the set-up only pulls (spec §4.5).
-    const opening = this.pending.filter((p) => p.mode !== 'normal');
-    this.pending = this.pending.filter((p) => p.mode === 'normal');
+    const opening = this.window.take((p) => p.mode !== 'normal');
     for (const p of opening) { p.cancel?.(); this.safe(() => p.options.onAck?.()); }
     if (this.opening) this.settingUp = true;
     if (from.address !== this.currentPeer.address || from.port !== this.currentPeer.port) {
@@ -230,15 +151,14 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   // ------------------------------------------------------------------------------------------
   // Encryption (spec §7)
 
-  get encrypted(): boolean { return this.cipher !== undefined; }
+  get encrypted(): boolean { return this.encryption.cipher !== undefined; }
 
   /**
    * From now on every datagram of this dialog is sent AES-128 encrypted under `key` and received ones are decrypted
    * (spec §7.3). Call it before sending the first encrypted frame (our AUTHREP). A second call is ignored.
    */
   startEncryption(key: Uint8Array): void {
-    if (this.cipher || this.isClosed || key.length !== AES_KEY_BYTES) return;
-    this.cipher = new FrameCipher(key, this.link.random ?? nodeRandom);
+    if (!this.isClosed) this.encryption.start(key);
   }
 
   /**
@@ -246,31 +166,24 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
    * plausible frame (the transport may still accept it as a clear INVAL or AUTHREQ retransmission).
    */
   unseal(wire: Uint8Array): Uint8Array | undefined {
-    if (!this.cipher) return wire;
-    return this.cipher.open(wire, this.link.clock.now());
+    return this.encryption.open(wire, this.link.clock.now());
   }
 
   /** The transport dropped a datagram of this encrypted dialog that neither decrypted nor was a clear INVAL/AUTHREQ. */
   dropUndecryptable(bytes: number): void {
-    this.decryptFailures++;
-    if (!this.decryptWarned) {
-      this.decryptWarned = true;
-      this.link.logger?.log('warn', 'an encrypted frame did not decrypt to a valid frame (the server may hold another secret)', {
-        call: this.localCall, bytes,
-      });
-    }
-    this.safe(() => this.emit('undecryptable', this.decryptFailures));
+    const failures = this.encryption.dropped(this.localCall, bytes);
+    this.safe(() => this.emit('undecryptable', failures));
   }
 
   /** Frames that arrived on this encrypted dialog and did not decrypt (spec §7.3: a key mismatch shows up so). */
   undecryptable(): number {
-    return this.decryptFailures;
+    return this.encryption.undecryptable;
   }
 
   /** Every datagram of this dialog leaves here: sealed once encryption is on (retransmissions re-sealed, spec §7.4). */
   private put(clear: Uint8Array, retry: boolean, inClear = false): void {
-    if (!this.cipher || inClear) { this.link.send(clear, this.currentPeer, retry); return; }
-    this.link.send(this.cipher.seal(clear), this.currentPeer, retry, clear);
+    if (!this.encrypted || inClear) { this.link.send(clear, this.currentPeer, retry); return; }
+    this.link.send(this.encryption.seal(clear), this.currentPeer, retry, clear);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -299,12 +212,9 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   private sendOpeningFrame(token: Uint8Array | undefined): void {
     const opening = this.opening;
     if (!opening) return;
-    for (const p of this.pending) p.cancel?.();
-    this.pending = [];
+    this.window.reset();
     this.finalQueued = false;
-    this.oseqno = 0;
     this.iseqno = 0;
-    this.ackBase = 0;
     const payload = encodeIes([...opening.ies, { type: IeType.CALLTOKEN, data: token ?? EMPTY }]);
     this.queue(FrameType.IAX, opening.subclass, undefined, payload, this.outTs.forIax(), opening.options,
       token ? 'tokenised' : 'probe');
@@ -379,7 +289,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     if (this.finalQueued) return;
     try {
       // Encode once up front: a frame that cannot be encoded (a caller's bug) must not consume a sequence number.
-      encodeFullFrame({ sourceCall: this.local, destCall: this.remote, retransmit: false, timestamp, oseqno: this.oseqno,
+      encodeFullFrame({ sourceCall: this.local, destCall: this.remote, retransmit: false, timestamp, oseqno: this.window.oseqno,
         iseqno: this.iseqno, frameType, subclass, ...(subclassBit !== undefined ? { subclassBit } : {}), payload });
     } catch (err) {
       this.link.logger?.log('error', 'refused to send a frame that cannot be encoded', { frameType, subclass, error: String(err) });
@@ -387,15 +297,13 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     }
     if (options.final) this.finalQueued = true;
     const p: PendingFrame = {
-      oseqno: this.oseqno, frameType, subclass, ...(subclassBit !== undefined ? { subclassBit } : {}),
+      oseqno: this.window.oseqno, frameType, subclass, ...(subclassBit !== undefined ? { subclassBit } : {}),
       // An opening frame's deadline is the set-up's, across restarts.
       payload, timestamp, mode, firstSentAt: mode !== 'normal' && this.opening ? this.opening.startedAt : this.link.clock.now(),
-      clockStamped, options, clear: this.cipher === undefined, retransmitted: false,
+      clockStamped, options, clear: !this.encrypted, retransmitted: false,
       rto: this.firstRto(mode),
     };
-    if (this.pending.length === 0) this.ackBase = this.oseqno;
-    this.oseqno = (this.oseqno + 1) & 0xff;
-    this.pending.push(p);
+    this.window.add(p);
     this.counters.fullFramesSent++;
     this.transmit(p, false);
     this.arm(p);
@@ -432,11 +340,11 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
 
   private onRetransmitTimer(p: PendingFrame): void {
     p.cancel = undefined;
-    if (this.isClosed || !this.pending.includes(p)) return;
+    if (this.isClosed || !this.window.has(p)) return;
     if (p.mode === 'tokenised') { this.restart(); return; }
     if (this.link.clock.now() - p.firstSentAt >= this.link.policy.giveUpMs) {
       // Spec §4.4: give up; a final frame ends the dialog silently, anything else is a failure.
-      this.pending = this.pending.filter((q) => q !== p);
+      this.window.take((q) => q === p);
       this.giveUp(p.options);
       return;
     }
@@ -453,7 +361,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   private sendUnsequenced(subclass: number, timestamp: number): void {
     const bytes = encodeFullFrame({
       sourceCall: this.localCall, destCall: this.remote, retransmit: false, timestamp: timestamp >>> 0,
-      oseqno: this.oseqno, iseqno: this.iseqno, frameType: FrameType.IAX, subclass, payload: EMPTY,
+      oseqno: this.window.oseqno, iseqno: this.iseqno, frameType: FrameType.IAX, subclass, payload: EMPTY,
     });
     this.put(bytes, false);
   }
@@ -525,12 +433,13 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
       this.emit('voice', { timestamp: f.timestamp, formatBit: this.recvFormatBit, payload: f.payload, full: true });
       return;
     }
-    if (isIax && f.subclass === IaxSubclass.RTKEY && this.cipher) {
+    if (isIax && f.subclass === IaxSubclass.RTKEY && this.encrypted) {
       // E-4 (spec §7.5): the peer encrypts under the new key from now on; only our decrypt key changes.
       const reader = IeReader.fromPayload(f.payload);
-      const next = reader.ok ? reader.value.bytes(IeType.CHALLENGE) : undefined;
-      if (next && next.length === AES_KEY_BYTES) this.cipher.rotateDecryptKey(next, this.link.clock.now());
-      else this.link.logger?.log('warn', 'RTKEY without a 16-byte key ignored', { call: this.localCall });
+      const key = reader.ok ? reader.value.bytes(IeType.CHALLENGE) : undefined;
+      if (!this.encryption.rotate(key, this.link.clock.now())) {
+        this.link.logger?.log('warn', 'RTKEY without a 16-byte key ignored', { call: this.localCall });
+      }
       this.sendAck(f.timestamp);
       return;
     }
@@ -629,7 +538,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     const isIax = f.frameType === FrameType.IAX;
     if (isIax && f.subclass === IaxSubclass.CALLTOKEN) { this.onCallToken(f); return; }
     const opening = this.opening;
-    if (opening && this.remote === 0 && !opening.tokenFresh && this.pending.some((p) => p.mode === 'tokenised')
+    if (opening && this.remote === 0 && !opening.tokenFresh && this.window.some((p) => p.mode === 'tokenised')
         && isIax && (f.subclass === IaxSubclass.REJECT || f.subclass === IaxSubclass.REGREJ) && f.payload.length === 0) {
       // A stateless refusal of a token we reused: it may have expired (a calltokenexpiration below our reuse
       // window). Fetch a fresh one before taking the refusal for an answer.
@@ -651,7 +560,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
    */
   private onCallToken(f: FullFrame): void {
     const opening = this.opening;
-    const probe = this.pending.find((p) => p.mode === 'probe');
+    const probe = this.window.some((p) => p.mode === 'probe');
     if (!opening || this.remote !== 0 || !probe) return;
     const reader = IeReader.fromPayload(f.payload);
     const token = reader.ok ? reader.value.bytes(IeType.CALLTOKEN) : undefined;
@@ -664,13 +573,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
 
   /** R-3: the peer's iseqno acknowledges every frame we sent before it. True when our final frame was among them. */
   private implicitAck(f: FullFrame): boolean {
-    if (this.pending.length === 0) return false;
-    const outstanding = (this.oseqno - this.ackBase) & 0xff;
-    const covered = (f.iseqno - this.ackBase) & 0xff;
-    if (covered === 0 || covered > outstanding) return false; // acknowledges nothing new, or bogus
-    const acked = this.pending.filter((p) => inSeqRange(p.oseqno, this.ackBase, f.iseqno));
-    this.pending = this.pending.filter((p) => !acked.includes(p));
-    this.ackBase = f.iseqno;
+    const acked = this.window.acknowledge(f.iseqno);
     const isAck = f.frameType === FrameType.IAX && f.subclass === IaxSubclass.ACK;
     let closeAfter = false;
     for (const p of acked) {
@@ -685,9 +588,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
 
   /** Spec §4.5: resend every unacknowledged frame from the VNAK's iseqno on. */
   private retransmitFrom(from: number): void {
-    for (const p of [...this.pending]) {
-      if (inSeqRange(p.oseqno, from, this.oseqno) && p.mode !== 'tokenised') this.transmit(p, true);
-    }
+    for (const p of this.window.from(from)) if (p.mode !== 'tokenised') this.transmit(p, true);
   }
 
   private rttSample(ms: number): void {
@@ -699,8 +600,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   private finish(reason: DialogCloseReason): void {
     if (this.isClosed) return;
     this.isClosed = true;
-    for (const p of this.pending) p.cancel?.();
-    this.pending = [];
+    this.window.clear();
     this.established();
     this.link.closed(this, reason);
     this.safe(() => this.emit('closed', reason));

@@ -2,7 +2,7 @@
 // the frame that ended it (HANGUP, REJECT, REGACK, REGREJ whose ACK was lost) is re-ACKed instead of drawing
 // INVAL. Bounded in time (shorter than the 60 s call-number quarantine) and in number.
 import type { UdpEndpoint } from '../../ports.js';
-import type { DialogSnapshot } from './reliable-dialog.js';
+import type { DialogSnapshot } from './dialog-link.js';
 
 export interface Tombstone extends DialogSnapshot {
   readonly expiresAt: number;
