@@ -1,15 +1,9 @@
 // The Dialog implementation: sequencing, ACKs, retransmission, VNAK, the call-token set-up and timestamps for one
 // call-number pair (spec §3.4, §4.2-§4.7; RFC 5456 §7). The transport (iax-transport.ts) demultiplexes datagrams
-// to it and owns the socket; this class never sees addresses other than its own peer.
-//
-// Set-up (docs/decisions.md D-29): Asterisk opens a new server dialog for *every* NEW, REGREQ or
-// REGREL that carries a valid call token (__find_callno() with NEW_ALLOW_CALLTOKEN_VALIDATED), and matches a frame
-// whose dcallno it does not know — and every mini frame — on our source call number alone (match() without the
-// dcallno check). Two server dialogs for one of our numbers therefore misroute our voice and let a stale frame
-// (an INVAL above all) land on the live one. So a tokenised opening frame is sent exactly once per call number:
-// when it goes unanswered, the dialog takes a fresh number and sends it again from there (restart()), and the old
-// number is abandoned, so whatever Asterisk opened for it can only ever hear from, and be INVALed by, that number.
-import type { CancelTimer, UdpEndpoint } from '../../ports.js';
+// to it and owns the socket; this class never sees addresses other than its own peer. Its parts: the outgoing set-up
+// (dialog-setup.ts: call token, restarts, pull), the unacknowledged frames (send-window.ts), encryption
+// (dialog-encryption.ts), timestamps (timestamps.ts).
+import type { UdpEndpoint } from '../../ports.js';
 import type { DialogLink, DialogSnapshot } from './dialog-link.js';
 import { DialogEncryption } from './dialog-encryption.js';
 import { TypedEmitter } from '../../util/typed-emitter.js';
@@ -17,45 +11,18 @@ import { encodeFullFrame, encodeMiniFrame } from '../wire/frame-codec.js';
 import { encodeIes, IeReader } from '../wire/ies.js';
 import { FrameType, IaxSubclass, IeType, type FullFrame, type MiniFrame, type RawIe, type TrunkEntry } from '../wire/types.js';
 import type {
-  Dialog, DialogCloseReason, DialogEvents, DialogStats, OutgoingFrame, SendOptions,
+  Dialog, DialogCloseReason, DialogEvents, DialogStats, OutgoingFrame, ReceivedVoice, SendOptions,
 } from './dialog.js';
-import { addRttSample, initialRto, nextRto, type RetransmitPolicy, type RttEstimate } from './retransmit-policy.js';
+import { addRttSample, initialRto, nextRto, type RttEstimate } from './retransmit-policy.js';
 import { classifyArrival, isUnsequenced } from './sequencing.js';
+import { DialogSetup, type SetupHost } from './dialog-setup.js';
 import { SendWindow, type PendingFrame, type PendingMode } from './send-window.js';
-import { IncomingTimestamps, OutgoingTimestamps, voiceNeedsFullFrame } from './timestamps.js';
-
-interface Opening {
-  readonly subclass: number;
-  readonly ies: readonly RawIe[];
-  readonly options: SendOptions;
-  readonly startedAt: number;
-  /** The server's call token and when it came; reused by restarts while it is young (TOKEN_REUSE_MS). */
-  token?: { readonly bytes: Uint8Array; readonly at: number };
-  /** The token in the frame now pending was fetched for this attempt (not reused from an earlier one). */
-  tokenFresh: boolean;
-  /** Restarts so far (each under a new call number). */
-  restarts: number;
-}
+import { OutgoingTimestamps, voiceNeedsFullFrame } from './timestamps.js';
+import { IncomingVoice } from './incoming-voice.js';
+import { StrayInvals } from './stray-invals.js';
 
 const EMPTY = new Uint8Array(0);
-/**
- * Asterisk accepts a token while (now − its issue second) < calltokenexpiration, 10 s by default
- * (handle_call_token()): at least 9 s after it was issued. A restart reuses it for 8 s — no CALLTOKEN round trip —
- * and fetches a new one if the server refuses it anyway (a shorter calltokenexpiration).
- */
-export const TOKEN_REUSE_MS = 8_000;
-/**
- * Set-up pull (spec §4.5): Asterisk resends at once every frame still unacknowledged when it gets a VNAK
- * (vnak_retransmit()), while its own first retransmission waits 2 s (__attempt_transmit()). Once its first
- * retransmission is due anyway, pulling adds nothing: stop when the interval reaches this.
- */
-const PULL_MAX_INTERVAL_MS = 2_000;
-/** A second server dialog for our number is told INVAL at most this often (a duplicate of its frame must not
- *  draw a second INVAL, which Asterisk would route to our live dialog once the first one destroyed the stray). */
-const STRAY_INVAL_GAP_MS = 1_000;
 const KNOWN_IAX_SUBCLASS_MAX = IaxSubclass.CALLTOKEN;
-/** Minimum gap between VNAKs for media that arrives before the peer's first full voice frame. */
-const MISSING_FORMAT_VNAK_GAP_MS = 250;
 
 export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog {
   private local: number;
@@ -64,24 +31,17 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   private isClosed = false;
   private iseqno = 0;
   private readonly window = new SendWindow();
-  private opening: Opening | undefined;
+  private readonly setup: DialogSetup;
   private finalQueued = false;
   /** Full frames put on the wire (each carries our iseqno, so each acknowledges what we received). */
   private sentCount = 0;
   private readonly epoch: number;
   private readonly outTs: OutgoingTimestamps;
-  private readonly inTs = new IncomingTimestamps();
+  private readonly voiceIn: IncomingVoice;
   private sendFormatBit: number | undefined;
   private lastFullVoiceTs: number | undefined;
-  private recvFormatBit: number | undefined;
   private rtt: RttEstimate | undefined;
-  private lastMissingFormatVnak = -Infinity;
-  /** Outgoing set-up not yet declared done (see {@link established}): pull with VNAK when the server goes quiet. */
-  private settingUp = false;
-  private pullTimer: CancelTimer | undefined;
-  private pullInterval = 0;
-  /** Server call numbers of stray dialogs we INVALed, and when. */
-  private readonly straysTold = new Map<number, number>();
+  private readonly strays = new StrayInvals();
   /** Set once encryption starts (spec §7.3: from our AUTHREP on, in both directions); never switched off. */
   private readonly encryption: DialogEncryption;
   private counters = {
@@ -103,6 +63,17 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     this.outTs = new OutgoingTimestamps(() => this.elapsed());
     this.rtt = link.rttOf(peer);
     this.encryption = new DialogEncryption(link.random, link.logger);
+    this.setup = new DialogSetup(this.setupHost());
+    this.voiceIn = new IncomingVoice({
+      now: () => link.clock.now(),
+      elapsed: () => this.elapsed(),
+      vnak: () => {
+        if (this.remote === 0) return false;
+        this.counters.vnaksSent++;
+        this.sendUnsequenced(IaxSubclass.VNAK, this.outTs.forIax());
+        return true;
+      },
+    });
   }
 
   /** Our call number; an outgoing dialog takes a new one each time its set-up restarts (never after the peer's is known). */
@@ -138,7 +109,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     // even if this reply does not acknowledge it; from now on the set-up only pulls (spec §4.5).
     const opening = this.window.take((p) => p.mode !== 'normal');
     for (const p of opening) { p.cancel?.(); this.safe(() => p.options.onAck?.()); }
-    if (this.opening) this.settingUp = true;
+    this.setup.answered();
     if (from.address !== this.currentPeer.address || from.port !== this.currentPeer.port) {
       this.link.logger?.log('warn', 'server answered from another address of its name; following it', {
         expected: `${this.currentPeer.address}:${this.currentPeer.port}`, got: `${from.address}:${from.port}`,
@@ -190,52 +161,35 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   // Sending
 
   sendOpening(subclass: number, ies: readonly RawIe[], options: SendOptions = {}): void {
-    if (this.isClosed || this.opening) return;
-    try {
-      // Checked once with the largest token there could be, so that no copy sent later can fail to encode.
-      encodeIes([...ies, { type: IeType.CALLTOKEN, data: new Uint8Array(255) }]);
-    } catch (err) {
-      // An IE over 255 bytes (a caller's bug): nothing can be sent, so the dialog ends at once instead of hanging.
-      this.link.logger?.log('error', 'opening frame cannot be encoded', { subclass, error: String(err) });
-      this.safe(() => options.onFail?.());
-      this.finish('local');
-      return;
-    }
-    this.opening = { subclass, ies: [...ies], options, startedAt: this.link.clock.now(), tokenFresh: false, restarts: 0 };
-    this.sendOpeningFrame(undefined);
+    if (!this.isClosed) this.setup.begin(subclass, ies, options);
   }
 
-  /**
-   * Spec §3.4: K-1, the opening frame with an empty CALLTOKEN IE (last), as a probe; or, with a token, the
-   * tokenised copy, sent once from this call number (see the file comment). Both are oseqno 0 of a fresh sequence.
-   */
-  private sendOpeningFrame(token: Uint8Array | undefined): void {
-    const opening = this.opening;
-    if (!opening) return;
-    this.window.reset();
-    this.finalQueued = false;
-    this.iseqno = 0;
-    const payload = encodeIes([...opening.ies, { type: IeType.CALLTOKEN, data: token ?? EMPTY }]);
-    this.queue(FrameType.IAX, opening.subclass, undefined, payload, this.outTs.forIax(), opening.options,
-      token ? 'tokenised' : 'probe');
-  }
-
-  /**
-   * The tokenised opening went unanswered, or the server refused a reused token: start over from a fresh call
-   * number (the transport abandons the old one), with the token while it is young, else with a new probe.
-   */
-  private restart(): void {
-    const opening = this.opening;
-    if (!opening || this.isClosed || this.remote !== 0) return;
-    const now = this.link.clock.now();
-    if (now - opening.startedAt >= this.link.policy.giveUpMs) { this.giveUp(opening.options); return; }
-    const next = this.link.renumber(this, this.local);
-    if (next === undefined) { this.giveUp(opening.options); return; }
-    this.local = next;
-    opening.restarts++;
-    const token = opening.token && now - opening.token.at < TOKEN_REUSE_MS ? opening.token.bytes : undefined;
-    opening.tokenFresh = false;
-    this.sendOpeningFrame(token);
+  /** What the set-up drives: the opening frame as oseqno 0 of a fresh sequence, new call numbers, the end. */
+  private setupHost(): SetupHost {
+    return {
+      link: this.link,
+      closed: () => this.isClosed,
+      remoteCall: () => this.remote,
+      rtt: () => this.rtt,
+      sendFirst: (subclass, payload, options, mode) => {
+        this.window.reset();
+        this.finalQueued = false;
+        this.iseqno = 0;
+        this.queue(FrameType.IAX, subclass, undefined, payload, this.outTs.forIax(), options, mode);
+      },
+      renumber: () => {
+        const next = this.link.renumber(this, this.local);
+        if (next === undefined) return false;
+        this.local = next;
+        return true;
+      },
+      giveUp: (options) => this.giveUp(options),
+      refuse: (options) => { this.safe(() => options.onFail?.()); this.finish('local'); },
+      pending: (mode) => this.window.some((p) => p.mode === mode),
+      rttSample: (ms) => this.rttSample(ms),
+      elapsed: () => this.elapsed(),
+      sendVnak: () => { this.counters.vnaksSent++; this.sendUnsequenced(IaxSubclass.VNAK, this.outTs.forIax()); },
+    };
   }
 
   /** Spec §4.4: nothing more to try. `onFail`, then close as a failure (a final frame's dialog just ends). */
@@ -249,9 +203,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
    * never calls it: its dialog ends with REGACK.
    */
   established(): void {
-    this.settingUp = false;
-    this.pullTimer?.();
-    this.pullTimer = undefined;
+    this.setup.established();
   }
 
   sendReliable(frame: OutgoingFrame, options: SendOptions = {}): void {
@@ -299,7 +251,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     const p: PendingFrame = {
       oseqno: this.window.oseqno, frameType, subclass, ...(subclassBit !== undefined ? { subclassBit } : {}),
       // An opening frame's deadline is the set-up's, across restarts.
-      payload, timestamp, mode, firstSentAt: mode !== 'normal' && this.opening ? this.opening.startedAt : this.link.clock.now(),
+      payload, timestamp, mode, firstSentAt: mode !== 'normal' ? this.setup.startedAt ?? this.link.clock.now() : this.link.clock.now(),
       clockStamped, options, clear: !this.encrypted, retransmitted: false,
       rto: this.firstRto(mode),
     };
@@ -315,8 +267,8 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
    */
   private firstRto(mode: PendingMode): number {
     const rto = initialRto(this.link.policy, this.rtt);
-    if (mode !== 'tokenised' || !this.opening) return rto;
-    return nextRto(this.link.policy, rto, this.link.policy.restartBackoff ** this.opening.restarts);
+    if (mode !== 'tokenised' || !this.setup.started) return rto;
+    return nextRto(this.link.policy, rto, this.link.policy.restartBackoff ** this.setup.restarts);
   }
 
   private transmit(p: PendingFrame, retry: boolean): void {
@@ -341,7 +293,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   private onRetransmitTimer(p: PendingFrame): void {
     p.cancel = undefined;
     if (this.isClosed || !this.window.has(p)) return;
-    if (p.mode === 'tokenised') { this.restart(); return; }
+    if (p.mode === 'tokenised') { this.setup.restart(); return; }
     if (this.link.clock.now() - p.firstSentAt >= this.link.policy.giveUpMs) {
       // Spec §4.4: give up; a final frame ends the dialog silently, anything else is a failure.
       this.window.take((q) => q === p);
@@ -421,16 +373,16 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     }
     this.iseqno = (this.iseqno + 1) & 0xff;
     this.counters.fullFramesReceived++;
-    if (this.settingUp) this.armPull(true);
+    this.setup.heard();
     const echoes = isIax && (f.subclass === IaxSubclass.PONG || f.subclass === IaxSubclass.LAGRP);
     if (echoes) this.rttSample(this.elapsed() - f.timestamp);
-    else this.inTs.noteFull(f.timestamp);
+    else this.voiceIn.noteFull(f.timestamp);
 
     if (f.frameType === FrameType.VOICE) {
-      this.recvFormatBit = f.subclassBit ?? Math.log2(Math.max(1, f.subclass));
+      const voice = this.voiceIn.full(f);
       this.counters.voiceFramesReceived++;
       this.sendAck(f.timestamp);
-      this.emit('voice', { timestamp: f.timestamp, formatBit: this.recvFormatBit, payload: f.payload, full: true });
+      this.emit('voice', voice);
       return;
     }
     if (isIax && f.subclass === IaxSubclass.RTKEY && this.encrypted) {
@@ -463,112 +415,33 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   }
 
   receiveMini(m: MiniFrame): void {
-    if (this.isClosed) return;
-    if (this.recvFormatBit === undefined) { this.vnakMissingFormat(); return; } // no format yet: drop (spec §4.5)
-    this.counters.voiceFramesReceived++;
-    this.emit('voice', { timestamp: this.inTs.unwrap16(m.timestamp16), formatBit: this.recvFormatBit, payload: m.payload, full: false });
+    if (!this.isClosed) this.deliverVoice(this.voiceIn.mini(m));
   }
 
   receiveTrunkEntry(e: TrunkEntry): void {
-    if (this.isClosed) return;
-    if (this.recvFormatBit === undefined) { this.vnakMissingFormat(); return; }
+    if (!this.isClosed) this.deliverVoice(this.voiceIn.trunk(e));
+  }
+
+  private deliverVoice(voice: ReceivedVoice | undefined): void {
+    if (!voice) return;
     this.counters.voiceFramesReceived++;
-    if (e.timestamp16 !== undefined) {
-      this.emit('voice', { timestamp: this.inTs.unwrap16(e.timestamp16), formatBit: this.recvFormatBit, payload: e.payload, full: false });
-      return;
-    }
-    // Supermini entries carry no timestamp: hand over the arrival time and say so; the call turns it into a media
-    // clock from the payload durations (call/arrival-timestamps.ts). The trunk frame's own timestamp is no better:
-    // Asterisk predicts it +trunkfreq per batch and snaps it ~160 ms forward whenever it drifts (calc_txpeerstamp()).
-    this.emit('voice', { timestamp: Math.floor(this.elapsed()) >>> 0, formatBit: this.recvFormatBit, payload: e.payload,
-      full: false, arrivalTimestamp: true });
+    this.emit('voice', voice);
   }
 
-  /**
-   * Media before the peer's first full voice frame means that frame was lost (spec §4.5). Asterisk answers this case
-   * with a VNAK (socket_process_helper(), "Received mini frame before first full voice frame"); we do the same, so
-   * the peer resends its full voice frame at once instead of after its RTO (up to 2 s of silence at call start).
-   * At most one per MISSING_FORMAT_VNAK_GAP_MS: every VNAK makes the peer resend everything pending.
-   */
-  private vnakMissingFormat(): void {
-    const now = this.link.clock.now();
-    if (this.remote === 0 || now - this.lastMissingFormatVnak < MISSING_FORMAT_VNAK_GAP_MS) return;
-    this.lastMissingFormatVnak = now;
-    this.counters.vnaksSent++;
-    this.sendUnsequenced(IaxSubclass.VNAK, this.outTs.forIax());
-  }
-
-  /**
-   * Set-up pull (spec §4.5): when the server has been quiet for an RTO during an outgoing set-up, a VNAK carrying
-   * our iseqno makes Asterisk resend at once whatever it sent that we have not acknowledged (its ACCEPT, ANSWER or
-   * REGACK lost on the way), instead of after its own 2 s. Each quiet period pulls at RTO, 2 RTO, 4 RTO … up to
-   * PULL_MAX_INTERVAL_MS; any frame from the server starts the schedule again.
-   */
-  private armPull(reset: boolean): void {
-    this.pullTimer?.();
-    this.pullTimer = undefined;
-    this.pullInterval = reset ? initialRto(this.link.policy, this.rtt) : this.pullInterval * this.link.policy.backoff;
-    if (this.pullInterval > PULL_MAX_INTERVAL_MS) return;
-    this.pullTimer = this.link.clock.setTimer(this.pullInterval, () => {
-      this.pullTimer = undefined;
-      if (!this.settingUp || this.isClosed) return;
-      this.counters.vnaksSent++;
-      this.sendUnsequenced(IaxSubclass.VNAK, this.outTs.forIax());
-      this.armPull(false);
-    });
-  }
-
-  /**
-   * A second server dialog answered our call number (R-8, spec §3.4; a NEW duplicated on the way). It is told INVAL,
-   * but at most once per STRAY_INVAL_GAP_MS: Asterisk routes an INVAL whose dcallno it no longer knows to our live
-   * dialog (match() without dcallno), so a second INVAL drawn by a duplicate of the stray's frame would kill it.
-   */
+  /** R-8: whether a second server dialog for our number may be told INVAL now (stray-invals.ts). */
   shouldInvalStray(serverCall: number): boolean {
-    const now = this.link.clock.now();
-    const last = this.straysTold.get(serverCall);
-    if (last !== undefined && now - last < STRAY_INVAL_GAP_MS) return false;
-    // Bounded against a peer that invents numbers: entries past the gap no longer matter.
-    if (this.straysTold.size >= 64) for (const [n, at] of this.straysTold) if (now - at >= STRAY_INVAL_GAP_MS) this.straysTold.delete(n);
-    this.straysTold.set(serverCall, now);
-    return true;
+    return this.strays.mayTell(serverCall, this.link.clock.now());
   }
 
   /** Stateless replies from the server's pseudo call number 1, matched by dcallno (spec §4.1). */
   private receiveApathetic(f: FullFrame): void {
     const isIax = f.frameType === FrameType.IAX;
-    if (isIax && f.subclass === IaxSubclass.CALLTOKEN) { this.onCallToken(f); return; }
-    const opening = this.opening;
-    if (opening && this.remote === 0 && !opening.tokenFresh && this.window.some((p) => p.mode === 'tokenised')
-        && isIax && (f.subclass === IaxSubclass.REJECT || f.subclass === IaxSubclass.REGREJ) && f.payload.length === 0) {
-      // A stateless refusal of a token we reused: it may have expired (a calltokenexpiration below our reuse
-      // window). Fetch a fresh one before taking the refusal for an answer.
-      opening.token = undefined;
-      this.restart();
-      return;
-    }
+    if (isIax && f.subclass === IaxSubclass.CALLTOKEN) { this.setup.onCallToken(f); return; }
+    if (this.setup.refusedReusedToken(f)) return;
     // PONG to our POKE, stateless REJECT/REGREJ: they answer our oseqno 0 (iseqno 1). Never ACKed.
     if (this.remote === 0 && this.implicitAck(f)) { this.finish('local'); return; }
     if (isIax && f.subclass === IaxSubclass.PONG) this.rttSample(this.elapsed() - f.timestamp);
     this.safe(() => this.emit('frame', f));
-  }
-
-  /**
-   * Spec §3.4 K-2: the server's token, in answer to our probe. Its timestamp echoes the probe copy it answers (each
-   * copy has its own), so it is an exact RTT sample — the first one a set-up gets. Rebuild the opening frame with
-   * the token and send it, once, from this number. Not ACKed. A CALLTOKEN for a probe we already replaced (the
-   * answer to an earlier copy, or a duplicate) changes nothing: the tokenised frame is never sent twice.
-   */
-  private onCallToken(f: FullFrame): void {
-    const opening = this.opening;
-    const probe = this.window.some((p) => p.mode === 'probe');
-    if (!opening || this.remote !== 0 || !probe) return;
-    const reader = IeReader.fromPayload(f.payload);
-    const token = reader.ok ? reader.value.bytes(IeType.CALLTOKEN) : undefined;
-    if (!token || token.length === 0) return;
-    this.rttSample(this.elapsed() - f.timestamp);
-    opening.token = { bytes: Uint8Array.from(token), at: this.link.clock.now() };
-    opening.tokenFresh = true;
-    this.sendOpeningFrame(opening.token.bytes);
   }
 
   /** R-3: the peer's iseqno acknowledges every frame we sent before it. True when our final frame was among them. */
