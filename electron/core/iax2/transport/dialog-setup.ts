@@ -3,7 +3,7 @@
 // number, and the VNAK pull while the server is quiet. The dialog (reliable-dialog.ts) sends and times the frames;
 // this decides what the set-up sends next.
 //
-// Docs/decisions.md D-29: Asterisk opens a new server dialog for *every* NEW, REGREQ or REGREL that carries a valid
+// Why once per number (docs/decisions.md D-29): Asterisk opens a new server dialog for *every* NEW, REGREQ or REGREL that carries a valid
 // call token (__find_callno() with NEW_ALLOW_CALLTOKEN_VALIDATED), and matches a frame whose dcallno it does not
 // know — and every mini frame — on our source call number alone (match() without the dcallno check). Two server
 // dialogs for one of our numbers therefore misroute our voice and let a stale frame (an INVAL above all) land on the

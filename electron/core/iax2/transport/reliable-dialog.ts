@@ -13,10 +13,10 @@ import { FrameType, IaxSubclass, IeType, type FullFrame, type MiniFrame, type Ra
 import type {
   Dialog, DialogCloseReason, DialogEvents, DialogStats, OutgoingFrame, ReceivedVoice, SendOptions,
 } from './dialog.js';
-import { addRttSample, initialRto, nextRto, type RttEstimate } from './retransmit-policy.js';
+import { addRttSample, type RttEstimate } from './retransmit-policy.js';
 import { classifyArrival, isUnsequenced } from './sequencing.js';
 import { DialogSetup, type SetupHost } from './dialog-setup.js';
-import { SendWindow, type PendingFrame, type PendingMode } from './send-window.js';
+import { Retransmitter, SendWindow, type PendingFrame, type PendingMode } from './send-window.js';
 import { OutgoingTimestamps, voiceNeedsFullFrame } from './timestamps.js';
 import { IncomingVoice } from './incoming-voice.js';
 import { StrayInvals } from './stray-invals.js';
@@ -31,6 +31,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   private isClosed = false;
   private iseqno = 0;
   private readonly window = new SendWindow();
+  private readonly timers: Retransmitter;
   private readonly setup: DialogSetup;
   private finalQueued = false;
   /** Full frames put on the wire (each carries our iseqno, so each acknowledges what we received). */
@@ -64,6 +65,16 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     this.rtt = link.rttOf(peer);
     this.encryption = new DialogEncryption(link.random, link.logger);
     this.setup = new DialogSetup(this.setupHost());
+    this.timers = new Retransmitter(this.window, {
+      clock: link.clock, policy: link.policy,
+      rtt: () => this.rtt,
+      closed: () => this.isClosed,
+      resend: (p) => this.transmit(p, true),
+      iaxTimestamp: () => this.outTs.forIax(),
+      restartSetup: () => this.setup.restart(),
+      restarts: () => this.setup.restarts,
+      giveUp: (options) => this.giveUp(options),
+    });
     this.voiceIn = new IncomingVoice({
       now: () => link.clock.now(),
       elapsed: () => this.elapsed(),
@@ -253,22 +264,12 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
       // An opening frame's deadline is the set-up's, across restarts.
       payload, timestamp, mode, firstSentAt: mode !== 'normal' ? this.setup.startedAt ?? this.link.clock.now() : this.link.clock.now(),
       clockStamped, options, clear: !this.encrypted, retransmitted: false,
-      rto: this.firstRto(mode),
+      rto: this.timers.firstRto(mode),
     };
     this.window.add(p);
     this.counters.fullFramesSent++;
     this.transmit(p, false);
-    this.arm(p);
-  }
-
-  /**
-   * The first timeout of a frame. A tokenised opening's timeout is the restart timeout: it grows with each restart
-   * (restartBackoff), so a server that is merely slow is given longer each time.
-   */
-  private firstRto(mode: PendingMode): number {
-    const rto = initialRto(this.link.policy, this.rtt);
-    if (mode !== 'tokenised' || !this.setup.started) return rto;
-    return nextRto(this.link.policy, rto, this.link.policy.restartBackoff ** this.setup.restarts);
+    this.timers.arm(p);
   }
 
   private transmit(p: PendingFrame, retry: boolean): void {
@@ -281,32 +282,6 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
       ...(p.subclassBit !== undefined ? { subclassBit: p.subclassBit } : {}), payload: p.payload,
     });
     this.put(bytes, retry, p.clear);
-  }
-
-  /** The last wait ends exactly when the frame (or the set-up) has been outstanding for giveUpMs. */
-  private arm(p: PendingFrame): void {
-    p.cancel?.();
-    const left = p.firstSentAt + this.link.policy.giveUpMs - this.link.clock.now();
-    p.cancel = this.link.clock.setTimer(Math.max(0, Math.min(p.rto, left)), () => this.onRetransmitTimer(p));
-  }
-
-  private onRetransmitTimer(p: PendingFrame): void {
-    p.cancel = undefined;
-    if (this.isClosed || !this.window.has(p)) return;
-    if (p.mode === 'tokenised') { this.setup.restart(); return; }
-    if (this.link.clock.now() - p.firstSentAt >= this.link.policy.giveUpMs) {
-      // Spec §4.4: give up; a final frame ends the dialog silently, anything else is a failure.
-      this.window.take((q) => q === p);
-      this.giveUp(p.options);
-      return;
-    }
-    // A probe's copies each carry their own timestamp, so the CALLTOKEN's echo says which one it answers. Like a
-    // restart, a probe answers loss and costs the server nothing (handle_call_token() keeps no state): it backs off
-    // gently.
-    if (p.mode === 'probe') p.timestamp = this.outTs.forIax();
-    this.transmit(p, true);
-    p.rto = nextRto(this.link.policy, p.rto, p.mode === 'probe' ? this.link.policy.restartBackoff : this.link.policy.backoff);
-    this.arm(p);
   }
 
   /** Unsequenced frames (ACK, VNAK, INVAL): current oseqno, not consumed, never retransmitted. */

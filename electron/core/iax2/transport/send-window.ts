@@ -1,8 +1,9 @@
 // The frames one dialog has sent and the peer has not yet acknowledged (spec §4.2-§4.5; RFC 5456 §7): our outgoing
-// sequence number, the window the peer's iseqno acknowledges implicitly, and the frames a VNAK asks for again.
-// Timers and the wire stay with the dialog (reliable-dialog.ts); this only keeps the books.
-import type { CancelTimer } from '../../ports.js';
+// sequence number, the window the peer's iseqno acknowledges implicitly, the frames a VNAK asks for again, and
+// each frame's retransmission timer (spec §4.4). The wire stays with the dialog (reliable-dialog.ts).
+import type { CancelTimer, Clock } from '../../ports.js';
 import type { SendOptions } from './dialog.js';
+import { initialRto, nextRto, type RetransmitPolicy, type RttEstimate } from './retransmit-policy.js';
 import { inSeqRange } from './sequencing.js';
 
 /**
@@ -90,5 +91,64 @@ export class SendWindow {
     this.clear();
     this.oseqno = 0;
     this.ackBase = 0;
+  }
+}
+
+/** What the retransmission timers do to a dialog. */
+export interface RetransmitHost {
+  readonly clock: Clock;
+  readonly policy: RetransmitPolicy;
+  rtt(): RttEstimate | undefined;
+  closed(): boolean;
+  /** Puts a pending frame on the wire again (R-6: with the R bit and our current iseqno). */
+  resend(p: PendingFrame): void;
+  /** A fresh timestamp for a probe's next copy. */
+  iaxTimestamp(): number;
+  /** A tokenised opening went unanswered: the set-up restarts under a new number. */
+  restartSetup(): void;
+  /** Restarts of the set-up so far (a tokenised frame waits longer after each). */
+  restarts(): number;
+  /** Spec §4.4: the frame was outstanding for giveUpMs; a final frame ends the dialog silently, else a failure. */
+  giveUp(options: SendOptions): void;
+}
+
+/** The retransmission timers of a SendWindow's frames (spec §4.4). */
+export class Retransmitter {
+  constructor(private readonly window: SendWindow, private readonly host: RetransmitHost) {}
+
+  /**
+   * The first timeout of a frame. A tokenised opening's timeout is the restart timeout: it grows with each restart
+   * (restartBackoff), so a server that is merely slow is given longer each time.
+   */
+  firstRto(mode: PendingMode): number {
+    const { policy } = this.host;
+    const rto = initialRto(policy, this.host.rtt());
+    return mode === 'tokenised' ? nextRto(policy, rto, policy.restartBackoff ** this.host.restarts()) : rto;
+  }
+
+  /** The last wait ends exactly when the frame (or the set-up) has been outstanding for giveUpMs. */
+  arm(p: PendingFrame): void {
+    p.cancel?.();
+    const left = p.firstSentAt + this.host.policy.giveUpMs - this.host.clock.now();
+    p.cancel = this.host.clock.setTimer(Math.max(0, Math.min(p.rto, left)), () => this.expired(p));
+  }
+
+  private expired(p: PendingFrame): void {
+    p.cancel = undefined;
+    if (this.host.closed() || !this.window.has(p)) return;
+    if (p.mode === 'tokenised') { this.host.restartSetup(); return; }
+    const { policy } = this.host;
+    if (this.host.clock.now() - p.firstSentAt >= policy.giveUpMs) {
+      this.window.take((q) => q === p);
+      this.host.giveUp(p.options);
+      return;
+    }
+    // A probe's copies each carry their own timestamp, so the CALLTOKEN's echo says which one it answers. Like a
+    // restart, a probe answers loss and costs the server nothing (handle_call_token() keeps no state): it backs off
+    // gently.
+    if (p.mode === 'probe') p.timestamp = this.host.iaxTimestamp();
+    this.host.resend(p);
+    p.rto = nextRto(policy, p.rto, p.mode === 'probe' ? policy.restartBackoff : policy.backoff);
+    this.arm(p);
   }
 }
