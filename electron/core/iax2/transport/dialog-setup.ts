@@ -3,13 +3,13 @@
 // number, and the VNAK pull while the server is quiet. The dialog (reliable-dialog.ts) sends and times the frames;
 // this decides what the set-up sends next.
 //
-// Why once per number (docs/decisions.md D-29): Asterisk opens a new server dialog for *every* NEW, REGREQ or REGREL that carries a valid
-// call token (__find_callno() with NEW_ALLOW_CALLTOKEN_VALIDATED), and matches a frame whose dcallno it does not
-// know — and every mini frame — on our source call number alone (match() without the dcallno check). Two server
-// dialogs for one of our numbers therefore misroute our voice and let a stale frame (an INVAL above all) land on the
-// live one. So a tokenised opening frame is sent exactly once per call number: when it goes unanswered, the set-up
-// takes a fresh number and sends it again from there (restart()), and the old number is abandoned, so whatever
-// Asterisk opened for it can only ever hear from, and be INVALed by, that number.
+// Why once per number (docs/decisions.md D-29): Asterisk opens a new server dialog for *every* NEW, REGREQ or
+// REGREL that carries a valid call token (__find_callno() with NEW_ALLOW_CALLTOKEN_VALIDATED), and matches a frame
+// whose dcallno it does not know — and every mini frame — on our source call number alone (match() without the
+// dcallno check). Two server dialogs for one of our numbers therefore misroute our voice and let a stale frame (an
+// INVAL above all) land on the live one. So a tokenised opening frame is sent exactly once per call number: when it
+// goes unanswered, the set-up takes a fresh number and sends it again from there (restart()), and the old number is
+// abandoned, so whatever Asterisk opened for it can only ever hear from, and be INVALed by, that number.
 import type { CancelTimer } from '../../ports.js';
 import { encodeIes, IeReader } from '../wire/ies.js';
 import { FrameType, IaxSubclass, IeType, type FullFrame, type RawIe } from '../wire/types.js';
