@@ -1,20 +1,23 @@
 // The transport: one UDP socket for everything (R-9), the dialog table, datagram demultiplexing (spec §4.1),
 // INVAL rules (R-7, R-8), tombstones and the stateless (apathetic) replies to POKE, PING and LAGRQ (spec §8.2, N-1).
-// Reliability itself lives in ReliableDialog.
+// Reliability itself lives in ReliableDialog; the replies without a dialog in stateless-replies.ts, the voice gate
+// in voice-gate.ts, the round-trip memory in peer-rtts.ts.
 import type { Clock, Logger, RandomSource, UdpEndpoint, UdpSocketPort } from '../../ports.js';
-import { decodeDatagram, encodeFullFrame } from '../wire/frame-codec.js';
+import { decodeDatagram } from '../wire/frame-codec.js';
 import { FrameType, IaxSubclass, type FullFrame } from '../wire/types.js';
 import { plausibleFullFrame } from '../crypto/frame-cipher.js';
 import { CallNumberAllocator } from './call-numbers.js';
 import type { DialogCloseReason } from './dialog.js';
 import type { DialogLink, DialogSnapshot } from './dialog-link.js';
 import { ReliableDialog } from './reliable-dialog.js';
-import { DEFAULT_RETRANSMIT, type RetransmitPolicy, type RttEstimate } from './retransmit-policy.js';
+import { PeerRtts } from './peer-rtts.js';
+import { VoiceGate } from './voice-gate.js';
+import { DEFAULT_RETRANSMIT, type RetransmitPolicy } from './retransmit-policy.js';
 import type { CallTokenPolicy } from '../engine-api.js';
 import { IncomingAdmission } from './incoming-admission.js';
-import { classifyArrival, isUnsequenced } from './sequencing.js';
 import { RemoteIndex } from './remote-index.js';
 import { TombstoneTable } from './tombstones.js';
+import { StatelessReplies, isInvalExempt, statelessFrame } from './stateless-replies.js';
 
 export interface TransportOptions {
   readonly socket: UdpSocketPort;
@@ -38,7 +41,7 @@ export interface TransportOptions {
    * tombstones, and direct callers that passed the call-token check, are always answerable (docs/security.md §7).
    */
   readonly isKnownSource?: (from: UdpEndpoint) => boolean;
-  /** Voice stops to a peer that has answered none of our frames for this long (default {@link PEER_SILENT_MS}). */
+  /** Voice stops to a peer that has answered none of our frames for this long (default voice-gate.ts PEER_SILENT_MS). */
   readonly peerSilentMs?: number;
   /** A NEW with dcallno 0 that matches no dialog: the engine decides (C-10) and may call {@link IaxTransport.acceptIncoming}. */
   readonly onIncomingNew?: (frame: FullFrame, from: UdpEndpoint) => void;
@@ -50,17 +53,9 @@ const FULL_HEADER_BYTES = 12;
 const RESERVED_DIALOGS = 64;
 /** Incoming dialogs whose caller has not answered yet, per caller address. */
 export const MAX_HALF_OPEN_PER_ADDRESS = 64;
-/** A peer that has not answered any frame of ours for this long gets no more voice until it does (§7.4). */
-export const PEER_SILENT_MS = 5_000;
 
 /** How an encrypted datagram reached the trace (spec §7): shown decrypted, or dropped because it did not decrypt. */
 export type TraceCrypt = 'decrypted' | 'undecryptable';
-
-/** INVAL is never sent in answer to these (R-7; Asterisk raw_hangup() callers). */
-function isInvalExempt(f: FullFrame): boolean {
-  return f.frameType === FrameType.IAX && (f.subclass === IaxSubclass.ACK || f.subclass === IaxSubclass.INVAL
-    || f.subclass === IaxSubclass.TXCNT || f.subclass === IaxSubclass.TXACC);
-}
 
 /**
  * The stateless replies a peer sends from call number 1 to a dialog's opening frame (Asterisk's
@@ -71,12 +66,6 @@ function isApatheticReply(f: FullFrame): boolean {
     || f.subclass === IaxSubclass.REGREJ || f.subclass === IaxSubclass.PONG);
 }
 
-const peerKey = (e: UdpEndpoint): string => `${e.address}|${e.port}`;
-/** Peers whose round-trip estimate is remembered for the next dialog (most recent first out when full). */
-const MAX_RTT_PEERS = 256;
-/** An estimate older than this is not trusted for a new dialog (the path may have changed). */
-const RTT_MEMORY_MS = 10 * 60_000;
-
 export class IaxTransport {
   readonly clock: Clock;
   readonly policy: RetransmitPolicy;
@@ -85,22 +74,19 @@ export class IaxTransport {
   private readonly numbers: CallNumberAllocator;
   private readonly dialogs = new Map<number, ReliableDialog>();
   private readonly byRemote = new RemoteIndex<ReliableDialog>();
-  /** Dialogs whose peer has sent us a frame carrying our call number: it knows both (docs/security.md §6). */
-  private readonly peerKnowsUs = new WeakSet<ReliableDialog>();
+  /** Voice only to peers that receive us and still answer (voice-gate.ts). */
+  private readonly voice: VoiceGate<ReliableDialog>;
   /** Direct calls (docs/security.md §7): tokens, rate limits. */
   private readonly admission: IncomingAdmission;
   /** Incoming dialogs of direct callers that did not prove their address (no token), oldest first. */
   private readonly unverified = new Set<ReliableDialog>();
-  /** Per dialog: since when a reliable frame of ours has waited for the peer to answer anything. */
-  private readonly awaitingPeerSince = new WeakMap<ReliableDialog, number>();
-  private withheldVoice = 0;
   /** Dialogs already warned about replies from a foreign address (P16), so a flood logs once. */
   private readonly foreignWarned = new WeakSet<ReliableDialog>();
   private readonly tombstones: TombstoneTable;
+  private readonly replies: StatelessReplies;
   private readonly maxDialogs: number;
   private readonly link: DialogLink;
-  /** The last round-trip estimate per peer, so a dialog's first timers need not guess (retransmit-policy.ts). */
-  private readonly rtts = new Map<string, { estimate: RttEstimate; at: number }>();
+  private readonly rtts: PeerRtts;
   private stopped = false;
 
   constructor(private readonly options: TransportOptions) {
@@ -112,6 +98,17 @@ export class IaxTransport {
     this.tombstones = new TombstoneTable(options.tombstoneMs ?? 30_000, options.maxTombstones ?? 4096);
     this.maxDialogs = options.maxDialogs ?? 2048;
     this.admission = new IncomingAdmission(options.clock, options.random);
+    this.voice = new VoiceGate(() => this.clock.now(), options.peerSilentMs);
+    this.rtts = new PeerRtts(() => this.clock.now());
+    this.replies = new StatelessReplies({
+      send: (bytes, to, retry, clear) => this.sendRaw(bytes, to, retry, clear),
+      transientNumber: () => {
+        const n = this.numbers.allocate();
+        if (n !== undefined) this.numbers.release(n);
+        return n;
+      },
+      known: (from) => this.mayAnswer(from),
+    });
     this.link = {
       clock: this.clock,
       policy: this.policy,
@@ -120,18 +117,10 @@ export class IaxTransport {
       send: (bytes, to, retry, clear) => this.sendRaw(bytes, to, retry, clear),
       remoteLocked: (d) => this.byRemote.set(d.peer, d.remoteCall, d),
       closed: (d, reason) => this.dialogClosed(d, reason),
-      mayCarryVoice: (d) => this.mayCarryVoice(d),
+      mayCarryVoice: (d) => this.voice.mayCarryVoice(d),
       renumber: (d, abandoned) => this.renumber(d, abandoned),
-      rttOf: (peer) => {
-        const known = this.rtts.get(peerKey(peer));
-        return known && this.clock.now() - known.at < RTT_MEMORY_MS ? known.estimate : undefined;
-      },
-      noteRtt: (peer, estimate) => {
-        const key = peerKey(peer);
-        this.rtts.delete(key);
-        this.rtts.set(key, { estimate, at: this.clock.now() });
-        if (this.rtts.size > MAX_RTT_PEERS) this.rtts.delete(this.rtts.keys().next().value ?? key);
-      },
+      rttOf: (peer) => this.rtts.of(peer),
+      noteRtt: (peer, estimate) => this.rtts.note(peer, estimate),
     };
     this.socket.onDatagram((data, from) => this.receive(data, from));
   }
@@ -179,7 +168,7 @@ export class IaxTransport {
     if (this.stopped) return undefined;
     const a = this.admission.check(frame, from, FULL_HEADER_BYTES + frame.payload.length);
     if (a.kind === 'reply') {
-      this.apatheticReply(frame, from, a.subclass, a.payload);
+      this.replies.apathetic(frame, from, a.subclass, a.payload);
       return undefined;
     }
     if (a.kind === 'drop') {
@@ -188,7 +177,7 @@ export class IaxTransport {
     }
     if (!this.roomForIncoming(from)) {
       // A proven address gets told (REJECT from call number 1, header only); an unproven one gets nothing.
-      if (a.verified) this.apatheticReply(frame, from, IaxSubclass.REJECT, EMPTY);
+      if (a.verified) this.replies.apathetic(frame, from, IaxSubclass.REJECT, EMPTY);
       return undefined;
     }
     const d = this.acceptIncoming(frame, from, deliver);
@@ -203,12 +192,12 @@ export class IaxTransport {
    * "caller" may be anyone).
    */
   private roomForIncoming(from: UdpEndpoint): boolean {
-    const halfOpenHere = [...this.dialogs.values()].filter((d) => d.direction === 'incoming' && !this.peerKnowsUs.has(d)
+    const halfOpenHere = [...this.dialogs.values()].filter((d) => d.direction === 'incoming' && !this.voice.peerKnowsUs(d)
       && d.peer.address === from.address);
     const tableFull = this.dialogs.size >= this.maxDialogs - RESERVED_DIALOGS;
     if (!tableFull && halfOpenHere.length < MAX_HALF_OPEN_PER_ADDRESS) return true;
     const victims = tableFull ? [...this.unverified] : halfOpenHere.filter((d) => this.unverified.has(d));
-    const victim = victims.find((d) => !this.peerKnowsUs.has(d));
+    const victim = victims.find((d) => !this.voice.peerKnowsUs(d));
     if (!victim) return false;
     this.logger?.log('info', 'closed an unverified half-open call to make room', { from: `${victim.peer.address}:${victim.peer.port}` });
     victim.close('local');
@@ -217,7 +206,7 @@ export class IaxTransport {
 
   /** Voice frames not sent because the peer had not shown it receives us, or stopped answering (§7.4). */
   voiceWithheldCount(): number {
-    return this.withheldVoice;
+    return this.voice.withheld;
   }
 
   dialogCount(): number {
@@ -240,7 +229,7 @@ export class IaxTransport {
 
   /** Sends a raw datagram (trace included). Socket errors are logged, never thrown. */
   sendRaw(bytes: Uint8Array, to: UdpEndpoint, retry = false, clear?: Uint8Array): void {
-    this.noteSent(clear ?? bytes);
+    this.voice.sent(clear ?? bytes, (n) => this.dialogs.get(n));
     try {
       this.options.onDatagram?.('tx', clear ?? bytes, to, retry, clear !== undefined ? 'decrypted' : undefined);
       this.socket.send(bytes, to);
@@ -249,33 +238,12 @@ export class IaxTransport {
     }
   }
 
-  /**
-   * Voice goes only to a peer that has shown it receives us (it sent a frame carrying our call
-   * number: for an incoming call, its ACK of our ACCEPT or ANSWER) and that still answers (no reliable frame of ours
-   * has waited more than {@link PEER_SILENT_MS} for any frame from it). So a call set up from a spoofed address, or
-   * one whose caller vanished, does not stream audio at someone who never asked for it (docs/security.md §7.4).
-   */
-  private mayCarryVoice(d: ReliableDialog): boolean {
-    const waiting = this.awaitingPeerSince.get(d);
-    const ok = this.peerKnowsUs.has(d) && (waiting === undefined || this.clock.now() - waiting <= (this.options.peerSilentMs ?? PEER_SILENT_MS));
-    if (!ok) this.withheldVoice++;
-    return ok;
-  }
-
-  /** A reliable full frame of ours (anything but ACK, INVAL, VNAK, TXCNT, TXACC) starts the wait for the peer. */
-  private noteSent(datagram: Uint8Array): void {
-    if (datagram.length < FULL_HEADER_BYTES || (datagram[0] & 0x80) === 0) return;
-    if (isUnsequenced(datagram[10], datagram[11])) return; // never acknowledged (spec §4.3): nothing to wait for
-    const d = this.dialogs.get(((datagram[0] << 8) | datagram[1]) & 0x7fff);
-    if (d && !this.awaitingPeerSince.has(d)) this.awaitingPeerSince.set(d, this.clock.now());
-  }
-
   /** A keepalive POKE (spec §8.2 "Client-initiated POKE"): its own transient call number, no state kept. */
   sendPoke(to: UdpEndpoint): void {
     const n = this.numbers.allocate();
     if (n === undefined) return;
     this.numbers.release(n);
-    this.sendRaw(this.statelessFrame(n, 0, 0, 0, 0, IaxSubclass.POKE), to);
+    this.sendRaw(statelessFrame(n, 0, 0, 0, 0, IaxSubclass.POKE), to);
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -362,18 +330,17 @@ export class IaxTransport {
         } else if (f.sourceCall !== d.remoteCall) {
           // R-8 / spec §3.4 duplicate-dialog hazard: a second server dialog for our number gets INVAL (rate-limited,
           // see ReliableDialog.shouldInvalStray()).
-          if (!isInvalExempt(f) && d.shouldInvalStray(f.sourceCall)) this.sendInval(from, d.localCall, f.sourceCall);
+          if (!isInvalExempt(f) && d.shouldInvalStray(f.sourceCall)) this.replies.inval(from, d.localCall, f.sourceCall);
           return;
         }
-        this.peerKnowsUs.add(d);
-        this.awaitingPeerSince.delete(d);
+        this.voice.heardFrom(d);
         d.receiveFull(f);
         return;
       }
       if (d && !d.closed && d.remoteCall === 0) this.warnForeignReply(d, from);
       const t = this.tombstones.find(f.destCall, from, f.sourceCall, now);
-      if (t) { this.answerTombstone(t, f, from); return; }
-      this.unknownDialog(f, from);
+      if (t) { this.replies.tombstone(t, f, from); return; }
+      this.replies.unknownDialog(f, from);
       return;
     }
     // dcallno 0: the peer does not know our number yet (NEW and its retransmissions, POKE, PING outside calls).
@@ -382,11 +349,11 @@ export class IaxTransport {
       // Matched by the peer's call number alone. Fine while the peer cannot know ours yet (our answer to its NEW
       // was lost); once it has used our number, only a retransmitted NEW may still come without it (re-ACKed as a
       // duplicate). Anything else must carry both call numbers (docs/security.md §6).
-      if (!this.peerKnowsUs.has(existing) || (f.frameType === FrameType.IAX && f.subclass === IaxSubclass.NEW)) existing.receiveFull(f);
+      if (!this.voice.peerKnowsUs(existing) || (f.frameType === FrameType.IAX && f.subclass === IaxSubclass.NEW)) existing.receiveFull(f);
       return;
     }
     const t = f.sourceCall > 1 ? this.tombstones.findByRemote(from, f.sourceCall, now) : undefined;
-    if (t) { this.answerTombstone(t, f, from); return; }
+    if (t) { this.replies.tombstone(t, f, from); return; }
     if (f.frameType !== FrameType.IAX || f.sourceCall < 2) return;
     switch (f.subclass) {
       case IaxSubclass.NEW:
@@ -394,13 +361,13 @@ export class IaxTransport {
         return;
       case IaxSubclass.POKE:
         // N-1: PONG from a fresh call number, timestamp echoed, oseqno 0, iseqno 1 (spec §8.2).
-        if (this.mayAnswer(from)) this.apatheticReply(f, from, IaxSubclass.PONG);
+        this.replies.answer(f, from, IaxSubclass.PONG);
         return;
       case IaxSubclass.PING:
-        if (this.mayAnswer(from)) this.apatheticReply(f, from, IaxSubclass.PONG);
+        this.replies.answer(f, from, IaxSubclass.PONG);
         return;
       case IaxSubclass.LAGRQ:
-        if (this.mayAnswer(from)) this.apatheticReply(f, from, IaxSubclass.LAGRP);
+        this.replies.answer(f, from, IaxSubclass.LAGRP);
         return;
       default:
         return; // we are not a registrar; REGREQ and friends are ignored
@@ -421,58 +388,11 @@ export class IaxTransport {
     });
   }
 
-  /** R-7: a full frame addressed to a call number we do not know gets INVAL, except ACK/INVAL/TXCNT/TXACC. */
-  private unknownDialog(f: FullFrame, from: UdpEndpoint): void {
-    // Call numbers 0 and 1 are never ours (R-1): never speak as them.
-    if (f.sourceCall < 2 || f.destCall < 2 || isInvalExempt(f)) return;
-    if (!this.mayAnswer(from)) return;
-    this.sendInval(from, f.destCall, f.sourceCall);
-  }
-
-  /** Re-ACK a retransmission of a frame the closed dialog had already processed; INVAL anything new. */
-  private answerTombstone(t: DialogSnapshot, f: FullFrame, from: UdpEndpoint): void {
-    if (isInvalExempt(f) || (f.frameType === FrameType.IAX && f.subclass === IaxSubclass.VNAK)) return;
-    if (classifyArrival(t.iseqno, f.oseqno) === 'duplicate') {
-      const ack = this.statelessFrame(t.localCall, t.remoteCall || f.sourceCall, f.timestamp, t.oseqno, t.iseqno, IaxSubclass.ACK);
-      // The dialog was encrypted: so is the re-ACK (spec §7.3); INVAL below stays clear (spec §4.1).
-      if (t.cipher) this.sendRaw(t.cipher.seal(ack), from, false, ack);
-      else this.sendRaw(ack, from);
-      return;
-    }
-    this.sendInval(from, t.localCall, f.sourceCall);
-  }
-
-  /** Stateless answers only to sources we have business with (see the fuzz rule in the engine docs). */
+  /** Stateless answers only to sources we have business with (docs/security.md §7). */
   private mayAnswer(from: UdpEndpoint): boolean {
     if (this.options.isKnownSource?.(from) || this.admission.verified(from)) return true;
     for (const d of this.dialogs.values()) if (d.peer.address === from.address && d.peer.port === from.port) return true;
     return this.tombstones.hasPeer(from, this.clock.now());
-  }
-
-  private apatheticReply(f: FullFrame, from: UdpEndpoint, subclass: number, payload?: Uint8Array): void {
-    if (payload !== undefined) {
-      // From the pseudo call number 1, as Asterisk's send_apathetic_reply() (CALLTOKEN, REJECT): nothing to remember.
-      this.sendRaw(this.statelessFrame(1, f.sourceCall, f.timestamp, 0, (f.oseqno + 1) & 0xff, subclass, payload), from);
-      return;
-    }
-    const n = this.numbers.allocate();
-    if (n === undefined) return;
-    this.numbers.release(n); // a transient dialog: quarantined at once, the ACK that may follow is ignored
-    this.sendRaw(this.statelessFrame(n, f.sourceCall, f.timestamp, 0, (f.oseqno + 1) & 0xff, subclass), from);
-  }
-
-  /** INVAL: our number, theirs, timestamp 0, sequence numbers 0, never encrypted (spec §4.1). */
-  private sendInval(to: UdpEndpoint, ours: number, theirs: number): void {
-    if (ours < 2 || theirs < 2) return; // 0 is "unknown" and 1 is Asterisk's stateless source: nobody to tell
-    this.sendRaw(this.statelessFrame(ours, theirs, 0, 0, 0, IaxSubclass.INVAL), to);
-  }
-
-  private statelessFrame(source: number, dest: number, timestamp: number, oseqno: number, iseqno: number, subclass: number,
-    payload: Uint8Array = EMPTY): Uint8Array {
-    return encodeFullFrame({
-      sourceCall: source, destCall: dest & 0x7fff, retransmit: false, timestamp: timestamp >>> 0, oseqno, iseqno,
-      frameType: FrameType.IAX, subclass, payload,
-    });
   }
 
   /**
@@ -487,7 +407,7 @@ export class IaxTransport {
     if (n === undefined) return undefined;
     if (this.dialogs.get(abandoned) === d) this.dialogs.delete(abandoned);
     this.dialogs.set(n, d);
-    this.sendRaw(this.statelessFrame(abandoned, 0, 0, 0, 0, IaxSubclass.INVAL), d.peer);
+    this.sendRaw(statelessFrame(abandoned, 0, 0, 0, 0, IaxSubclass.INVAL), d.peer);
     this.numbers.release(abandoned);
     const now = this.clock.now();
     this.tombstones.prune(now);
