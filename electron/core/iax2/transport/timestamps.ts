@@ -75,13 +75,25 @@ export function voiceNeedsFullFrame(ts: number, lastFullVoiceTs: number | undefi
   return lastFullVoiceTs === undefined || high16(ts) !== high16(lastFullVoiceTs);
 }
 
+/**
+ * How far one mini frame or trunk entry may move the un-wrapping reference forward on its own (spec §4.7). Mini
+ * frames carry no sequence number and anyone on the path can inject one (docs/stack-notes.md §5.5): a garbage 16-bit
+ * timestamp up to 50 s ahead would otherwise become the reference, and a second one could move it into the next
+ * 65 536 ms epoch, so every later frame would be un-wrapped a whole epoch off. A bigger step (talk resuming after a
+ * silence, a burst of loss) moves it once the next frame confirms it.
+ */
+export const MAX_MINI_STEP_MS = 1_000;
+
 /** Reconstructs the peer's 32-bit timestamps (spec §4.7). */
 export class IncomingTimestamps {
   private last: number | undefined;
+  /** A mini timestamp beyond MAX_MINI_STEP_MS ahead of `last`, waiting for a frame that confirms it. */
+  private jump: number | undefined;
 
   /** A full frame's timestamp is used as-is; ACK, PONG and LAGRP carry OUR timestamps back and are not noted. */
   noteFull(ts: number): void {
     if (this.last === undefined || ts > this.last) this.last = ts;
+    this.jump = undefined;
   }
 
   /** 16-bit mini or trunk-entry timestamp → 32-bit, with the ±50 000 ms wrap heuristics (Asterisk unwrap_timestamp()). */
@@ -91,11 +103,24 @@ export class IncomingTimestamps {
     if (ts < last - UNWRAP_WINDOW_MS) ts += 0x10000;
     else if (ts > last + UNWRAP_WINDOW_MS && ts >= 0x10000) ts -= 0x10000;
     ts %= U32;
-    if (this.last === undefined || ts > this.last) this.last = ts;
+    this.advance(ts);
     return ts;
   }
 
   lastSeen(): number | undefined {
     return this.last;
+  }
+
+  /** Moves the reference to `ts` when it is at most MAX_MINI_STEP_MS ahead, or confirms an earlier bigger jump. */
+  private advance(ts: number): void {
+    if (this.last === undefined) { this.last = ts; return; }
+    if (ts <= this.last) return;
+    const confirmed = this.jump !== undefined && ts >= this.jump && ts - this.jump <= MAX_MINI_STEP_MS;
+    if (ts - this.last <= MAX_MINI_STEP_MS || confirmed) {
+      this.last = ts;
+      this.jump = undefined;
+    } else {
+      this.jump = ts;
+    }
   }
 }

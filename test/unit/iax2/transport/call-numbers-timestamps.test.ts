@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { CallNumberAllocator, MAX_CALL_NUMBER, MIN_CALL_NUMBER } from '../../../../electron/core/iax2/transport/call-numbers.js';
 import { classifyArrival, inSeqRange, isUnsequenced } from '../../../../electron/core/iax2/transport/sequencing.js';
-import { IncomingTimestamps, OutgoingTimestamps, voiceNeedsFullFrame } from '../../../../electron/core/iax2/transport/timestamps.js';
+import { IncomingTimestamps, MAX_MINI_STEP_MS, OutgoingTimestamps, voiceNeedsFullFrame } from '../../../../electron/core/iax2/transport/timestamps.js';
 import { addRttSample, initialRto, nextRto, DEFAULT_RETRANSMIT } from '../../../../electron/core/iax2/transport/retransmit-policy.js';
 import { FrameType, IaxSubclass } from '../../../../electron/core/iax2/wire/types.js';
 import type { RandomSource } from '../../../../electron/core/ports.js';
@@ -96,6 +96,44 @@ describe('incoming timestamps (spec §4.7, T-3)', () => {
     expect(ts.unwrap16(131_020 & 0xffff)).toBe(131_020);
     expect(ts.unwrap16(10)).toBe(0x20000 + 10); // sender wrapped with minis
     expect(ts.unwrap16(131_040 & 0xffff)).toBe(131_040); // a late frame from before the wrap
+  });
+
+  it('a garbage mini timestamp does not move the reference: later frames un-wrap as if it had never come', () => {
+    // The reference at 40 s; two injected minis, 25 s and 45 s ahead (the second would cross into the next epoch
+    // from a reference the first had moved), then the real stream goes on 20 ms at a time.
+    const ts = new IncomingTimestamps();
+    ts.noteFull(40_000);
+    ts.unwrap16(65_000);
+    ts.unwrap16(10_000);
+    expect(ts.lastSeen()).toBe(40_000);
+    expect(ts.unwrap16(40_020)).toBe(40_020);
+    expect(ts.unwrap16(40_040)).toBe(40_040);
+    // The same garbage with no bound: the first would have moved the reference to 65 000, the second un-wrapped to
+    // 75 536 (10 000 + one epoch) and the real frame after it to 105 576 instead of 40 060.
+    expect(ts.unwrap16(40_060)).toBe(40_060);
+  });
+
+  it('one frame moves the reference at most MAX_MINI_STEP_MS; a bigger jump (talk after silence) once the next frame confirms it', () => {
+    const ts = new IncomingTimestamps();
+    ts.noteFull(1_000);
+    expect(ts.unwrap16(1_020)).toBe(1_020);
+    expect(ts.lastSeen()).toBe(1_020);
+    // 8 s of silence, then talk resumes: the first frame is un-wrapped right, the reference waits for the second.
+    expect(ts.unwrap16(9_020)).toBe(9_020);
+    expect(ts.lastSeen()).toBe(1_020);
+    expect(ts.unwrap16(9_040)).toBe(9_040);
+    expect(ts.lastSeen()).toBe(9_040);
+    // Within the bound the reference follows at once.
+    expect(ts.unwrap16(9_040 + MAX_MINI_STEP_MS)).toBe(9_040 + MAX_MINI_STEP_MS);
+    expect(ts.lastSeen()).toBe(9_040 + MAX_MINI_STEP_MS);
+  });
+
+  it('a real stream crosses the 16-bit wrap in mini frames with the bound in place', () => {
+    const ts = new IncomingTimestamps();
+    ts.noteFull(65_000);
+    const out: number[] = [];
+    for (let t = 65_020; t <= 66_500; t += 20) out.push(ts.unwrap16(t & 0xffff));
+    expect(out).toEqual(Array.from({ length: out.length }, (_, i) => 65_020 + 20 * i));
   });
 });
 
