@@ -396,7 +396,7 @@ export class IaxTransport {
   }
 
   /**
-   * An outgoing set-up restarts (reliable-dialog.ts restart()): the dialog moves to a fresh number and the old one
+   * An outgoing set-up restarts (dialog-setup.ts restart()): the dialog moves to a fresh number and the old one
    * is abandoned. Asterisk may hold a dialog for it that answered nothing we saw; an INVAL from the old number with
    * dcallno 0 reaches that dialog and no other (Asterisk matches it on our source number alone, and no other
    * dialog of ours ever used that number), so it is destroyed now instead of holding one of the user's `maxauthreq`

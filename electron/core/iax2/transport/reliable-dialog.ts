@@ -1,8 +1,9 @@
 // The Dialog implementation: sequencing, ACKs, retransmission, VNAK, the call-token set-up and timestamps for one
 // call-number pair (spec §3.4, §4.2-§4.7; RFC 5456 §7). The transport (iax-transport.ts) demultiplexes datagrams
 // to it and owns the socket; this class never sees addresses other than its own peer. Its parts: the outgoing set-up
-// (dialog-setup.ts: call token, restarts, pull), the unacknowledged frames (send-window.ts), encryption
-// (dialog-encryption.ts), timestamps (timestamps.ts).
+// (dialog-setup.ts: call token, restarts, pull), the unacknowledged frames and their timers (send-window.ts), the
+// peer's voice (incoming-voice.ts), encryption (dialog-encryption.ts), our timestamps (timestamps.ts) and the
+// stray-INVAL gate (stray-invals.ts); this class receives, ACKs and composes them.
 import type { UdpEndpoint } from '../../ports.js';
 import type { DialogLink, DialogSnapshot } from './dialog-link.js';
 import { DialogEncryption } from './dialog-encryption.js';

@@ -2,7 +2,7 @@
 // pingtime 1000 ms until measured (__attempt_transmit(), iax2_send()), so its first retransmission comes after 2 s,
 // then ×10 up to 10 s. That wait only protected against duplicates; a duplicate of a sequenced frame is harmless
 // (the peer re-ACKs it, spec §4.3), and the one frame whose duplicate is not — a NEW, REGREQ or REGREL carrying a
-// call token (spec §3.4) — is never retransmitted at all (reliable-dialog.ts restarts the set-up instead). So we
+// call token (spec §3.4) — is never retransmitted at all (dialog-setup.ts restarts the set-up instead). So we
 // time retransmissions from the measured round trip, as TCP does (RFC 6298 §2): RTO = SRTT + 4 × RTTVAR, clamped,
 // doubled per retransmission, and give up after as long as Asterisk does (≈32 s).
 
