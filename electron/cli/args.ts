@@ -4,7 +4,13 @@ import type { AuthMethodName, EncryptionMode } from '../core/iax2/engine-api.js'
 import type { CodecName } from '../core/media/codec.js';
 import { splitHostPort } from '../core/iax2/server-address.js';
 import { findIaxUriArg, parseIaxUri, uriServer } from '../shared/iax-uri.js';
-import { CODEC_NAMES, DEFAULT_CODECS } from '../shared/api.js';
+import { DEFAULT_CODECS } from '../shared/api.js';
+import {
+  UsageError, callTokenPolicy, noPositionals, parseCallerId, parseCodecs, parseDsp, portNumber, positiveInt, positiveNumber,
+  seconds, toneList, validateDtmf, validateNumber, wholeNumber, type DspChoice,
+} from './arg-values.js';
+
+export { UsageError, parseCallerId, parseCodecs, parseDsp, validateDtmf, type DspChoice } from './arg-values.js';
 
 const AUTH_NAMES: readonly AuthMethodName[] = ['md5', 'plaintext', 'rsa'];
 
@@ -36,12 +42,6 @@ export interface CommonOptions {
   readonly outputDevice?: string;
   /** Speakerphone processing; undefined = automatic (on with real sound devices, off with WAV files/fake). */
   readonly dsp?: DspChoice;
-}
-
-export interface DspChoice {
-  readonly echoCancellation: boolean;
-  readonly noiseSuppression: boolean;
-  readonly autoGain: boolean;
 }
 
 export type Command =
@@ -108,10 +108,6 @@ export interface LoadCommand {
   readonly maxFailures?: number;
   readonly maxSetupMs?: number;
   readonly sound: LoadSound;
-}
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
 }
 
 export const OPTIONS = {
@@ -261,15 +257,6 @@ function loadCommand(values: Values, env: Readonly<Record<string, string | undef
   };
 }
 
-/** "1004" or "350,440": tone frequencies in Hz. */
-function toneList(text: string): number[] {
-  const hz = text.split(',').map((f) => Number(f.trim()));
-  if (hz.length === 0 || hz.some((f) => !Number.isFinite(f) || f < 20 || f > 20_000)) {
-    throw new UsageError(`--tone needs frequencies in Hz between 20 and 20000, comma-separated (got '${text}')`);
-  }
-  return hz;
-}
-
 function commonOptions(values: Values): CommonOptions {
   const codecs = values.codec === undefined ? [...DEFAULT_CODECS] : parseCodecs(values.codec);
   return {
@@ -284,38 +271,6 @@ function commonOptions(values: Values): CommonOptions {
     ...(values['output-device'] !== undefined ? { outputDevice: values['output-device'] } : {}),
     ...(values.dsp !== undefined ? { dsp: parseDsp(values.dsp) } : {}),
   };
-}
-
-/** "--calltoken required|optional" (listen without a server). */
-function callTokenPolicy(text: string | undefined): 'required' | 'optional' {
-  if (text === undefined || text === 'required') return 'required';
-  if (text === 'optional') return 'optional';
-  throw new UsageError(`--calltoken must be required or optional (got '${text}')`);
-}
-
-/** "--dsp aec,ns,agc" (any subset) or "--dsp none". */
-export function parseDsp(text: string): DspChoice {
-  const parts = text.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
-  if (parts.length === 1 && parts[0] === 'none') return { echoCancellation: false, noiseSuppression: false, autoGain: false };
-  for (const p of parts) {
-    if (p !== 'aec' && p !== 'ns' && p !== 'agc') throw new UsageError(`--dsp: unknown stage '${p}' (aec, ns, agc, or none)`);
-  }
-  if (parts.length === 0) throw new UsageError('--dsp needs aec, ns, agc (comma-separated) or none');
-  return { echoCancellation: parts.includes('aec'), noiseSuppression: parts.includes('ns'), autoGain: parts.includes('agc') };
-}
-
-export function parseCodecs(text: string): CodecName[] {
-  const names = text.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
-  if (names.length === 0) throw new UsageError('--codec needs at least one codec');
-  const out: CodecName[] = [];
-  for (const n of names) {
-    const alias = n === 'mulaw' || n === 'pcmu' ? 'ulaw' : n === 'pcma' ? 'alaw' : n;
-    if (!(CODEC_NAMES as readonly string[]).includes(alias)) {
-      throw new UsageError(`unknown codec '${n}' (known: ${CODEC_NAMES.join(', ')})`);
-    }
-    if (!out.includes(alias as CodecName)) out.push(alias as CodecName);
-  }
-  return out;
 }
 
 function serverAccount(
@@ -358,57 +313,3 @@ function serverAccount(
   };
 }
 
-/** "Alice <1001>", "Alice", "<1001>" or "1001". */
-export function parseCallerId(text: string): { name?: string; number?: string } {
-  const m = /^\s*(.*?)\s*<([^>]*)>\s*$/.exec(text);
-  if (m) {
-    return { ...(m[1] ? { name: m[1] } : {}), ...(m[2] ? { number: m[2] } : {}) };
-  }
-  const t = text.trim();
-  return /^[0-9*#+]+$/.test(t) ? { number: t } : { name: t };
-}
-
-function validateNumber(number: string): void {
-  if (number === '') throw new UsageError('the number to call is empty');
-  // Asterisk extensions: digits, letters, * # + and a few pattern-safe characters; no spaces or control characters.
-  if (!/^[A-Za-z0-9*#+_.-]+$/.test(number)) throw new UsageError(`'${number}' is not a valid extension to dial`);
-  if (number.length > 80) throw new UsageError('the number to call is longer than 80 characters');
-}
-
-export function validateDtmf(text: string): string {
-  const digits = text.replace(/\s+/g, '').toUpperCase();
-  if (!/^[0-9*#A-D,]*$/.test(digits)) throw new UsageError(`--dtmf: only 0-9 * # A-D (and ',' for a pause) are DTMF digits, got '${text}'`);
-  return digits;
-}
-
-function seconds(text: string | undefined, name: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  const v = Number(text);
-  if (!Number.isFinite(v) || v < 0) throw new UsageError(`${name} must be a number of seconds ≥ 0 (got '${text}')`);
-  return v;
-}
-
-function positiveInt(text: string, name: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${name} must be a whole number ≥ 1 (got '${text}')`);
-  return Number(text);
-}
-
-function positiveNumber(text: string, name: string): number {
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || v <= 0) throw new UsageError(`${name} must be a number > 0 (got '${text}')`);
-  return v;
-}
-
-function wholeNumber(text: string, name: string): number {
-  if (!/^\d+$/.test(text)) throw new UsageError(`${name} must be a whole number ≥ 0 (got '${text}')`);
-  return Number(text);
-}
-
-function portNumber(text: string, name: string): number {
-  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new UsageError(`${name} must be a UDP port 0-65535 (got '${text}')`);
-  return Number(text);
-}
-
-function noPositionals(verb: string, rest: readonly string[]): void {
-  if (rest.length > 0) throw new UsageError(`${verb} takes no argument '${rest[0]}'`);
-}
