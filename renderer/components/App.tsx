@@ -78,7 +78,6 @@ export function App() {
   // Another page starts at its top, not where the last one was scrolled to.
   useEffect(() => { if (mainRef.current) mainRef.current.scrollTop = 0; }, [page]);
 
-
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
       if (e.ctrlKey && e.shiftKey && (e.key === 'D' || e.key === 'd')) {
