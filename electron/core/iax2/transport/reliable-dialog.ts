@@ -9,7 +9,7 @@ import type { DialogLink, DialogSnapshot } from './dialog-link.js';
 import { DialogEncryption } from './dialog-encryption.js';
 import { TypedEmitter } from '../../util/typed-emitter.js';
 import { encodeFullFrame, encodeMiniFrame } from '../wire/frame-codec.js';
-import { encodeIes, IeReader } from '../wire/ies.js';
+import { IeReader } from '../wire/ies.js';
 import { FrameType, IaxSubclass, IeType, type FullFrame, type MiniFrame, type RawIe, type TrunkEntry } from '../wire/types.js';
 import type {
   Dialog, DialogCloseReason, DialogEvents, DialogStats, OutgoingFrame, ReceivedVoice, SendOptions,
@@ -21,9 +21,9 @@ import { Retransmitter, SendWindow, type PendingFrame, type PendingMode } from '
 import { OutgoingTimestamps, voiceNeedsFullFrame } from './timestamps.js';
 import { IncomingVoice } from './incoming-voice.js';
 import { StrayInvals } from './stray-invals.js';
+import { ownAnswer } from './dialog-answers.js';
 
 const EMPTY = new Uint8Array(0);
-const KNOWN_IAX_SUBCLASS_MAX = IaxSubclass.CALLTOKEN;
 
 export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog {
   private local: number;
@@ -371,18 +371,8 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
       this.sendAck(f.timestamp);
       return;
     }
-    if (isIax && f.subclass === IaxSubclass.TXREQ) {
-      // Asterisk 22 never path-optimises (spec §2.2); refusing is always safe.
-      this.sendReliable({ frameType: FrameType.IAX, subclass: IaxSubclass.TXREJ });
-      return;
-    }
-    if (isIax && (f.subclass < 1 || f.subclass > KNOWN_IAX_SUBCLASS_MAX)) {
-      // Spec §2.2 #33: UNSUPPORT carrying the unknown subclass byte in IAX_UNKNOWN.
-      const byte = f.subclass < 0 ? 0xff : f.subclassBit !== undefined ? 0x80 | f.subclassBit : f.subclass & 0xff;
-      this.sendReliable({ frameType: FrameType.IAX, subclass: IaxSubclass.UNSUPPORT,
-        payload: encodeIes([{ type: IeType.IAX_UNKNOWN, data: Uint8Array.of(byte) }]) });
-      return;
-    }
+    const answer = ownAnswer(f); // TXREJ to TXREQ, UNSUPPORT to an unknown subclass (dialog-answers.ts)
+    if (answer) { this.sendReliable(answer); return; }
     const before = this.sentCount;
     this.safe(() => (deliver ? deliver(f) : this.emit('frame', f)));
     // Spec §4.3: a synchronous response already carries the new iseqno; otherwise ACK explicitly — also when the
