@@ -45,7 +45,7 @@ export interface ElectronParts {
   readonly Tray: TrayParts['Tray'];
   readonly Menu: TrayParts['Menu'];
   readonly nativeImage: TrayParts['nativeImage'];
-  readonly powerMonitor: Pick<PowerMonitor, 'on'>;
+  readonly powerMonitor: Pick<PowerMonitor, 'on' | 'getSystemIdleTime'>;
   /** macOS microphone consent (absent in tests that do not care). */
   readonly systemPreferences?: MediaAccess;
 }
@@ -179,7 +179,8 @@ export async function startRedialMain(options: MainOptions): Promise<RunningMain
   }, platform);
   trayShown = true;
   const windowInFront = (): boolean => win !== undefined && !win.isDestroyed() && win.isVisible() && win.isFocused();
-  notifyCalls({ api: engine, Notification: options.electron.Notification, watch: status, windowInFront, show: showWindow, iconPath });
+  notifyCalls({ api: engine, Notification: options.electron.Notification, watch: status, windowInFront, show: showWindow, iconPath,
+    idleSeconds: () => options.electron.powerMonitor.getSystemIdleTime() });
   followAttention(status, {
     setBadgeCount: (n) => app.setBadgeCount(n), window: () => win,
     overlay: options.electron.nativeImage.createFromPath(join(options.assetsDir, 'badge.png')),

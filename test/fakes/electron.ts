@@ -208,7 +208,11 @@ export class Tray extends EventEmitter {
   destroy(): void { this.destroyed = true; }
 }
 
-export const powerMonitor = new EventEmitter();
+/** `idleSeconds`: what getSystemIdleTime() says (no keyboard or pointer input for that long). */
+export const powerMonitor = Object.assign(new EventEmitter(), {
+  idleSeconds: 0,
+  getSystemIdleTime(): number { return this.idleSeconds; },
+});
 
 export const contextBridge = {
   exposed: new Map<string, unknown>(),
@@ -236,6 +240,7 @@ export function resetElectronFake(): void {
   Notification.shown.length = 0;
   Notification.supported = true;
   powerMonitor.removeAllListeners();
+  powerMonitor.idleSeconds = 0;
   session.defaultSession.permissionRequestHandler = undefined;
   session.defaultSession.permissionCheckHandler = undefined;
   session.defaultSession.devicePermissionHandler = undefined;

@@ -180,12 +180,24 @@ describe('Electron main process', () => {
     await flush();
     expect(Notification.shown[2].closed).toBe(true);
     expect(Notification.shown.at(-1)?.options).toEqual(expect.objectContaining({ title: 'Missed call', body: '203' }));
-    // In front, the window's own card says it all.
+    // In front, the window's own card says it all: no notification, and none for the missed call.
     win.focused = true;
     const count = Notification.shown.length;
-    engine.ring({ number: '204' });
+    const erin = engine.ring({ number: '204' });
     await flush();
     expect(Notification.shown).toHaveLength(count);
+    erin.end('remote');
+    await flush();
+    expect(Notification.shown).toHaveLength(count);
+    // In front, but nobody has touched the computer since it started ringing: the missed call is notified all the same.
+    powerMonitor.idleSeconds = 600;
+    const fred = engine.ring({ number: '205' });
+    await flush();
+    expect(Notification.shown).toHaveLength(count);
+    fred.end('remote');
+    await flush();
+    expect(Notification.shown.map((n) => n.options)).toEqual([...Notification.shown.slice(0, count).map((n) => n.options),
+      expect.objectContaining({ title: 'Missed call', body: '205' })]);
   });
 
   it('says when the engine dies, restarts it, and moves the renderer\'s events over to the new one', async () => {
