@@ -124,6 +124,7 @@ export function AudioView() {
   const echoCall = useStore((s) => s.calls.find((c) => c.echoTest));
   // The codec the microphone test goes through ('' = the direct-call codecs, µ-law first): each can be heard here.
   const [echoCodec, setEchoCodec] = useState<CodecName | ''>('');
+  const usualCodec = settings?.directCallCodecs[0];
   const inputs = audio?.devices.filter((d) => d.input) ?? [];
   const outputs = audio?.devices.filter((d) => d.output) ?? [];
   const sel = audio?.selection;
@@ -158,7 +159,7 @@ export function AudioView() {
                 {echoCall ? 'Stop the microphone test' : 'Microphone test'}</button>
               <select class="select" aria-label="Codec for the microphone test" data-testid="mic-test-codec" value={echoCall?.codec ?? echoCodec}
                 disabled={echoCall !== undefined} onChange={(e) => setEchoCodec((e.currentTarget as HTMLSelectElement).value as CodecName | '')}>
-                {echoCall?.codec === undefined && <option value="">Usual codec</option>}
+                {echoCall?.codec === undefined && <option value="">{usualCodec ? `Usual: ${CODEC_LABELS[usualCodec]}` : 'Usual codec'}</option>}
                 {CODEC_NAMES.map((c) => <option key={c} value={c}>{CODEC_LABELS[c]}</option>)}
               </select>
               <span class="muted" style={{ fontSize: '12px' }}>{echoCall ? `Speak: you hear yourself${echoCall.codec ? ` through ${CODEC_LABELS[echoCall.codec]}` : ''}, and the meters move.` : 'Hear yourself through the echo built into Redial.'}</span>
