@@ -101,7 +101,12 @@ describeWithPeer('Asterisk 22 (../shared/asterisk)', asteriskAvailable(), 'answe
     }
     expect(stats.framesReceived, JSON.stringify(stats)).toBeGreaterThanOrEqual(50);
     expect(stats.framesSent, JSON.stringify(stats)).toBeGreaterThanOrEqual(50);
-    await sleep(500);
+    // A stretch of bob's audio for MixMonitor's recording: 25 more frames sent (500 ms of µ-law) before hanging up.
+    const sentBefore = stats.framesSent;
+    for (let i = 0; i < 50 && stats.framesSent < sentBefore + 25; i++) {
+      await sleep(100);
+      stats = await api.request('call:stats', { callId: call.id });
+    }
     await api.request('call:hangup', { callId: call.id });
     await pbx().waitIdle();
     expect(notices.filter((n) => n.level === 'error')).toEqual([]);

@@ -83,5 +83,12 @@ export async function blastDatagrams(o: BlastOptions): Promise<void> {
     while (o.received() - start < sent - 32 && Date.now() < waitUntil) await new Promise((r) => setImmediate(r));
     if (sent > o.count * 3) break; // loopback dropping too much: the caller's assertions report it
   }
-  await new Promise((r) => setTimeout(r, 300));
+  // Let the target drain what is still in flight: done once nothing new has arrived for 50 ms (at most 2 s).
+  const drainUntil = Date.now() + 2000;
+  let last = o.received();
+  let quietSince = Date.now();
+  while (Date.now() - quietSince < 50 && Date.now() < drainUntil) {
+    await new Promise((r) => setTimeout(r, 10));
+    if (o.received() !== last) { last = o.received(); quietSince = Date.now(); }
+  }
 }
