@@ -159,13 +159,16 @@ describe('encrypted outgoing call (spec §7)', () => {
     await w.until('up', () => call.state === 'up');
     // Three "encrypted" datagrams of random bytes with our call numbers: dropped, the call goes on.
     const { randomBytes } = await import('node:crypto');
+    const mark = trace.length;
     for (let i = 0; i < 3; i++) {
       const junk = new Uint8Array(randomBytes(4 + 48));
       junk[0] = 0x80 | (peer.local >> 8); junk[1] = peer.local & 0xff; junk[2] = peer.remote >> 8; junk[3] = peer.remote & 0xff;
       junk[10] = 0xff; // whatever the key, not a frame type in clear either
       peer.injectRaw(junk);
     }
-    await until('the junk dropped', () => trace.filter((t) => t.kind === 'malformed' && /does not decrypt/.test(t.error ?? '')).length === 3);
+    // All three have been read (random bytes almost always fail to decrypt, but now and then one opens into some
+    // frame; either way it must not hurt the call, which the rest of the test checks).
+    await until('the junk read', () => trace.slice(mark).filter((t) => t.direction === 'rx').length >= 3);
     peer.sendMini(3000, new Uint8Array(160).fill(3));
     peer.sendVoiceFull(2, 3020, new Uint8Array(160).fill(4));
     await w.until('voice after junk', () => w.voice.some((v) => v.payload[0] === 4));
