@@ -3,71 +3,28 @@
 // `useStore` and act through the methods here, which call the API and turn failures into notices
 // (nothing the engine says is ever thrown at a component).
 //
-// The debug trace is kept out of the snapshot in a ring buffer (TraceLog) so a busy call does not copy
-// thousands of frames on every event.
+// The debug trace is kept out of the snapshot in a ring buffer (TraceLog, fed by TraceFeed) so a busy call does not
+// copy thousands of frames on every event. The snapshot's shape and the pure steps that change it are in
+// phone-state.ts, the notice centre's rules in notices.ts.
 
 import type {
-  AccountInput, AccountView, AppInfo, AudioDevicesView, AudioSelection, CallStatsView, CallView, CodecName, ContactFormat,
-  ContactImportResult, ContactInput, ContactView, DialRequest, DirectTarget,
-  Gains, HistoryEntry, LevelsView, Notice, RedialApi, RegistrationView, RequestPayload, Settings, SettingsPatch, TraceView,
+  AccountInput, AccountView, AudioSelection, CallView, CodecName, ContactFormat, ContactImportResult, ContactInput,
+  ContactView, DirectTarget, Gains, HistoryEntry, Notice, RedialApi, RegistrationView, RequestPayload, SettingsPatch,
 } from '../../electron/shared/api.js';
-import { TraceLog } from './trace-log.js';
 import { missedHere, type EndedCall } from '../lib/call-end.js';
 import { serverPort } from '../lib/server-port.js';
+import {
+  afterCallEnded, afterEngineLost, endedCardMs, HISTORY_LIMIT, initialState, mergeCalls, withCall, withDigits, type PhoneState,
+} from './phone-state.js';
+import { aboutEngineState, noticeFadeMs, noticesWith } from './notices.js';
+import { codeOf, messageOf } from './request-errors.js';
+import { TraceFeed } from './trace-feed.js';
+import type { TraceLog } from './trace-log.js';
 
 export type { EndedCall };
-
-export type ConnectionState = 'connecting' | 'open' | 'lost';
-
-
-export interface PhoneState {
-  readonly connection: ConnectionState;
-  /** Why the engine is unreachable (connection 'lost'), for the banner. */
-  readonly lostReason?: string;
-  readonly info?: AppInfo;
-  readonly accounts: readonly AccountView[];
-  readonly registrations: Readonly<Record<string, RegistrationView>>;
-  /** Live calls, oldest first. */
-  readonly calls: readonly CallView[];
-  /** Calls that ended in the last few seconds, newest first. */
-  readonly ended: readonly EndedCall[];
-  readonly stats: Readonly<Record<string, CallStatsView>>;
-  /** DTMF digits the far end sent, per call. */
-  readonly receivedDtmf: Readonly<Record<string, string>>;
-  /** DTMF digits we sent, per call, whichever way they were entered (dial pad, the card's keypad, the keyboard). */
-  readonly sentDtmf: Readonly<Record<string, string>>;
-  /** Most recent first. */
-  readonly history: readonly HistoryEntry[];
-  /** Missed calls not seen yet (the phone counts them: the tray, the badges and this window agree). */
-  readonly missed: number;
-  /** The phone's address book, by name. */
-  readonly contacts: readonly ContactView[];
-  /** A test tone is playing on the speaker ('output') or the ring device ('ring'). */
-  readonly testing?: 'ring' | 'output';
-  readonly audio?: AudioDevicesView;
-  readonly gains?: Gains;
-  readonly settings?: Settings;
-  readonly levels: LevelsView;
-  /** Newest last; at most MAX_NOTICES. */
-  readonly notices: readonly Notice[];
-  readonly dialRequest?: DialRequest;
-}
-
-const MAX_NOTICES = 5;
-const NO_LEVELS: LevelsView = { inputDbfs: null, outputDbfs: null };
-/** DTMF digits kept per call for display (the newest). */
-const DTMF_SHOWN = 32;
-/** The whole history the phone keeps (CallHistory's bound), so the History page can search all of it. */
-const HISTORY_LIMIT = 1000;
-/** How long an ended call stays on screen: long enough to read the reason (and hear the busy tone). */
-export const ENDED_CALL_MS = { local: 3000, other: 8000 } as const;
-/** Notices fade on their own unless they describe a problem that is still there (a failed registration). */
-export const NOTICE_MS = { info: 6000, warning: 12000, error: 20000 } as const;
-
-const initialState: PhoneState = {
-  connection: 'connecting', accounts: [], registrations: {}, calls: [], ended: [], stats: {}, receivedDtmf: {}, sentDtmf: {},
-  history: [], missed: 0, contacts: [], levels: NO_LEVELS, notices: [],
-};
+export type { ConnectionState, PhoneState } from './phone-state.js';
+export { ENDED_CALL_MS } from './phone-state.js';
+export { NOTICE_MS } from './notices.js';
 
 type Listener = () => void;
 
@@ -75,17 +32,15 @@ export class PhoneStore {
   private state: PhoneState = initialState;
   private readonly listeners = new Set<Listener>();
   private noticeSeq = 0;
-  private traceOff: (() => void) | null = null;
   /** Where each call's current recording goes (call:record returns the path only when it starts). */
   private readonly recordingPaths = new Map<string, string>();
-  readonly trace = new TraceLog();
+  private readonly traceFeed = new TraceFeed((fn) => this.run(fn));
+  readonly trace: TraceLog = this.traceFeed.log;
 
   /** The engine's API; replaced when the page reconnects to a restarted host (attach). */
   private api: RedialApi;
   /** Unsubscribes this store's listeners from the current API. */
   private readonly offs: (() => void)[] = [];
-  /** The debug pane was open when the engine went: reopen its stream once it is back. */
-  private traceWanted = false;
 
   constructor(api: RedialApi) { this.api = api; }
 
@@ -113,7 +68,7 @@ export class PhoneStore {
    */
   async attach(api: RedialApi): Promise<void> {
     for (const off of this.offs.splice(0)) off();
-    this.traceOff = null;
+    this.traceFeed.detach();
     this.api = api;
     this.listen(api);
     await this.load();
@@ -137,18 +92,9 @@ export class PhoneStore {
     on('call:incoming', (c) => this.upsertCall(c));
     on('call:updated', (c) => this.upsertCall(c));
     on('call:ended', ({ call, end, history }) => {
-      const { [call.id]: _s, ...stats } = this.state.stats;
-      const { [call.id]: _d, ...receivedDtmf } = this.state.receivedDtmf;
-      const { [call.id]: _t, ...sentDtmf } = this.state.sentDtmf;
       const ended: EndedCall = { call, end, history, at: Date.now() };
-      this.set({
-        calls: this.state.calls.filter((c) => c.id !== call.id),
-        ended: [ended, ...this.state.ended.filter((e) => e.call.id !== call.id)].slice(0, 3),
-        stats, receivedDtmf, sentDtmf,
-        // The phone keeps no history of an echo test: neither does the page.
-        history: call.echoTest ? this.state.history : [history, ...this.state.history.filter((h) => h.id !== history.id)].slice(0, HISTORY_LIMIT),
-      });
-      setTimeout(() => this.dismissEnded(call.id), end.by === 'local' && !end.error ? ENDED_CALL_MS.local : ENDED_CALL_MS.other);
+      this.set(afterCallEnded(this.state, ended));
+      setTimeout(() => this.dismissEnded(call.id), endedCardMs(ended));
       const recording = this.recordingPaths.get(call.id);
       if (recording) {
         this.recordingPaths.delete(call.id);
@@ -157,8 +103,7 @@ export class PhoneStore {
       // A missed call is told by its card, the badge and the history, not as a warning in the caller's words.
       if (end.error && end.by !== 'local' && !missedHere(ended)) this.notify('warning', end.error.code, end.error.message, { callId: call.id });
     });
-    on('call:dtmf', ({ callId, digit }) =>
-      this.set({ receivedDtmf: { ...this.state.receivedDtmf, [callId]: ((this.state.receivedDtmf[callId] ?? '') + digit).slice(-DTMF_SHOWN) } }));
+    on('call:dtmf', ({ callId, digit }) => this.set({ receivedDtmf: withDigits(this.state.receivedDtmf, callId, digit) }));
     on('call:text', ({ text }) => this.notify('info', 'text', `Message: ${text}`));
     on('call:stats', ({ callId, stats }) => this.set({ stats: { ...this.state.stats, [callId]: stats } }));
     on('levels', (levels) => this.set({ levels }));
@@ -195,22 +140,17 @@ export class PhoneStore {
       this.markConnectionLost(`Cannot reach the phone engine: ${messageOf(err)}`);
       return;
     }
-    if (this.traceWanted) void this.setTraceLive(true);
+    this.traceFeed.resume(api);
     // Audio enumeration may be slow (PortAudio init); load it after the first paint.
     void this.run(async () => this.set({ audio: await api.request('audio:devices', {}) }));
   }
 
-  /**
-   * The engine is gone (its host said so, or the connection to it closed): whatever it said is stale. Its calls
-   * ended with it; registrations and levels are unknown until it is back (the UI greys itself meanwhile).
-   */
+  /** The engine is gone (its host said so, or the connection to it closed): whatever it said is stale. */
   markConnectionLost(message = 'Lost the connection to the phone engine.'): void {
-    if (this.traceOff) this.traceWanted = true;
-    this.traceOff?.();
-    this.traceOff = null;
-    this.set({ connection: 'lost', lostReason: message, calls: [], registrations: {}, stats: {}, levels: NO_LEVELS, receivedDtmf: {}, sentDtmf: {} });
+    this.traceFeed.pause();
+    this.set(afterEngineLost(message));
     // Their causes went with the engine; the banner says what happened instead.
-    this.dropNotices((n) => n.callId !== undefined || n.accountId !== undefined);
+    this.dropNotices(aboutEngineState);
   }
 
   // ------------------------------------------------------------------------------------- notices
@@ -220,15 +160,11 @@ export class PhoneStore {
   }
 
   private pushNotice(n: Notice): void {
-    // A registration failure is state, shown where state is (the top bar's summary, the account's Status): the same
-    // words again as a notice would say it a third time.
-    const reg = n.accountId !== undefined ? this.state.registrations[n.accountId] : undefined;
-    if (reg?.status === 'failed' && reg.error?.code === n.code) return;
-    // The engine and the store may both report one event (a call's failure): keep one copy, the newest.
-    const same = (x: Notice) => x.id === n.id || (x.message === n.message && x.callId === n.callId && x.accountId === n.accountId);
-    this.set({ notices: [...this.state.notices.filter((x) => !same(x)), n].slice(-MAX_NOTICES) });
-    // A failed registration stays until the account registers (or the user dismisses it); the rest fade.
-    if (!(n.accountId && n.level === 'error')) setTimeout(() => this.dismissNotice(n.id), NOTICE_MS[n.level]);
+    const notices = noticesWith(this.state, n);
+    if (!notices) return;
+    this.set({ notices });
+    const fadeMs = noticeFadeMs(n);
+    if (fadeMs !== undefined) setTimeout(() => this.dismissNotice(n.id), fadeMs);
   }
 
   dismissNotice(id: string): void {
@@ -285,10 +221,7 @@ export class PhoneStore {
 
   // ----------------------------------------------------------------------------------------- calls
 
-  private upsertCall(c: CallView): void {
-    const exists = this.state.calls.some((x) => x.id === c.id);
-    this.set({ calls: exists ? this.state.calls.map((x) => (x.id === c.id ? c : x)) : [...this.state.calls, c] });
-  }
+  private upsertCall(c: CallView): void { this.set({ calls: withCall(this.state.calls, c) }); }
 
   dial(number: string, accountId?: string): Promise<CallView | undefined> {
     return this.place({ number, ...(accountId ? { accountId } : {}) });
@@ -341,7 +274,7 @@ export class PhoneStore {
   sendDtmf(callId: string, digits: string): void {
     void this.run(() => this.api.request('call:dtmf', { callId, digits })).then((done) => {
       if (done === undefined || !this.state.calls.some((c) => c.id === callId)) return;
-      this.set({ sentDtmf: { ...this.state.sentDtmf, [callId]: ((this.state.sentDtmf[callId] ?? '') + digits).slice(-DTMF_SHOWN) } });
+      this.set({ sentDtmf: withDigits(this.state.sentDtmf, callId, digits) });
     });
   }
   mute(callId: string, muted: boolean): void { void this.run(() => this.api.request('call:mute', { callId, muted })); }
@@ -448,28 +381,9 @@ export class PhoneStore {
   // ----------------------------------------------------------------------------------------- trace
 
   /** Turns the live trace stream on or off; when turned on, seeds the log with the engine's recent frames. */
-  async setTraceLive(enabled: boolean): Promise<void> {
-    // Events only flow while someone listens (electron/shared/rpc.ts), so the listener lives exactly as long as the pane.
-    if (!enabled) {
-      this.traceWanted = false;
-      this.traceOff?.();
-      this.traceOff = null;
-      await this.run(() => this.api.request('trace:subscribe', { enabled: false }));
-      return;
-    }
-    if (this.traceOff) return;
-    // Frames streamed before the buffered ones arrive are held back, so the log stays in seq order.
-    let early: TraceView[] | null = [];
-    this.traceOff = this.api.on('trace', (t) => { if (early) early.push(t); else this.trace.push(t); });
-    const recent = await this.run(() => this.api.request('trace:subscribe', { enabled: true }));
-    this.trace.seed([...(recent ?? []), ...early]);
-    early = null;
-  }
+  setTraceLive(enabled: boolean): Promise<void> { return this.traceFeed.setLive(this.api, enabled); }
 
-  async clearTrace(): Promise<void> {
-    this.trace.clear();
-    await this.run(() => this.api.request('trace:clear'));
-  }
+  clearTrace(): Promise<void> { return this.traceFeed.clear(this.api); }
 
   /** Writes the phone's trace as a .pcap; returns what to tell the user (also raised as a notice), or undefined. */
   async exportPcap(): Promise<string | undefined> {
@@ -482,18 +396,4 @@ export class PhoneStore {
     this.notify('info', 'pcap', message);
     return message;
   }
-}
-
-function mergeCalls(fromList: readonly CallView[], fromEvents: readonly CallView[]): CallView[] {
-  const byId = new Map(fromList.map((c) => [c.id, c]));
-  for (const c of fromEvents) byId.set(c.id, c);
-  return [...byId.values()];
-}
-
-export function messageOf(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  return String(err);
-}
-function codeOf(err: unknown): string {
-  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : 'error';
 }
