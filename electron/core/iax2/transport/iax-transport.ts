@@ -1,11 +1,11 @@
 // The transport: one UDP socket for everything (R-9), the dialog table, datagram demultiplexing (spec §4.1),
 // INVAL rules (R-7, R-8), tombstones and the stateless (apathetic) replies to POKE, PING and LAGRQ (spec §8.2, N-1).
 // Reliability itself lives in ReliableDialog; the replies without a dialog in stateless-replies.ts, the voice gate
-// in voice-gate.ts, the round-trip memory in peer-rtts.ts.
+// in voice-gate.ts, the round-trip memory in peer-rtts.ts, the room kept for direct callers in incoming-room.ts,
+// the decryption of datagrams before they are looked at in datagram-unseal.ts.
 import type { Clock, Logger, RandomSource, UdpEndpoint, UdpSocketPort } from '../../ports.js';
 import { decodeDatagram } from '../wire/frame-codec.js';
 import { FrameType, IaxSubclass, type FullFrame } from '../wire/types.js';
-import { plausibleFullFrame } from '../crypto/frame-cipher.js';
 import { CallNumberAllocator } from './call-numbers.js';
 import type { DialogCloseReason } from './dialog.js';
 import type { DialogLink, DialogSnapshot } from './dialog-link.js';
@@ -18,6 +18,10 @@ import { IncomingAdmission } from './incoming-admission.js';
 import { RemoteIndex } from './remote-index.js';
 import { TombstoneTable } from './tombstones.js';
 import { StatelessReplies, isInvalExempt, statelessFrame } from './stateless-replies.js';
+import { IncomingRoom } from './incoming-room.js';
+import { unsealDatagram, type UnsealLookup } from './datagram-unseal.js';
+
+export { MAX_HALF_OPEN_PER_ADDRESS } from './incoming-room.js';
 
 export interface TransportOptions {
   readonly socket: UdpSocketPort;
@@ -49,10 +53,6 @@ export interface TransportOptions {
 
 const EMPTY = new Uint8Array(0);
 const FULL_HEADER_BYTES = 12;
-/** Table entries kept for our own calls, registrations and pokes: direct callers cannot take them. */
-const RESERVED_DIALOGS = 64;
-/** Incoming dialogs whose caller has not answered yet, per caller address. */
-export const MAX_HALF_OPEN_PER_ADDRESS = 64;
 
 /** How an encrypted datagram reached the trace (spec §7): shown decrypted, or dropped because it did not decrypt. */
 export type TraceCrypt = 'decrypted' | 'undecryptable';
@@ -78,8 +78,10 @@ export class IaxTransport {
   private readonly voice: VoiceGate<ReliableDialog>;
   /** Direct calls (docs/security.md §7): tokens, rate limits. */
   private readonly admission: IncomingAdmission;
-  /** Incoming dialogs of direct callers that did not prove their address (no token), oldest first. */
-  private readonly unverified = new Set<ReliableDialog>();
+  /** Room in the table for direct callers (incoming-room.ts). */
+  private readonly room: IncomingRoom<ReliableDialog>;
+  /** Where an encrypted datagram's key is found (datagram-unseal.ts). */
+  private readonly sealed: UnsealLookup<ReliableDialog>;
   /** Dialogs already warned about replies from a foreign address (P16), so a flood logs once. */
   private readonly foreignWarned = new WeakSet<ReliableDialog>();
   private readonly tombstones: TombstoneTable;
@@ -100,6 +102,15 @@ export class IaxTransport {
     this.admission = new IncomingAdmission(options.clock, options.random);
     this.voice = new VoiceGate(() => this.clock.now(), options.peerSilentMs);
     this.rtts = new PeerRtts(() => this.clock.now());
+    this.room = new IncomingRoom({
+      dialogs: this.dialogs, maxDialogs: this.maxDialogs, peerKnowsUs: (d) => this.voice.peerKnowsUs(d), logger: this.logger,
+    });
+    this.sealed = {
+      byLocal: (n) => this.dialogs.get(n),
+      byRemote: (from, n) => this.byRemote.get(from, n),
+      tombstoneCipher: (local, from, remote) => this.tombstones.find(local, from, remote, this.clock.now())?.cipher,
+      now: () => this.clock.now(),
+    };
     this.replies = new StatelessReplies({
       send: (bytes, to, retry, clear) => this.sendRaw(bytes, to, retry, clear),
       transientNumber: () => {
@@ -175,33 +186,14 @@ export class IaxTransport {
       this.logger?.log('debug', 'direct NEW dropped', { from: `${from.address}:${from.port}`, reason: a.reason });
       return undefined;
     }
-    if (!this.roomForIncoming(from)) {
+    if (!this.room.makeRoom(from)) {
       // A proven address gets told (REJECT from call number 1, header only); an unproven one gets nothing.
       if (a.verified) this.replies.apathetic(frame, from, IaxSubclass.REJECT, EMPTY);
       return undefined;
     }
     const d = this.acceptIncoming(frame, from, deliver);
-    if (d && !a.verified && !d.closed) this.unverified.add(d);
+    if (d && !a.verified && !d.closed) this.room.admittedUnverified(d);
     return d;
-  }
-
-  /**
-   * Room for one more incoming dialog of a direct caller: at most {@link MAX_HALF_OPEN_PER_ADDRESS} per address whose
-   * caller has not answered yet, and the last {@link RESERVED_DIALOGS} of the table kept for our own calls and
-   * registrations. When either is full, the oldest unverified half-open dialog goes first (closed without a word: its
-   * "caller" may be anyone).
-   */
-  private roomForIncoming(from: UdpEndpoint): boolean {
-    const halfOpenHere = [...this.dialogs.values()].filter((d) => d.direction === 'incoming' && !this.voice.peerKnowsUs(d)
-      && d.peer.address === from.address);
-    const tableFull = this.dialogs.size >= this.maxDialogs - RESERVED_DIALOGS;
-    if (!tableFull && halfOpenHere.length < MAX_HALF_OPEN_PER_ADDRESS) return true;
-    const victims = tableFull ? [...this.unverified] : halfOpenHere.filter((d) => this.unverified.has(d));
-    const victim = victims.find((d) => !this.voice.peerKnowsUs(d));
-    if (!victim) return false;
-    this.logger?.log('info', 'closed an unverified half-open call to make room', { from: `${victim.peer.address}:${victim.peer.port}` });
-    victim.close('local');
-    return true;
   }
 
   /** Voice frames not sent because the peer had not shown it receives us, or stopped answering (§7.4). */
@@ -252,7 +244,7 @@ export class IaxTransport {
   private receive(data: Uint8Array, from: UdpEndpoint): void {
     if (this.stopped) return;
     try {
-      const opened = this.unseal(data, from);
+      const opened = unsealDatagram(data, from, this.sealed);
       if (!opened) { this.options.onDatagram?.('rx', data, from, false, 'undecryptable'); return; } // dropped
       this.options.onDatagram?.('rx', opened.bytes, from, false, opened.encrypted ? 'decrypted' : undefined);
       const decoded = decodeDatagram(opened.bytes);
@@ -275,40 +267,6 @@ export class IaxTransport {
     } catch (err) {
       this.logger?.log('error', 'datagram handling failed', { from: `${from.address}:${from.port}`, error: String(err) });
     }
-  }
-
-  /**
-   * Spec §7.3: datagrams for an encrypted dialog are decrypted before anything looks inside them. Full frames are
-   * matched by dcallno (bytes 2-3, clear), mini frames by the peer's call number (bytes 0-1). A full frame that does
-   * not decrypt to a plausible frame is accepted in clear only if it is a plausible IAX frame (an INVAL, or a
-   * retransmitted AUTHREQ, both sent in clear by Asterisk); anything else is dropped (undefined).
-   */
-  private unseal(data: Uint8Array, from: UdpEndpoint): { bytes: Uint8Array; encrypted: boolean } | undefined {
-    if (data.length < 4) return { bytes: data, encrypted: false };
-    const first = (data[0] << 8) | data[1];
-    let d: ReliableDialog | undefined;
-    if ((first & 0x8000) !== 0) {
-      const dest = ((data[2] << 8) | data[3]) & 0x7fff;
-      const candidate = this.dialogs.get(dest);
-      if (candidate?.accepts(from)) d = candidate;
-      else if (!candidate) {
-        // A late retransmission for an encrypted dialog that just closed (its HANGUP whose ACK was lost).
-        const cipher = this.tombstones.find(dest, from, first & 0x7fff, this.clock.now())?.cipher;
-        if (cipher) {
-          const clear = cipher.open(data, this.clock.now());
-          return clear ? { bytes: clear, encrypted: true } : { bytes: data, encrypted: false };
-        }
-      }
-    } else if (first !== 0) {
-      d = this.byRemote.get(from, first);
-    }
-    if (!d?.encrypted) return { bytes: data, encrypted: false };
-    const clear = d.unseal(data);
-    if (clear) return { bytes: clear, encrypted: true };
-    if ((first & 0x8000) !== 0 && plausibleFullFrame(data) && data[10] === FrameType.IAX
-      && (data[11] === IaxSubclass.INVAL || data[11] === IaxSubclass.AUTHREQ)) return { bytes: data, encrypted: false };
-    d.dropUndecryptable(data.length);
-    return undefined;
   }
 
   private receiveFull(f: FullFrame, from: UdpEndpoint): void {
@@ -417,7 +375,7 @@ export class IaxTransport {
 
   private dialogClosed(d: ReliableDialog, _reason: DialogCloseReason): void {
     if (this.dialogs.get(d.localCall) === d) this.dialogs.delete(d.localCall);
-    this.unverified.delete(d);
+    this.room.forget(d);
     if (d.remoteCall !== 0) {
       this.byRemote.delete(d.peer, d.remoteCall, d);
     }
