@@ -3,25 +3,24 @@
 // to it and owns the socket; this class never sees addresses other than its own peer. Its parts: the outgoing set-up
 // (dialog-setup.ts: call token, restarts, pull), the unacknowledged frames and their timers (send-window.ts), the
 // peer's voice (incoming-voice.ts), encryption (dialog-encryption.ts), our timestamps (timestamps.ts) and the
-// stray-INVAL gate (stray-invals.ts); this class receives, ACKs and composes them.
+// stray-INVAL gate (stray-invals.ts), the receiving half with its sequence and ACKs (dialog-receive.ts); this class
+// sends and composes them.
 import type { UdpEndpoint } from '../../ports.js';
 import type { DialogLink, DialogSnapshot } from './dialog-link.js';
 import { DialogEncryption } from './dialog-encryption.js';
 import { TypedEmitter } from '../../util/typed-emitter.js';
 import { encodeFullFrame, encodeMiniFrame } from '../wire/frame-codec.js';
-import { IeReader } from '../wire/ies.js';
-import { FrameType, IaxSubclass, IeType, type FullFrame, type MiniFrame, type RawIe, type TrunkEntry } from '../wire/types.js';
+import { FrameType, IaxSubclass, type FullFrame, type MiniFrame, type RawIe, type TrunkEntry } from '../wire/types.js';
 import type {
-  Dialog, DialogCloseReason, DialogEvents, DialogStats, OutgoingFrame, ReceivedVoice, SendOptions,
+  Dialog, DialogCloseReason, DialogEvents, DialogStats, OutgoingFrame, SendOptions,
 } from './dialog.js';
 import { addRttSample, type RttEstimate } from './retransmit-policy.js';
-import { classifyArrival, isUnsequenced } from './sequencing.js';
 import { DialogSetup, type SetupHost } from './dialog-setup.js';
 import { Retransmitter, SendWindow, type PendingFrame, type PendingMode } from './send-window.js';
 import { OutgoingTimestamps, voiceNeedsFullFrame } from './timestamps.js';
 import { IncomingVoice } from './incoming-voice.js';
 import { StrayInvals } from './stray-invals.js';
-import { ownAnswer } from './dialog-answers.js';
+import { DialogReceive, type DialogCounters } from './dialog-receive.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -30,7 +29,6 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   private remote = 0;
   private currentPeer: UdpEndpoint;
   private isClosed = false;
-  private iseqno = 0;
   private readonly window = new SendWindow();
   private readonly timers: Retransmitter;
   private readonly setup: DialogSetup;
@@ -46,7 +44,8 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   private readonly strays = new StrayInvals();
   /** Set once encryption starts (spec §7.3: from our AUTHREP on, in both directions); never switched off. */
   private readonly encryption: DialogEncryption;
-  private counters = {
+  private readonly receive: DialogReceive;
+  private readonly counters: DialogCounters = {
     fullFramesSent: 0, fullFramesReceived: 0, voiceFramesSent: 0, voiceFramesReceived: 0,
     retransmissions: 0, duplicatesReceived: 0, vnaksSent: 0,
   };
@@ -81,10 +80,29 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
       elapsed: () => this.elapsed(),
       vnak: () => {
         if (this.remote === 0) return false;
-        this.counters.vnaksSent++;
-        this.sendUnsequenced(IaxSubclass.VNAK, this.outTs.forIax());
+        this.sendVnak();
         return true;
       },
+    });
+    this.receive = new DialogReceive({
+      window: this.window, setup: this.setup, voiceIn: this.voiceIn, encryption: this.encryption, counters: this.counters,
+      logger: link.logger,
+      now: () => link.clock.now(),
+      elapsed: () => this.elapsed(),
+      closed: () => this.isClosed,
+      localCall: () => this.localCall,
+      remoteCall: () => this.remote,
+      sentCount: () => this.sentCount,
+      finish: (reason) => this.finish(reason),
+      resend: (p) => this.transmit(p, true),
+      sendAck: (timestamp) => this.sendAck(timestamp),
+      sendVnak: () => this.sendVnak(),
+      sendReliable: (frame) => this.sendReliable(frame),
+      forgetVoiceFormat: () => { this.sendFormatBit = undefined; },
+      rttSample: (ms) => this.rttSample(ms),
+      emitFrame: (f) => this.emit('frame', f),
+      emitVoice: (v) => this.emit('voice', v),
+      safe: (fn) => this.safe(fn),
     });
   }
 
@@ -103,7 +121,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   }
 
   snapshot(): DialogSnapshot {
-    return { localCall: this.local, remoteCall: this.remote, peer: this.currentPeer, oseqno: this.window.oseqno, iseqno: this.iseqno,
+    return { localCall: this.local, remoteCall: this.remote, peer: this.currentPeer, oseqno: this.window.oseqno, iseqno: this.receive.iseqno,
       ...(this.encryption.cipher ? { cipher: this.encryption.cipher } : {}) };
   }
 
@@ -186,7 +204,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
       sendFirst: (subclass, payload, options, mode) => {
         this.window.reset();
         this.finalQueued = false;
-        this.iseqno = 0;
+        this.receive.reset();
         this.queue(FrameType.IAX, subclass, undefined, payload, this.outTs.forIax(), options, mode);
       },
       renumber: () => {
@@ -200,7 +218,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
       pending: (mode) => this.window.some((p) => p.mode === mode),
       rttSample: (ms) => this.rttSample(ms),
       elapsed: () => this.elapsed(),
-      sendVnak: () => { this.counters.vnaksSent++; this.sendUnsequenced(IaxSubclass.VNAK, this.outTs.forIax()); },
+      sendVnak: () => this.sendVnak(),
     };
   }
 
@@ -254,7 +272,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     try {
       // Encode once up front: a frame that cannot be encoded (a caller's bug) must not consume a sequence number.
       encodeFullFrame({ sourceCall: this.local, destCall: this.remote, retransmit: false, timestamp, oseqno: this.window.oseqno,
-        iseqno: this.iseqno, frameType, subclass, ...(subclassBit !== undefined ? { subclassBit } : {}), payload });
+        iseqno: this.receive.iseqno, frameType, subclass, ...(subclassBit !== undefined ? { subclassBit } : {}), payload });
     } catch (err) {
       this.link.logger?.log('error', 'refused to send a frame that cannot be encoded', { frameType, subclass, error: String(err) });
       return;
@@ -279,7 +297,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     // R-6: retransmissions carry the R bit and our *current* iseqno.
     const bytes = encodeFullFrame({
       sourceCall: this.local, destCall: this.remote, retransmit: retry, timestamp: p.timestamp,
-      oseqno: p.oseqno, iseqno: this.iseqno, frameType: p.frameType, subclass: p.subclass,
+      oseqno: p.oseqno, iseqno: this.receive.iseqno, frameType: p.frameType, subclass: p.subclass,
       ...(p.subclassBit !== undefined ? { subclassBit: p.subclassBit } : {}), payload: p.payload,
     });
     this.put(bytes, retry, p.clear);
@@ -289,7 +307,7 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
   private sendUnsequenced(subclass: number, timestamp: number): void {
     const bytes = encodeFullFrame({
       sourceCall: this.localCall, destCall: this.remote, retransmit: false, timestamp: timestamp >>> 0,
-      oseqno: this.window.oseqno, iseqno: this.iseqno, frameType: FrameType.IAX, subclass, payload: EMPTY,
+      oseqno: this.window.oseqno, iseqno: this.receive.iseqno, frameType: FrameType.IAX, subclass, payload: EMPTY,
     });
     this.put(bytes, false);
   }
@@ -299,6 +317,12 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
     this.sendUnsequenced(IaxSubclass.ACK, timestamp);
   }
 
+  /** Spec §4.5: asks the peer to resend everything from our iseqno on. */
+  private sendVnak(): void {
+    this.counters.vnaksSent++;
+    this.sendUnsequenced(IaxSubclass.VNAK, this.outTs.forIax());
+  }
+
   // ------------------------------------------------------------------------------------------
   // Receiving
 
@@ -306,128 +330,15 @@ export class ReliableDialog extends TypedEmitter<DialogEvents> implements Dialog
    * A full frame for this dialog (already matched by the transport). `deliver` replaces the 'frame' event for the
    * frame that opens an incoming dialog (the NEW goes to the call manager directly).
    */
-  receiveFull(f: FullFrame, deliver?: (f: FullFrame) => void): void {
-    if (this.isClosed) return;
-    if (f.sourceCall === 1) { this.receiveApathetic(f); return; }
-    const isIax = f.frameType === FrameType.IAX;
-    // Our final frame (HANGUP, REJECT) acknowledged by this frame: ACK the frame itself if it needs it, deliver
-    // nothing more, and close (spec §4.8). The close comes after the ACK so the tombstone remembers it.
-    const finalAcked = !(isIax && f.subclass === IaxSubclass.INVAL) && this.implicitAck(f);
-    if (isUnsequenced(f.frameType, f.subclass)) {
-      if (f.subclass === IaxSubclass.INVAL) this.finish('inval');
-      else if (f.subclass === IaxSubclass.VNAK && !finalAcked) {
-        this.retransmitFrom(f.iseqno);
-        // Spec §4.5, P7: Asterisk also VNAKs every mini frame that arrives before it knows our voice format (our
-        // first full voice frame was lost, or it lost the call's format). Retransmission only recovers frames still
-        // pending, so the next voice frame goes out full as well. Costs one extra full frame per (rare) VNAK.
-        this.sendFormatBit = undefined;
-      }
-      if (finalAcked) this.finish('local');
-      return;
-    }
-    switch (classifyArrival(this.iseqno, f.oseqno)) {
-      case 'duplicate':
-        // R-5: already processed; re-ACK with that frame's timestamp ("Acking anyway").
-        this.counters.duplicatesReceived++;
-        this.sendAck(f.timestamp);
-        if (finalAcked) this.finish('local');
-        return;
-      case 'future':
-        // R-5: a gap; Asterisk does not buffer either (iax2_vnak()).
-        if (finalAcked) { this.finish('local'); return; }
-        this.counters.vnaksSent++;
-        this.sendUnsequenced(IaxSubclass.VNAK, this.outTs.forIax());
-        return;
-      case 'in-order':
-        break;
-    }
-    if (finalAcked) {
-      this.iseqno = (this.iseqno + 1) & 0xff;
-      this.sendAck(f.timestamp);
-      this.finish('local');
-      return;
-    }
-    this.iseqno = (this.iseqno + 1) & 0xff;
-    this.counters.fullFramesReceived++;
-    this.setup.heard();
-    const echoes = isIax && (f.subclass === IaxSubclass.PONG || f.subclass === IaxSubclass.LAGRP);
-    if (echoes) this.rttSample(this.elapsed() - f.timestamp);
-    else this.voiceIn.noteFull(f.timestamp);
+  receiveFull(f: FullFrame, deliver?: (f: FullFrame) => void): void { this.receive.full(f, deliver); }
 
-    if (f.frameType === FrameType.VOICE) {
-      const voice = this.voiceIn.full(f);
-      this.counters.voiceFramesReceived++;
-      this.sendAck(f.timestamp);
-      this.emit('voice', voice);
-      return;
-    }
-    if (isIax && f.subclass === IaxSubclass.RTKEY && this.encrypted) {
-      // E-4 (spec §7.5): the peer encrypts under the new key from now on; only our decrypt key changes.
-      const reader = IeReader.fromPayload(f.payload);
-      const key = reader.ok ? reader.value.bytes(IeType.CHALLENGE) : undefined;
-      if (!this.encryption.rotate(key, this.link.clock.now())) {
-        this.link.logger?.log('warn', 'RTKEY without a 16-byte key ignored', { call: this.localCall });
-      }
-      this.sendAck(f.timestamp);
-      return;
-    }
-    const answer = ownAnswer(f); // TXREJ to TXREQ, UNSUPPORT to an unknown subclass (dialog-answers.ts)
-    if (answer) { this.sendReliable(answer); return; }
-    const before = this.sentCount;
-    this.safe(() => (deliver ? deliver(f) : this.emit('frame', f)));
-    // Spec §4.3: a synchronous response already carries the new iseqno; otherwise ACK explicitly — also when the
-    // listener just closed the dialog on a final frame (ACK first, then destroy).
-    if (this.sentCount === before) this.sendAck(f.timestamp);
-  }
+  receiveMini(m: MiniFrame): void { this.receive.mini(m); }
 
-  receiveMini(m: MiniFrame): void {
-    if (!this.isClosed) this.deliverVoice(this.voiceIn.mini(m));
-  }
-
-  receiveTrunkEntry(e: TrunkEntry): void {
-    if (!this.isClosed) this.deliverVoice(this.voiceIn.trunk(e));
-  }
-
-  private deliverVoice(voice: ReceivedVoice | undefined): void {
-    if (!voice) return;
-    this.counters.voiceFramesReceived++;
-    this.emit('voice', voice);
-  }
+  receiveTrunkEntry(e: TrunkEntry): void { this.receive.trunkEntry(e); }
 
   /** R-8: whether a second server dialog for our number may be told INVAL now (stray-invals.ts). */
   shouldInvalStray(serverCall: number): boolean {
     return this.strays.mayTell(serverCall, this.link.clock.now());
-  }
-
-  /** Stateless replies from the server's pseudo call number 1, matched by dcallno (spec §4.1). */
-  private receiveApathetic(f: FullFrame): void {
-    const isIax = f.frameType === FrameType.IAX;
-    if (isIax && f.subclass === IaxSubclass.CALLTOKEN) { this.setup.onCallToken(f); return; }
-    if (this.setup.refusedReusedToken(f)) return;
-    // PONG to our POKE, stateless REJECT/REGREJ: they answer our oseqno 0 (iseqno 1). Never ACKed.
-    if (this.remote === 0 && this.implicitAck(f)) { this.finish('local'); return; }
-    if (isIax && f.subclass === IaxSubclass.PONG) this.rttSample(this.elapsed() - f.timestamp);
-    this.safe(() => this.emit('frame', f));
-  }
-
-  /** R-3: the peer's iseqno acknowledges every frame we sent before it. True when our final frame was among them. */
-  private implicitAck(f: FullFrame): boolean {
-    const acked = this.window.acknowledge(f.iseqno);
-    const isAck = f.frameType === FrameType.IAX && f.subclass === IaxSubclass.ACK;
-    let closeAfter = false;
-    for (const p of acked) {
-      p.cancel?.();
-      // Karn: only never-retransmitted frames whose echo we can see give an RTT sample.
-      if (isAck && p.clockStamped && !p.retransmitted && f.timestamp === p.timestamp) this.rttSample(this.elapsed() - p.timestamp);
-      this.safe(() => p.options.onAck?.());
-      if (p.options.final) closeAfter = true;
-    }
-    return closeAfter;
-  }
-
-  /** Spec §4.5: resend every unacknowledged frame from the VNAK's iseqno on. */
-  private retransmitFrom(from: number): void {
-    for (const p of this.window.from(from)) if (p.mode !== 'tokenised') this.transmit(p, true);
   }
 
   private rttSample(ms: number): void {
