@@ -12,13 +12,12 @@ import type {
   ContactView, DirectTarget, Gains, HistoryEntry, Notice, RedialApi, RegistrationView, RequestPayload, SettingsPatch,
 } from '../../electron/shared/api.js';
 import { missedHere, type EndedCall } from '../lib/call-end.js';
-import { serverPort } from '../lib/server-port.js';
 import {
   afterCallEnded, afterEngineLost, endedCardMs, HISTORY_LIMIT, initialState, mergeCalls, withCall, withDigits, type PhoneState,
 } from './phone-state.js';
 import { aboutEngineState, noticeFadeMs, noticesWith } from './notices.js';
 import { codeOf, messageOf } from './request-errors.js';
-import { TraceFeed } from './trace-feed.js';
+import { pcapSaved, TraceFeed } from './trace-feed.js';
 import type { TraceLog } from './trace-log.js';
 
 export type { EndedCall };
@@ -389,10 +388,7 @@ export class PhoneStore {
   async exportPcap(): Promise<string | undefined> {
     const res = await this.run(() => this.api.request('trace:export-pcap'));
     if (!res) return undefined;
-    // Wireshark decodes IAX2 on UDP 4569 only; a server on another port needs "Decode As".
-    const ports = [...new Set(this.state.accounts.map((a) => serverPort(a.server)).filter((p) => p !== 4569))];
-    const hint = ports.length > 0 ? ` (in Wireshark, use Decode As… UDP port ${ports.join('/')} → IAX2)` : '';
-    const message = `Saved ${res.frames} frames to ${res.path}${hint}`;
+    const message = pcapSaved(res, this.state.accounts);
     this.notify('info', 'pcap', message);
     return message;
   }

@@ -1,8 +1,10 @@
 // The debug console's live stream of the engine's frames: when the store listens for them, the seeding with the
-// engine's recent frames, and picking the stream up again after the engine restarts. Kept apart from the store's
-// snapshot because the trace is not state the page re-renders from (TraceLog, polled by the console).
+// engine's recent frames, picking the stream up again after the engine restarts, and what to say about a saved pcap.
+// Kept apart from the store's snapshot because the trace is not state the page re-renders from (TraceLog, polled by
+// the console).
 
-import type { RedialApi, TraceView } from '../../electron/shared/api.js';
+import type { AccountView, RedialApi, TraceView } from '../../electron/shared/api.js';
+import { serverPort } from '../lib/server-port.js';
 import { TraceLog } from './trace-log.js';
 
 /** Runs a request; a failure becomes a notice and `undefined` (the store's `run`). */
@@ -55,4 +57,12 @@ export class TraceFeed {
     this.log.clear();
     await this.run(() => api.request('trace:clear'));
   }
+}
+
+/** What to tell the user about a saved pcap of `res.frames` frames, with how to read it when a server is off 4569. */
+export function pcapSaved(res: { readonly path: string; readonly frames: number }, accounts: readonly AccountView[]): string {
+  // Wireshark decodes IAX2 on UDP 4569 only; a server on another port needs "Decode As".
+  const ports = [...new Set(accounts.map((a) => serverPort(a.server)).filter((p) => p !== 4569))];
+  const hint = ports.length > 0 ? ` (in Wireshark, use Decode As… UDP port ${ports.join('/')} → IAX2)` : '';
+  return `Saved ${res.frames} frames to ${res.path}${hint}`;
 }
