@@ -108,6 +108,8 @@ export interface LoadCommand {
   readonly maxFailures?: number;
   readonly maxSetupMs?: number;
   readonly sound: LoadSound;
+  /** Worker threads the calls are spread over (--workers); undefined: chosen from the cores and the call count. */
+  readonly workers?: number;
 }
 
 export const OPTIONS = {
@@ -124,7 +126,7 @@ export const OPTIONS = {
   version: { type: 'boolean' },
   echo: { type: 'boolean' }, calls: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' },
   dial: { type: 'string' }, tone: { type: 'string' }, 'hold-for': { type: 'string' }, 'max-failures': { type: 'string' },
-  'max-setup-ms': { type: 'string' }, junit: { type: 'string' },
+  'max-setup-ms': { type: 'string' }, junit: { type: 'string' }, workers: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>['values'];
@@ -254,6 +256,7 @@ function loadCommand(values: Values, env: Readonly<Record<string, string | undef
     answerTimeoutS: positiveNumber(values['answer-timeout'] ?? '30', '--answer-timeout'),
     ...(values['max-failures'] !== undefined ? { maxFailures: wholeNumber(values['max-failures'], '--max-failures') } : {}),
     ...(values['max-setup-ms'] !== undefined ? { maxSetupMs: positiveNumber(values['max-setup-ms'], '--max-setup-ms') } : {}),
+    ...(values.workers !== undefined ? { workers: positiveInt(values.workers, '--workers') } : {}),
   };
 }
 

@@ -14,7 +14,7 @@ Usage:
                   [--calltoken required|optional]
   redial load --dial EXT --server HOST[:PORT] [--user NAME[,NAME…] --secret …] [--calls N] [--rate R] [--duration S]
                   [--hold-for S] [--tone HZ[,HZ] | --play in.wav] [--codec …] [--answer-timeout S]
-                  [--max-failures N] [--max-setup-ms MS] [--json]
+                  [--max-failures N] [--max-setup-ms MS] [--workers N] [--json]
   redial test SCENARIO.yaml|.json [--server … --user NAME[,NAME…] --secret …] [--calls N] [--rate R] [--junit FILE]
   redial devices
   redial help [COMMAND] | --help | --version
@@ -34,7 +34,8 @@ second (default 5), kept up for --duration seconds (default 30), each hung up af
 if given. Without --user the calls go directly to the peer at --server. Each call sends --tone (default 1004 Hz) or
 --play's WAV file. Several users are cycled; each user's secret comes from REDIAL_SECRET_<USER> if set. Ctrl-C hangs
 up every call and waits for the server; a second Ctrl-C ends at once. Exit code 12 when --max-failures or
---max-setup-ms is crossed, or when no call was answered.
+--max-setup-ms is crossed, or when no call was answered. --workers N spreads the calls over N threads, each with
+its own UDP port (the first keeps --port); by default one per 100 calls, at most one per core.
 
 test runs a scenario file (steps: dial, expect answer/ringing/tone/speech/silence/text/dtmf/hangup, play, dtmf,
 text, wait, record, hangup; see docs/scenarios.md) in one call, or in --calls N calls at once; each call's failing

@@ -2,7 +2,8 @@
 // on this machine: late frames (goal < 1 %), loss and concealment from the load's own report, its CPU and resident
 // memory per call, and what the reflector costs, from /proc. Both processes are started as a user would.
 //
-// Run alone: node dist/test/bench/load-500.js (REDIAL_LOAD_CALLS=500, REDIAL_LOAD_RATE=50, REDIAL_LOAD_HOLD_S=30).
+// Run alone: node dist/test/bench/load-500.js (REDIAL_LOAD_CALLS=500, REDIAL_LOAD_RATE=50, REDIAL_LOAD_HOLD_S=30;
+// REDIAL_LOAD_WORKERS=N passes --workers N, otherwise `redial load` chooses).
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { BenchSection } from './bench-types.js';
@@ -17,6 +18,7 @@ const envInt = (name: string, fallback: number): number => {
 };
 
 interface Report extends CliEventLine {
+  readonly workers?: number;
   readonly attempted: number; readonly answered: number; readonly failed: number;
   readonly failures: readonly { key: string; count: number }[];
   readonly setupMs?: { readonly p50: number; readonly p99: number };
@@ -29,6 +31,7 @@ export async function run(): Promise<BenchSection> {
   const calls = envInt('REDIAL_LOAD_CALLS', 500);
   const rate = envInt('REDIAL_LOAD_RATE', 50);
   const holdS = envInt('REDIAL_LOAD_HOLD_S', 30);
+  const workers = process.env.REDIAL_LOAD_WORKERS !== undefined ? ['--workers', String(envInt('REDIAL_LOAD_WORKERS', 1))] : [];
   const port = await freeUdpPort();
   const echo = startCli(['listen', '--echo', '--port', String(port), '--json']);
   try {
@@ -37,7 +40,7 @@ export async function run(): Promise<BenchSection> {
     const durationS = Math.ceil(rampS + holdS);
     const startedAt = performance.now();
     const load = startCli(['load', '--server', `127.0.0.1:${port}`, '--dial', 'echo', '--calls', String(calls), '--rate', String(rate),
-      '--duration', String(durationS), '--port', '0', '--json']);
+      '--duration', String(durationS), '--port', '0', ...workers, '--json']);
     // The calls' steady part: from all up (or, on a machine too busy for that, from 10 s after the ramp) until 3 s
     // before the end. A run that falls behind is a figure too: it is reported, not thrown away.
     const allUp = await load.waitForEvent((e) => e.event === 'progress' && e.up === calls, (rampS + 10) * 1000).then(() => true, () => false);
@@ -60,6 +63,7 @@ export async function run(): Promise<BenchSection> {
       title: `${calls} concurrent G.711 calls in one \`redial load\` process against \`redial listen --echo\`, held ${holdS} s`,
       columns: ['figure', 'value'],
       rows: [
+        ['worker threads of redial load', String(r.workers ?? 1)],
         ['all calls up at once', allUp ? 'yes' : `no: at most ${r.process.peakCalls}`],
         ['calls answered / dialled (failures)', `${r.answered} / ${r.attempted} (${r.failed}${r.failures.length ? `: ${r.failures.map((f) => `${f.key} ${f.count}`).join(', ')}` : ''})`],
         ['late frames (all calls)', `${t.latePercent.toFixed(3)} % (${t.lateFrames} of ${t.framesReceived})`],

@@ -11,7 +11,7 @@ import { until, untilAsync } from '../support/wait.js';
 interface Percentiles { readonly count: number; readonly min: number; readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number }
 interface Report extends CliEventLine {
   readonly attempted: number; readonly answered: number; readonly failed: number; readonly answerRatio: number;
-  readonly stopped: string; readonly undrained: number;
+  readonly stopped: string; readonly undrained: number; readonly workers: number;
   readonly thresholds: { readonly maxSetupMs?: { readonly crossed: boolean; readonly slowest: number; readonly slowCalls: number } };
   readonly failures: readonly { key: string; count: number }[];
   readonly media: { readonly totals: { readonly framesSent: number; readonly framesReceived: number; readonly latePercent: number } };
@@ -99,6 +99,35 @@ describeWithPeer('Asterisk 22 (../shared/asterisk)', asteriskAvailable(), 'redia
     // Each call got our HANGUP: a call we abandoned would stay up on Asterisk until its PING (every 21 s) went unanswered.
     await untilAsync('Asterisk has no channel left', async () => (await pbx().activeChannels()) === 0, 5_000);
   }, 90_000);
+
+  it('--workers 2: the calls run in two threads, each its own UDP port; one progress line and one report; Ctrl-C hangs up every call of both, the server clears them', async () => {
+    const cli = redial(['load', '--server', pbx().server, '--user', 'alice', '--dial', '601', '--calls', '10', '--rate', '10',
+      '--duration', '120', '--workers', '2'], { REDIAL_SECRET: 'alice-secret' });
+    await cli.waitForEvent((e) => e.event === 'progress' && e.up === 10 && e.target === 10, 60_000);
+    const ports = cli.events.filter((e) => e.event === 'started').map((e) => e.localPort);
+    expect(new Set(ports).size).toBe(2);
+    expect(await pbx().activeChannels()).toBeGreaterThanOrEqual(10);
+    cli.kill('SIGINT');
+    expect(await cli.exited(30_000)).toBe(0);
+    const r = report(cli);
+    expect(r).toMatchObject({ workers: 2, stopped: 'interrupted', undrained: 0, attempted: 10, answered: 10, failed: 0, failures: [], process: { peakCalls: 10 } });
+    expectOrdered(r.setupMs, 10);
+    expect(r.media.totals.framesReceived).toBeGreaterThan(r.media.totals.framesSent * 0.9);
+    expect(cli.events.filter((e) => e.event === 'report')).toHaveLength(1);
+    await untilAsync('Asterisk has no channel left', async () => (await pbx().activeChannels()) === 0, 5_000);
+  }, 90_000);
+
+  it('--workers 2 with busy calls: --max-failures counts the failures of both threads; the run stops, exit 12', async () => {
+    const cli = redial(['load', '--server', pbx().server, '--user', 'alice', '--dial', '602', '--calls', '2', '--rate', '10',
+      '--duration', '30', '--max-failures', '3', '--workers', '2'], { REDIAL_SECRET: 'alice-secret' });
+    expect(await cli.exited(60_000)).toBe(12);
+    const r = report(cli);
+    expect(r).toMatchObject({ workers: 2, stopped: 'max-failures', answered: 0 });
+    expect(r.failed).toBeGreaterThanOrEqual(4);
+    expect(r.failures).toHaveLength(1);
+    expect(r.failures[0].key).toMatch(/^busy \(17/);
+    expect(r.failures[0].count).toBe(r.failed);
+  }, 60_000);
 
   it('load against listen --echo (peer to peer, no PBX): every call answered, audio reflected', async () => {
     const port = await freeUdpPort();

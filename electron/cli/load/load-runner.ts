@@ -60,6 +60,12 @@ export interface LoadPlan {
   readonly drainS?: number;
 }
 
+export interface FrameTotals {
+  readonly lost: number;
+  readonly received: number;
+  readonly late: number;
+}
+
 export type StopReason = 'duration' | 'all-done' | 'max-failures' | 'interrupted';
 
 export interface LoadResult {
@@ -148,6 +154,17 @@ export class LoadRunner {
     const windowMs = 5000;
     const recent = this.dialTimes.filter((t) => now - t <= windowMs).length;
     const span = Math.min(windowMs, now - this.startedAt) / 1000;
+    const { lost, received, late } = this.frameTotals();
+    return {
+      elapsedSeconds: (now - this.startedAt) / 1000, up: this.upNow, target: this.plan.calls, dialled: this.nextIndex - 1,
+      setupRate: span > 0 ? recent / span : 0, failures: this.failureCounts(), cpuPercent: this.hooks.cpuPercent?.() ?? NaN,
+      lossPercent: lost + received > 0 ? (lost / (lost + received)) * 100 : 0,
+      latePercent: received > 0 ? (late / received) * 100 : 0,
+    };
+  }
+
+  /** Frames received, lost and late so far, every call together (the progress line's loss and late). */
+  frameTotals(): FrameTotals {
     let lost = 0; let received = 0; let late = 0;
     const add = (m: CallMediaFigures | undefined): void => {
       if (!m) return;
@@ -155,12 +172,7 @@ export class LoadRunner {
     };
     for (const l of this.live.values()) add(l.call?.stats?.());
     for (const r of this.records) add(r.media);
-    return {
-      elapsedSeconds: (now - this.startedAt) / 1000, up: this.upNow, target: this.plan.calls, dialled: this.nextIndex - 1,
-      setupRate: span > 0 ? recent / span : 0, failures: this.failureCounts(), cpuPercent: this.hooks.cpuPercent?.() ?? NaN,
-      lossPercent: lost + received > 0 ? (lost / (lost + received)) * 100 : 0,
-      latePercent: received > 0 ? (late / received) * 100 : 0,
-    };
+    return { lost, received, late };
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -289,16 +301,22 @@ export class LoadRunner {
       l.failure ??= { code: 'not-ended', message: 'the call had not ended when the run gave up waiting for it' };
       this.ended(l, { by: 'local' });
     }
-    const setups = this.records.flatMap((r) => (r.answeredMs !== undefined ? [r.answeredMs] : []));
-    const slowest = setups.length ? Math.max(...setups) : 0;
-    const { maxFailures, maxSetupMs } = this.plan;
     this.resolveDone({
       records: [...this.records].sort((a, b) => a.index - b.index), wallMs: this.clock.now() - this.startedAt,
       stopReason: this.stopping ?? 'duration', peakCalls: this.peak, undrained,
-      thresholds: {
-        ...(maxFailures !== undefined ? { maxFailures: { limit: maxFailures, failed: this.failed, crossed: this.failed > maxFailures } } : {}),
-        ...(maxSetupMs !== undefined ? { maxSetupMs: { limit: maxSetupMs, slowest, slowCalls: setups.filter((s) => s > maxSetupMs).length, crossed: slowest > maxSetupMs } } : {}),
-      },
+      thresholds: thresholdsOf(this.records, this.plan),
     });
   }
+}
+
+/** Where the calls' records stand against --max-failures and --max-setup-ms. */
+export function thresholdsOf(records: readonly CallRecord[], plan: Pick<LoadPlan, 'maxFailures' | 'maxSetupMs'>): LoadResult['thresholds'] {
+  const failed = records.filter((r) => r.failure !== undefined).length;
+  const setups = records.flatMap((r) => (r.answeredMs !== undefined ? [r.answeredMs] : []));
+  const slowest = setups.length ? Math.max(...setups) : 0;
+  const { maxFailures, maxSetupMs } = plan;
+  return {
+    ...(maxFailures !== undefined ? { maxFailures: { limit: maxFailures, failed, crossed: failed > maxFailures } } : {}),
+    ...(maxSetupMs !== undefined ? { maxSetupMs: { limit: maxSetupMs, slowest, slowCalls: setups.filter((s) => s > maxSetupMs).length, crossed: slowest > maxSetupMs } } : {}),
+  };
 }

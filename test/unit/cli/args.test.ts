@@ -101,8 +101,9 @@ describe('redial load and listen --echo', () => {
 
   it('parses load directly to a peer, with every option', () => {
     const c = parseCommand(['load', '--server', '127.0.0.1:4599', '--dial', 'echo', '--calls', '500', '--rate', '50/s', '--duration', '60',
-      '--hold-for', '10.5', '--tone', '350,440', '--max-failures', '0', '--max-setup-ms', '250', '--answer-timeout', '5', '--codec', 'alaw']);
-    expect(c).toMatchObject({
+      '--hold-for', '10.5', '--tone', '350,440', '--max-failures', '0', '--max-setup-ms', '250', '--answer-timeout', '5', '--codec', 'alaw',
+      '--workers', '3']);
+    expect(c).toMatchObject({ workers: 3,
       kind: 'load', target: { kind: 'direct', server: '127.0.0.1:4599' }, calls: 500, ratePerS: 50, durationS: 60, holdForS: 10.5,
       sound: { kind: 'tone', hz: [350, 440] }, maxFailures: 0, maxSetupMs: 250, answerTimeoutS: 5, common: { codecs: ['alaw'] },
     });
@@ -113,6 +114,7 @@ describe('redial load and listen --echo', () => {
     [['load', '--server', 'h'], 'load needs --dial EXTENSION (the number every call dials)'],
     [['load', '--dial', '601'], 'load needs --server HOST[:PORT], and --user NAME[,NAME…] to call through accounts there'],
     [['load', '--server', 'h', '--dial', '1', '--calls', '0'], '--calls must be a whole number ≥ 1 (got \'0\')'],
+    [['load', '--server', 'h', '--dial', '1', '--workers', '0'], '--workers must be a whole number ≥ 1 (got \'0\')'],
     [['load', '--server', 'h', '--dial', '1', '--rate', 'fast'], '--rate must be a number > 0 (got \'fast\')'],
     [['load', '--server', 'h', '--dial', '1', '--tone', '5'], '--tone needs frequencies in Hz between 20 and 20000, comma-separated (got \'5\')'],
     [['load', '--server', 'h', '--dial', '1', '--tone', '440', '--play', 'x.wav'], '--play and --tone: choose one'],
