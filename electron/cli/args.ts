@@ -247,6 +247,8 @@ function loadCommand(values: Values, env: Readonly<Record<string, string | undef
   const sound: LoadSound = values.play !== undefined ? { kind: 'file', path: values.play }
     : { kind: 'tone', hz: values.tone === undefined ? [1004] : toneList(values.tone) };
   const rate = values.rate?.replace(/\/s$/, '');
+  const workers = values.workers !== undefined ? positiveInt(values.workers, '--workers') : undefined;
+  if (workers !== undefined && workers > 1 && common.pcap !== undefined) throw new UsageError('--pcap writes one file from one thread: use it with --workers 1');
   return {
     kind: 'load', common, target, dial: values.dial, sound,
     calls: positiveInt(values.calls ?? '10', '--calls'),
@@ -256,7 +258,7 @@ function loadCommand(values: Values, env: Readonly<Record<string, string | undef
     answerTimeoutS: positiveNumber(values['answer-timeout'] ?? '30', '--answer-timeout'),
     ...(values['max-failures'] !== undefined ? { maxFailures: wholeNumber(values['max-failures'], '--max-failures') } : {}),
     ...(values['max-setup-ms'] !== undefined ? { maxSetupMs: positiveNumber(values['max-setup-ms'], '--max-setup-ms') } : {}),
-    ...(values.workers !== undefined ? { workers: positiveInt(values.workers, '--workers') } : {}),
+    ...(workers !== undefined ? { workers } : {}),
   };
 }
 

@@ -17,7 +17,8 @@ import { stopRequested } from '../stop-request.js';
 import { ProcessMeter, ProgressPrinter } from '../load/process-meter.js';
 
 export async function runLoad(cmd: LoadCommand, secrets: Readonly<Record<string, string>>, out: CliOutput): Promise<ExitCodeValue> {
-  const workers = usefulWorkers(cmd.calls, cmd.workers ?? defaultWorkers(cmd.calls, os.availableParallelism()));
+  // One capture file is written by one phone: --pcap keeps the run in one thread (args.ts refuses --workers N with it).
+  const workers = cmd.common.pcap !== undefined ? 1 : usefulWorkers(cmd.calls, cmd.workers ?? defaultWorkers(cmd.calls, os.availableParallelism()));
   const meter = new ProcessMeter();
   const printer = new ProgressPrinter(out, cmd.common.json);
   const where = cmd.target.kind === 'direct' ? cmd.target.server : `${cmd.target.accounts[0].server} as ${cmd.target.accounts.map((a) => a.username).join(', ')}`;

@@ -115,6 +115,7 @@ describe('redial load and listen --echo', () => {
     [['load', '--dial', '601'], 'load needs --server HOST[:PORT], and --user NAME[,NAME…] to call through accounts there'],
     [['load', '--server', 'h', '--dial', '1', '--calls', '0'], '--calls must be a whole number ≥ 1 (got \'0\')'],
     [['load', '--server', 'h', '--dial', '1', '--workers', '0'], '--workers must be a whole number ≥ 1 (got \'0\')'],
+    [['load', '--server', 'h', '--dial', '1', '--workers', '2', '--pcap', 'x.pcap'], '--pcap writes one file from one thread: use it with --workers 1'],
     [['load', '--server', 'h', '--dial', '1', '--rate', 'fast'], '--rate must be a number > 0 (got \'fast\')'],
     [['load', '--server', 'h', '--dial', '1', '--tone', '5'], '--tone needs frequencies in Hz between 20 and 20000, comma-separated (got \'5\')'],
     [['load', '--server', 'h', '--dial', '1', '--tone', '440', '--play', 'x.wav'], '--play and --tone: choose one'],
