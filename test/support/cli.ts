@@ -66,7 +66,10 @@ export function startCli(args: readonly string[], env: Readonly<Record<string, s
       });
     },
     exited(timeoutMs = 60_000) {
-      return Promise.race([exit, new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`redial did not exit in ${timeoutMs} ms; stderr: ${err.slice(-2000)}`)), timeoutMs))]);
+      // The timer is cleared once the race is decided: a pending one would keep a standalone bench alive for the whole timeout.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<number>((_, reject) => { timer = setTimeout(() => reject(new Error(`redial did not exit in ${timeoutMs} ms; stderr: ${err.slice(-2000)}`)), timeoutMs); });
+      return Promise.race([exit, timeout]).finally(() => clearTimeout(timer));
     },
     kill(signal = 'SIGTERM') { proc.kill(signal); },
   };
