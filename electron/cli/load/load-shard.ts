@@ -56,14 +56,13 @@ export async function runShard(cmd: LoadCommand, secrets: Readonly<Record<string
       target = { kind: 'accounts', accounts };
     }
     const dialer = new PhoneLoadDialer(api, cycleRoutes(target, cmd.dial), (id) => medias.get(id), (id) => medias.delete(id));
-    let runner: LoadRunner | undefined;
-    runner = new LoadRunner({
+    const runner: LoadRunner = new LoadRunner({
       calls: cmd.calls, ratePerS: cmd.ratePerS, durationS: cmd.durationS, answerTimeoutS: cmd.answerTimeoutS,
       ...(cmd.holdForS !== undefined ? { holdForS: cmd.holdForS } : {}),
       ...(cmd.maxFailures !== undefined ? { maxFailures: cmd.maxFailures } : {}),
       ...(cmd.maxSetupMs !== undefined ? { maxSetupMs: cmd.maxSetupMs } : {}),
     }, dialer, clock, {
-      progress: (p: Progress) => { if (runner) hooks.progress(p, runner.frameTotals()); },
+      progress: (p: Progress) => hooks.progress(p, runner.frameTotals()), // called a second after start, never during construction
       cpuPercent: () => hooks.cpuPercent(),
     });
     await hooks.ready();
