@@ -82,10 +82,15 @@ describeWithPeer('Asterisk 22 (../shared/asterisk)', asteriskAvailable(), 'answe
     writeFileSync(alsa.inFile, Buffer.from(sine(micDevice!.defaultSampleRate, micDevice!.defaultSampleRate * 20, BOB_HZ, 8000).buffer));
     await api.request('audio:select', { input: ALSA_IN_KEY, output: ALSA_OUT_KEY, ring: null, ringAll: false });
     await api.request('settings:update', { dsp: { echoCancellation: false, noiseSuppression: false } });
+    // Listen before saving: the registration can complete (and its event arrive) before the save's reply is handled.
+    const registered = new Set<string>();
+    let onRegistered = (): void => undefined;
+    api.on('registration', (r) => { if (r.status === 'registered') { registered.add(r.accountId); onRegistered(); } });
     const account = await api.request('accounts:save', { server: pbx().server, username: 'bob', secret: USERS.bob, codecs: ['ulaw'] });
-    await within('bob registers', 10_000, new Promise<void>((resolve) => api.on('registration', (r) => {
-      if (r.accountId === account.id && r.status === 'registered') resolve();
-    })));
+    await within('bob registers', 10_000, new Promise<void>((resolve) => {
+      onRegistered = () => { if (registered.has(account.id)) resolve(); };
+      onRegistered();
+    }));
 
     const incoming = new Promise<CallView>((resolve) => api.on('call:incoming', resolve));
     await pbx().callFile({ channel: 'IAX2/bob', context: 'callfile', extension: 'twoway', variables: { REC: 'pa' } });
