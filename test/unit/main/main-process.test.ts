@@ -12,6 +12,7 @@ import {
   resetElectronFake, safeStorage, session,
 } from '../../fakes/electron.js';
 import { appFrame, boot, eventsSent, flush, invoke } from './boot-main.js';
+import { until } from '../../support/wait.js';
 
 describe('Electron main process', () => {
   beforeEach(() => resetElectronFake());
@@ -209,7 +210,9 @@ describe('Electron main process', () => {
     // Until the new one runs, requests get a clear refusal, not silence.
     const refused = await invoke(win, appFrame(win), 'accounts:list');
     expect(refused).toMatchObject({ ok: false, error: { code: 'unavailable' } });
-    await flush();
+    // The restart waits on a timer (0 ms here, at least 1 ms in Node), then starts the new phone: wait for it, a
+    // fixed number of event-loop turns can all pass within that millisecond.
+    await until('the engine restarted', () => phones.length === 2 && eventsSent(win, 'engine').length === 2);
     expect(phones).toHaveLength(2);
     expect(eventsSent(win, 'engine').at(-1)).toEqual({ running: true });
     expect(phones[0].phone.shutDownCalls).toBe(1);
