@@ -5,14 +5,10 @@
 // While each call is up, Asterisk holds one dialog for our call number and no stray beside it. Lean for CI (12 calls);
 // the 50-call figures and the Asterisk-as-caller anchor are in the bench (test/bench/setup-loss.ts).
 import { expect, it } from 'vitest';
-import { createIax2Engine } from '../../electron/core/iax2/engine.js';
-import type { RegistrationState } from '../../electron/core/iax2/engine-api.js';
 import { asteriskAvailable, useAsterisk } from '../support/asterisk.js';
-import { echoCalls, percentile, summarise } from '../support/echo-calls.js';
+import { echoCalls, percentile, summarise, timeRegistrations } from '../support/echo-calls.js';
 import { startImpairProxy } from '../support/impair-proxy.js';
 import { describeWithPeer } from '../support/peers.js';
-import { cryptoRandom, LoopbackUdpPort, loopbackResolver, systemClock } from '../support/scripted-peer-calls-net.js';
-import { until } from '../support/wait.js';
 
 const IMPAIRED = { lossRate: 0.2, jitterMs: 40, duplicateRate: 0.02 };
 
@@ -54,24 +50,9 @@ describeWithPeer('set-up under 20 % loss, 40 ms jitter and 2 % duplicates agains
 
   it('10 registrations (REGREQ with a call token, MD5): all registered within 10 s, median under 1 s', async () => {
     const proxy = await startImpairProxy({ target: { address: '127.0.0.1', port: pbx().port }, seed: 2027, ...IMPAIRED });
-    const times: number[] = [];
+    let times: number[];
     try {
-      for (let i = 0; i < 10; i++) {
-        const socket = await LoopbackUdpPort.bind(0);
-        const engine = createIax2Engine({ socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver, keepaliveMs: 0 });
-        try {
-          const states: RegistrationState[] = [];
-          engine.on('registration', (r) => states.push(r));
-          const t0 = performance.now();
-          engine.setAccounts([{ id: 'a', server: `127.0.0.1:${proxy.port}`, username: 'alice', secret: 'alice-secret' }]);
-          await until('registered', () => states.some((r) => r.status === 'registered' || r.status === 'failed'), 15_000);
-          const ok = states.find((r) => r.status === 'registered');
-          times.push(ok ? performance.now() - t0 : Infinity);
-        } finally {
-          await engine.shutdown(); // REGREL, through the same loss
-          await socket.close();
-        }
-      }
+      times = await timeRegistrations(10, { server: `127.0.0.1:${proxy.port}`, username: 'alice', secret: 'alice-secret' });
     } finally {
       await proxy.close();
     }

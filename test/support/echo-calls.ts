@@ -4,11 +4,12 @@
 // concealment) and plays out what comes back at the device pace. Measured per call: set-up time (dial → up) and, in
 // 200 ms windows after the first second of talk, whether the tone came back (what the user would hear).
 import { createIax2Engine } from '../../electron/core/iax2/engine.js';
-import type { CallEndInfo, CallHandle, CallState } from '../../electron/core/iax2/engine-api.js';
+import type { CallEndInfo, CallHandle, CallState, RegistrationState } from '../../electron/core/iax2/engine-api.js';
 import type { RetransmitPolicy } from '../../electron/core/iax2/transport/retransmit-policy.js';
 import { CallMedia } from '../../electron/core/media/call-media.js';
 import type { Logger } from '../../electron/core/ports.js';
 import { cryptoRandom, LoopbackUdpPort, loopbackResolver, systemClock } from './scripted-peer-calls-net.js';
+import { until } from './wait.js';
 
 export interface EchoCallOptions {
   /** `127.0.0.1:port` of the echo server (or of the impairment proxy in front of it). */
@@ -259,4 +260,29 @@ export async function echoCalls(count: number, parallel: number, options: EchoCa
   };
   await Promise.all(Array.from({ length: Math.min(parallel, count) }, (_, w) => worker(w)));
   return results;
+}
+
+/**
+ * Registers `count` times, one after another, each a fresh engine on its own socket as a user's phone starting up:
+ * the time from setAccounts to "registered" (Infinity for one refused; one with no answer within 15 s throws). Each engine
+ * shuts down (REGREL) before the next starts, through the same network.
+ */
+export async function timeRegistrations(count: number, account: { server: string; username: string; secret: string }): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const socket = await LoopbackUdpPort.bind(0);
+    const engine = createIax2Engine({ socket, clock: systemClock, random: cryptoRandom, resolver: loopbackResolver, keepaliveMs: 0 });
+    try {
+      const states: RegistrationState[] = [];
+      engine.on('registration', (r) => states.push(r));
+      const t0 = performance.now();
+      engine.setAccounts([{ id: 'a', ...account }]);
+      await until('registered', () => states.some((r) => r.status === 'registered' || r.status === 'failed'), 15_000);
+      times.push(states.some((r) => r.status === 'registered') ? performance.now() - t0 : Infinity);
+    } finally {
+      await engine.shutdown(); // REGREL, through the same network
+      await socket.close();
+    }
+  }
+  return times;
 }
