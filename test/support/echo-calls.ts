@@ -9,6 +9,7 @@ import type { RetransmitPolicy } from '../../electron/core/iax2/transport/retran
 import { CallMedia } from '../../electron/core/media/call-media.js';
 import type { Logger } from '../../electron/core/ports.js';
 import { cryptoRandom, LoopbackUdpPort, loopbackResolver, systemClock } from './scripted-peer-calls-net.js';
+import { rms, toneFraction } from './signals.js';
 import { until } from './wait.js';
 
 export interface EchoCallOptions {
@@ -66,25 +67,6 @@ const WINDOW_FRAMES = 10; // 200 ms
 const TONE_HZ = 440;
 const TONE_AMPLITUDE = 8000;
 
-/** Goertzel power at `hz` relative to the frame's total power (1 = a pure tone at hz). */
-export function toneShare(pcm: Int16Array, hz: number, rate = RATE): { share: number; rms: number } {
-  const k = 2 * Math.cos((2 * Math.PI * hz) / rate);
-  let s1 = 0;
-  let s2 = 0;
-  let energy = 0;
-  for (const x of pcm) {
-    const s0 = x + k * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-    energy += x * x;
-  }
-  const power = s1 * s1 + s2 * s2 - k * s1 * s2;
-  const n = pcm.length;
-  const rms = Math.sqrt(energy / n);
-  // A pure tone of amplitude A gives power ≈ (A n / 2)^2 and energy = A^2 n / 2: share = power / (energy n / 2).
-  return { share: energy === 0 ? 0 : power / ((energy * n) / 2), rms };
-}
-
 /**
  * The tone came back in this window: most of its energy is at our frequency (summed frame by frame, so the phase jumps
  * a jitter buffer makes when it conceals, drops or stretches do not cancel it out) and it is not faded into
@@ -94,22 +76,16 @@ export function windowHasTone(pcm: Int16Array): boolean {
   let tone = 0;
   let total = 0;
   for (let i = 0; i + FRAME <= pcm.length; i += FRAME) {
-    const { share, rms } = toneShare(pcm.subarray(i, i + FRAME), TONE_HZ);
-    const energy = rms * rms * FRAME;
-    tone += share * energy;
+    const frame = pcm.subarray(i, i + FRAME);
+    const energy = rms(frame) ** 2 * FRAME;
+    tone += toneFraction(frame, TONE_HZ, RATE) * energy;
     total += energy;
   }
-  return total > 0 && tone / total >= 0.5 && rmsOf(pcm) >= TONE_RMS_FLOOR;
+  return total > 0 && tone / total >= 0.5 && rms(pcm) >= TONE_RMS_FLOOR;
 }
 
 /** A quarter of the sent tone's RMS: below it, concealment has faded the window to near silence. */
 const TONE_RMS_FLOOR = (TONE_AMPLITUDE / Math.SQRT2) * 0.25;
-
-function rmsOf(pcm: Int16Array): number {
-  let e = 0;
-  for (const x of pcm) e += x * x;
-  return Math.sqrt(e / pcm.length);
-}
 
 function toneFrames(): () => Int16Array {
   let phase = 0;
@@ -201,7 +177,7 @@ async function talk(call: CallHandle, talkMs: number): Promise<{ windows: number
           inWindow = 0;
           windows++;
           if (windowHasTone(windowPcm)) echoWindows++;
-          else if (rmsOf(windowPcm) < TONE_RMS_FLOOR) quietWindows++;
+          else if (rms(windowPcm) < TONE_RMS_FLOOR) quietWindows++;
         }
       }
       if (done >= totalFrames || call.state === 'ended') { clearInterval(timer); resolve(); }
