@@ -21,6 +21,7 @@
 // Only frames the caller judged to fit the stream come here (a stray timestamp would drag a minimum anywhere).
 // This runs for every received frame of every call: no sort and no allocation per frame (docs/scenarios.md §6).
 import { DelayHistory } from './delay-history.js';
+import { lowerBound } from './sorted-search.js';
 
 /** Width of the windows whose minima give the slope. */
 const WINDOW_MS = 100;
@@ -185,29 +186,17 @@ export class DelayFloor {
   }
 
   private insertKey(key: number): void {
-    const i = this.lowerBound(key);
+    const i = lowerBound(this.keys, this.keyCount, key);
     this.keys.copyWithin(i + 1, i, this.keyCount);
     this.keys[i] = key;
     this.keyCount++;
   }
 
   private removeKey(key: number): void {
-    const i = this.lowerBound(key);
+    const i = lowerBound(this.keys, this.keyCount, key);
     if (i >= this.keyCount) return;
     this.keys.copyWithin(i, i + 1, this.keyCount);
     this.keyCount--;
-  }
-
-  /** First index whose key is ≥ v. */
-  private lowerBound(v: number): number {
-    let lo = 0;
-    let hi = this.keyCount;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.keys[mid] < v) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 
   private noteForSlope(delay: number, now: number): void {

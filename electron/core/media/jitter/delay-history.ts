@@ -2,6 +2,8 @@
 // the last N values of (arrival time - sender timestamp). The absolute value is meaningless (clocks differ);
 // the spread is the jitter. The top and bottom few percent are ignored so one stray packet does not inflate it.
 
+import { lowerBound } from './sorted-search.js';
+
 export interface DelayEstimate {
   /** Trimmed minimum delay: the delay of the fastest packets, outliers excluded. */
   readonly min: number;
@@ -31,13 +33,13 @@ export class DelayHistory {
   add(delay: number): void {
     if (!Number.isFinite(delay)) return;
     if (this.size === this.capacity) {
-      const i = this.lowerBound(this.ring[this.next]);
+      const i = lowerBound(this.sorted, this.size, this.ring[this.next]);
       this.sorted.copyWithin(i, i + 1, this.size);
       this.size--;
     }
     this.ring[this.next] = delay;
     this.next = (this.next + 1) % this.capacity;
-    const at = this.lowerBound(delay);
+    const at = lowerBound(this.sorted, this.size, delay);
     this.sorted.copyWithin(at + 1, at, this.size);
     this.sorted[at] = delay;
     this.size++;
@@ -63,17 +65,5 @@ export class DelayHistory {
     const max = this.sorted[this.size - 1 - trim];
     this.cached = { min, jitter: Math.max(0, max - min), count: this.size };
     return this.cached;
-  }
-
-  /** First index in the sorted values whose value is ≥ v. */
-  private lowerBound(v: number): number {
-    let lo = 0;
-    let hi = this.size;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.sorted[mid] < v) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 }
