@@ -186,8 +186,10 @@ export class AdaptiveJitterBuffer<T> {
 
   /** The jump did not last: the held frames were stray outliers. */
   private releaseHeldAsOutliers(): void {
+    // Runs for every frame that fits: empty in place rather than allocate a new array per frame.
+    if (this.held.length === 0) return;
     this.counters.countOutliers(this.held.length);
-    this.held = [];
+    this.held.length = 0;
   }
 
   /**
